@@ -1,0 +1,11 @@
+/* gradchain/gradchain.h -- everything in libgradchain. */
+#ifndef GRADCHAIN_GRADCHAIN_H
+#define GRADCHAIN_GRADCHAIN_H
+
+#include "gradchain/error.h"
+#include "gradchain/activation.h"
+#include "gradchain/cost.h"
+#include "gradchain/kernels.h"
+#include "gradchain/net.h"
+
+#endif

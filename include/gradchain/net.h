@@ -1,0 +1,99 @@
+/* gradchain/net.h -- the layered network: the one core that both the toy
+ * chains (every layer of width 1) and the MNIST trainer run on.
+ *
+ * Layout.  Layer l = 1..L-1 (layer 0 is the input) has weights w[l], a
+ * sizes[l] x sizes[l-1] matrix stored row-major (network2's layout), and
+ * biases b[l] of sizes[l].  All weights and biases live in one block,
+ * params.data, so that an SGD step or a save is one loop.
+ *
+ * A mini-batch is a matrix with one example per row.  gc_net_forward()
+ * fills the workspace with z, a = f(z) and f'(z) for every layer;
+ * gc_net_backward() then gives delta^l = dC/db^l for every example and
+ * layer, and the gradients summed over the batch.
+ */
+#ifndef GRADCHAIN_NET_H
+#define GRADCHAIN_NET_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+
+#include "gradchain/activation.h"
+#include "gradchain/cost.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Weights and biases (or their gradients) of a net, in one block. */
+typedef struct gc_params {
+  size_t n;       /* number of doubles in data */
+  double *data;
+  double **w;     /* w[l] points into data; w[0] == NULL */
+  double **b;     /* likewise */
+} gc_params;
+
+typedef struct gc_net {
+  size_t nlayers;     /* L, input layer included (>= 2) */
+  size_t *sizes;      /* sizes[0..L-1], every one >= 1 */
+  gc_activation act;  /* one activation for every layer */
+  gc_cost cost;
+  gc_params p;
+} gc_net;
+
+typedef enum gc_init {
+  GC_INIT_DEFAULT = 0, /* w ~ N(0,1)/sqrt(n_in), b ~ N(0,1) */
+  GC_INIT_LARGE        /* w ~ N(0,1),            b ~ N(0,1) */
+} gc_init;
+
+/* Per-batch storage: z, a, f'(z) and delta for every layer, for up to
+ * `cap` examples.  a[0] is the input of the last forward pass. */
+typedef struct gc_workspace {
+  size_t nlayers, cap, batch;
+  size_t *sizes;
+  const double *in;   /* the input rows of the last forward pass */
+  double **z, **a, **fp, **delta; /* [l], cap * sizes[l] doubles; [0] unused
+                                     except a[0] == in */
+  double *block;
+} gc_workspace;
+
+/* Largest number of layers / neurons per layer / parameters accepted. */
+#define GC_NET_MAX_LAYERS ((size_t)100000000)
+#define GC_NET_MAX_WIDTH ((size_t)100000000)
+#define GC_NET_MAX_PARAMS ((size_t)1 << 31)
+
+int gc_net_alloc(gc_net **net, size_t nlayers, const size_t *sizes,
+                 gc_activation act, gc_cost cost);
+void gc_net_free(gc_net *net);
+int gc_net_copy(gc_net **dst, const gc_net *src);
+
+/* Draw the weights and biases as network2 does (biases first). */
+void gc_net_init(gc_net *net, gc_init kind, gsl_rng *rng);
+int gc_init_from_name(gc_init *kind, const char *name);
+
+int gc_params_alloc_like(gc_params *g, const gc_net *net);
+void gc_params_free(gc_params *g);
+
+int gc_workspace_alloc(gc_workspace **ws, const gc_net *net, size_t cap);
+void gc_workspace_free(gc_workspace *ws);
+
+/* x: batch x sizes[0], row-major.  Keeps a pointer to x for backward. */
+int gc_net_forward(const gc_net *net, gc_workspace *ws, const double *x,
+                   size_t batch);
+
+/* y: batch x sizes[L-1] targets, for the batch of the last forward pass.
+ * Fills ws->delta[l] (per example) and, if grad != NULL, sets grad to the
+ * gradient of the summed cost over the batch. */
+int gc_net_backward(const gc_net *net, gc_workspace *ws, const double *y,
+                    gc_params *grad);
+
+/* The output layer's activations of the last forward pass. */
+static inline const double *gc_net_output(const gc_net *net,
+                                          const gc_workspace *ws)
+{
+  return ws->a[net->nlayers - 1];
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,101 @@
+/* activation.c -- sigmoid, tanh, ReLU, softplus, identity. */
+#include <math.h>
+#include <string.h>
+
+#include "gradchain/activation.h"
+#include "gradchain/error.h"
+
+static const char *const names[] = {"sigmoid", "tanh", "relu", "softplus",
+                                    "identity"};
+
+int gc_activation_from_name(gc_activation *act, const char *name)
+{
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(name, names[i]) == 0) {
+      *act = (gc_activation)i;
+      return GC_OK;
+    }
+  return gc_error(GC_EINVAL,
+                  "unknown activation '%s' (expected sigmoid, tanh, relu, "
+                  "softplus or identity)", name);
+}
+
+const char *gc_activation_name(gc_activation act)
+{
+  return (unsigned)act < sizeof names / sizeof names[0] ? names[act] : "?";
+}
+
+/* sigma(z) and sigma'(z) from t = exp(-|z|): no cancellation anywhere. */
+static inline void sigmoid2(double z, double *a, double *fp)
+{
+  double t = exp(-fabs(z));
+  double d = 1.0 / (1.0 + t);
+  *a = z >= 0 ? d : t * d;
+  *fp = t * d * d;
+}
+
+static inline void softplus2(double z, double *a, double *fp)
+{
+  /* log(1+e^z) = max(z,0) + log1p(e^{-|z|}); its derivative is sigma(z) */
+  double t = exp(-fabs(z));
+  double d = 1.0 / (1.0 + t);
+  *a = (z > 0 ? z : 0.0) + log1p(t);
+  *fp = z >= 0 ? d : t * d;
+}
+
+static inline void tanh2(double z, double *a, double *fp)
+{
+  /* 1 - tanh^2 loses everything for large |z|; 4/(e^z+e^-z)^2 does not */
+  double t = exp(-2.0 * fabs(z));
+  double th = tanh(z);
+  *a = th;
+  *fp = 4.0 * t / ((1.0 + t) * (1.0 + t));
+}
+
+double gc_activation_value(gc_activation act, double z)
+{
+  double a, fp;
+  gc_activation_forward(act, 1, &z, &a, &fp);
+  return a;
+}
+
+double gc_activation_deriv(gc_activation act, double z)
+{
+  double a, fp;
+  gc_activation_forward(act, 1, &z, &a, &fp);
+  return fp;
+}
+
+void gc_activation_forward(gc_activation act, size_t n, const double *z,
+                           double *a, double *fp)
+{
+  switch (act) {
+  case GC_SIGMOID:
+    for (size_t i = 0; i < n; i++) sigmoid2(z[i], &a[i], &fp[i]);
+    break;
+  case GC_TANH:
+    for (size_t i = 0; i < n; i++) tanh2(z[i], &a[i], &fp[i]);
+    break;
+  case GC_RELU:
+    for (size_t i = 0; i < n; i++) {
+      a[i] = z[i] > 0 ? z[i] : 0.0;
+      fp[i] = z[i] > 0 ? 1.0 : 0.0;
+    }
+    break;
+  case GC_SOFTPLUS:
+    for (size_t i = 0; i < n; i++) softplus2(z[i], &a[i], &fp[i]);
+    break;
+  case GC_IDENTITY:
+  default:
+    for (size_t i = 0; i < n; i++) {
+      a[i] = z[i];
+      fp[i] = 1.0;
+    }
+    break;
+  }
+}
+
+double gc_activation_deriv_max(gc_activation act)
+{
+  return act == GC_SIGMOID ? 0.25 : 1.0;
+}

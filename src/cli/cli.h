@@ -1,0 +1,54 @@
+/* cli.h -- shared helpers of the gradchain command-line program.
+ * Unlike the library, the CLI prints; every failure is one line on stderr
+ * ("gradchain SUBCOMMAND: what went wrong") and a non-zero exit status. */
+#ifndef GRADCHAIN_CLI_H
+#define GRADCHAIN_CLI_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+/* exit statuses */
+#define CLI_OK 0
+#define CLI_FAIL 1   /* bad input, failed computation */
+#define CLI_USAGE 2  /* bad command line */
+
+typedef enum cli_format { CLI_TEXT = 0, CLI_JSON, CLI_CSV } cli_format;
+
+/* The subcommand being run, for messages. */
+extern const char *cli_cmd;
+
+/* Print "gradchain CMD: message" on stderr; return status. */
+int cli_fail(int status, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+/* Print the library's last error and return CLI_FAIL. */
+int cli_fail_lib(void);
+
+/* Parsers: the whole string must be a finite number (or a whole number in
+ * range); on failure they print a one-line error naming OPT and return
+ * non-zero. */
+int cli_parse_double(const char *s, const char *opt, double *out);
+int cli_parse_size(const char *s, const char *opt, size_t min, size_t max,
+                   size_t *out);
+int cli_parse_ulong(const char *s, const char *opt, unsigned long *out);
+/* Comma-separated lists; *out is malloc'ed, *n its length. */
+int cli_parse_doubles(const char *s, const char *opt, double **out, size_t *n);
+int cli_parse_sizes(const char *s, const char *opt, size_t min, size_t max,
+                    size_t **out, size_t *n);
+int cli_parse_format(const char *s, int allow_csv, cli_format *out);
+
+/* JSON: a double with 17 significant digits, or null for NaN/inf. */
+void cli_json_double(FILE *f, double x);
+/* JSON string with escapes. */
+void cli_json_string(FILE *f, const char *s);
+
+/* Usage text handling: print text to stdout for --help. */
+int cli_help(const char *text);
+
+/* The subcommands. */
+int cmd_chain(int argc, char **argv);
+int cmd_explode(int argc, char **argv);
+
+#endif

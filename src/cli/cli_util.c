@@ -1,0 +1,161 @@
+/* cli_util.c -- parsing and printing shared by the subcommands. */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gradchain/error.h"
+#include "cli/cli.h"
+
+const char *cli_cmd = "";
+
+int cli_fail(int status, const char *fmt, ...)
+{
+  va_list ap;
+  fprintf(stderr, "gradchain%s%s: ", *cli_cmd ? " " : "", cli_cmd);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return status;
+}
+
+int cli_fail_lib(void)
+{
+  const char *m = gc_strerror_last();
+  return cli_fail(CLI_FAIL, "%s", *m ? m : "unknown error");
+}
+
+int cli_parse_double(const char *s, const char *opt, double *out)
+{
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end != '\0' || !*s)
+    return cli_fail(CLI_USAGE, "%s: '%s' is not a number", opt, s);
+  if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1))
+    return cli_fail(CLI_USAGE, "%s: '%s' is not a finite double", opt, s);
+  *out = v;
+  return 0;
+}
+
+int cli_parse_size(const char *s, const char *opt, size_t min, size_t max,
+                   size_t *out)
+{
+  char *end;
+  errno = 0;
+  while (*s == ' ') s++;
+  if (*s == '-' || *s == '+' || !*s)
+    return cli_fail(CLI_USAGE, "%s: '%s' is not a whole number from %zu to "
+                    "%zu", opt, s, min, max);
+  unsigned long long v = strtoull(s, &end, 10);
+  if (end == s || *end != '\0' || errno == ERANGE || v < min || v > max)
+    return cli_fail(CLI_USAGE, "%s: '%s' is not a whole number from %zu to "
+                    "%zu", opt, s, min, max);
+  *out = (size_t)v;
+  return 0;
+}
+
+int cli_parse_ulong(const char *s, const char *opt, unsigned long *out)
+{
+  size_t v;
+  if (cli_parse_size(s, opt, 0, ULONG_MAX, &v)) return CLI_USAGE;
+  *out = (unsigned long)v;
+  return 0;
+}
+
+/* split s at commas; call fn on each piece */
+static int split(const char *s, const char *opt, void *out, size_t *n,
+                 size_t elem, int (*fn)(const char *, const char *, void *,
+                                        const void *),
+                 const void *ctx)
+{
+  size_t cap = 1, k = 0;
+  for (const char *p = s; *p; p++) cap += *p == ',';
+  char *buf = strdup(s);
+  unsigned char *arr = malloc(cap * elem);
+  if (!buf || !arr) {
+    free(buf);
+    free(arr);
+    return cli_fail(CLI_FAIL, "out of memory");
+  }
+  char *p = buf;
+  for (size_t i = 0; i < cap; i++) {
+    char *c = strchr(p, ',');
+    if (c) *c = '\0';
+    if (fn(p, opt, arr + k * elem, ctx)) {
+      free(buf);
+      free(arr);
+      return CLI_USAGE;
+    }
+    k++;
+    p = c ? c + 1 : p + strlen(p);
+  }
+  free(buf);
+  *(void **)out = arr;
+  *n = k;
+  return 0;
+}
+
+static int one_double(const char *s, const char *opt, void *out,
+                      const void *ctx)
+{
+  (void)ctx;
+  return cli_parse_double(s, opt, out);
+}
+
+static int one_size(const char *s, const char *opt, void *out, const void *ctx)
+{
+  const size_t *mm = ctx;
+  return cli_parse_size(s, opt, mm[0], mm[1], out);
+}
+
+int cli_parse_doubles(const char *s, const char *opt, double **out, size_t *n)
+{
+  return split(s, opt, out, n, sizeof(double), one_double, NULL);
+}
+
+int cli_parse_sizes(const char *s, const char *opt, size_t min, size_t max,
+                    size_t **out, size_t *n)
+{
+  size_t mm[2] = {min, max};
+  return split(s, opt, out, n, sizeof(size_t), one_size, mm);
+}
+
+int cli_parse_format(const char *s, int allow_csv, cli_format *out)
+{
+  if (!strcmp(s, "text")) *out = CLI_TEXT;
+  else if (!strcmp(s, "json")) *out = CLI_JSON;
+  else if (allow_csv && !strcmp(s, "csv")) *out = CLI_CSV;
+  else
+    return cli_fail(CLI_USAGE, "--format: '%s' is not one of text, json%s",
+                    s, allow_csv ? ", csv" : "");
+  return 0;
+}
+
+void cli_json_double(FILE *f, double x)
+{
+  if (isfinite(x)) fprintf(f, "%.17g", x);
+  else fputs("null", f);
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c < 0x20) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+int cli_help(const char *text)
+{
+  fputs(text, stdout);
+  return CLI_OK;
+}
