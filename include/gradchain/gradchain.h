@@ -5,6 +5,7 @@
 #include "gradchain/error.h"
 #include "gradchain/activation.h"
 #include "gradchain/cost.h"
+#include "gradchain/dataset.h"
 #include "gradchain/kernels.h"
 #include "gradchain/net.h"
 

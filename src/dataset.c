@@ -1,0 +1,21 @@
+/* dataset.c -- turning stored bytes into a mini-batch of doubles. */
+#include <string.h>
+
+#include "gradchain/dataset.h"
+
+void gc_dataset_batch(const gc_dataset *d, const size_t *idx, size_t first,
+                      size_t B, double *x, double *y)
+{
+  const double s = 1.0 / 255.0;
+  for (size_t i = 0; i < B; i++) {
+    size_t e = idx ? idx[i] : first + i;
+    const uint8_t *p = d->images + e * d->dim;
+    double *xi = x + i * d->dim;
+    for (size_t k = 0; k < d->dim; k++) xi[k] = p[k] * s;
+    if (y) {
+      double *yi = y + i * d->nclasses;
+      memset(yi, 0, d->nclasses * sizeof *yi);
+      if (d->labels[e] < d->nclasses) yi[d->labels[e]] = 1.0;
+    }
+  }
+}
