@@ -8,5 +8,7 @@
 #include "gradchain/dataset.h"
 #include "gradchain/kernels.h"
 #include "gradchain/net.h"
+#include "gradchain/chain.h"
+#include "gradchain/chain_mpfr.h"
 
 #endif

@@ -1,0 +1,61 @@
+/* gradchain/chain_mpfr.h -- toy chains evaluated with MPFR at any
+ * precision, with every printed digit correct.
+ *
+ * gc_chain_mpfr_eval() evaluates the chain (forward pass, the explicit
+ * product and dC/dw) at two working precisions, prec + g and
+ * prec + 2g + 32 guard bits, and accepts the result only when every
+ * reported quantity, rounded to `digits` significant decimal digits, is the
+ * same in both; otherwise it doubles g and tries again.  `digits` is
+ * floor(prec * log10(2)), so a 128-bit request gives 38 digits.
+ *
+ * The weights, biases, input and target are the chain's doubles, taken
+ * exactly.  For the exploding construction b_j = -W a_{j-1} is recomputed
+ * in MPFR, so every z_j is exactly 0.  The exponent range is widened to
+ * MPFR's maximum, so products such as 1e+417 or 1e-650 (or 1e-1000000)
+ * are represented, not flushed.
+ */
+#ifndef GRADCHAIN_CHAIN_MPFR_H
+#define GRADCHAIN_CHAIN_MPFR_H
+
+#include <stddef.h>
+#include <mpfr.h>
+
+#include "gradchain/chain.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Allowed range of requested precisions, in bits. */
+#define GC_MPFR_PREC_MIN 16
+#define GC_MPFR_PREC_MAX 1000000
+
+typedef struct gc_chain_mpfr {
+  mpfr_prec_t prec;      /* the precision asked for */
+  mpfr_prec_t working;   /* the larger working precision of the last try */
+  size_t digits;         /* correct significant decimal digits */
+  size_t depth;
+  int layers;            /* per-layer arrays present */
+  /* per layer (index j-1), present when layers != 0; at `working` bits */
+  mpfr_t *z, *a, *fp, *factor, *dC_db, *dC_dw;
+  mpfr_t dC_db1, dC_daL, cost;
+  int tries;             /* evaluations made (>= 2) */
+} gc_chain_mpfr;
+
+/* Evaluate c at `prec` bits; keep every layer's values when `layers`. */
+int gc_chain_mpfr_eval(gc_chain_mpfr **out, const gc_chain *c,
+                       mpfr_prec_t prec, int layers);
+void gc_chain_mpfr_free(gc_chain_mpfr *r);
+
+/* x rounded to `digits` significant digits as "-1.2345e+417" ("0" for
+ * zero, "inf", "-inf", "nan").  Returns the length it needs (like
+ * snprintf); buf may be NULL when size is 0. */
+int gc_mpfr_snprint(char *buf, size_t size, mpfr_srcptr x, size_t digits);
+
+/* The number of correct decimal digits for a precision in bits. */
+size_t gc_mpfr_digits(mpfr_prec_t prec);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,344 @@
+/* chain_mpfr.c -- toy chains in MPFR, with a Ziv-style check that every
+ * printed digit is correct. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gradchain/chain_mpfr.h"
+#include "gradchain/error.h"
+
+#define RND MPFR_RNDN
+
+size_t gc_mpfr_digits(mpfr_prec_t prec)
+{
+  return (size_t)floor((double)prec * 0.30102999566398119521);
+}
+
+int gc_mpfr_snprint(char *buf, size_t size, mpfr_srcptr x, size_t digits)
+{
+  if (mpfr_nan_p(x)) return snprintf(buf, size, "nan");
+  if (mpfr_inf_p(x)) return snprintf(buf, size, mpfr_signbit(x) ? "-inf" : "inf");
+  if (mpfr_zero_p(x)) return snprintf(buf, size, "0");
+  if (digits < 1) digits = 1;
+  mpfr_exp_t e;
+  char *s = mpfr_get_str(NULL, &e, 10, digits, x, RND);
+  if (!s) return snprintf(buf, size, "nan");
+  const char *d = s;
+  int neg = *d == '-';
+  if (neg) d++;
+  /* value = 0.d1d2d3... x 10^e = d1.d2d3... x 10^(e-1) */
+  int n = snprintf(buf, size, "%s%c%s%s%se%+ld", neg ? "-" : "", d[0],
+                   d[1] ? "." : "", d + 1, "", (long)(e - 1));
+  mpfr_free_str(s);
+  return n;
+}
+
+/* one evaluation at working precision wp */
+typedef struct run {
+  mpfr_prec_t wp;
+  size_t L;
+  int layers;
+  mpfr_t *z, *a, *fp, *factor, *dC_db, *dC_dw;
+  mpfr_t dC_db1, dC_daL, cost;
+} run;
+
+static void free_arrays(run *r)
+{
+  mpfr_t **arr[] = {&r->z, &r->a, &r->fp, &r->factor, &r->dC_db, &r->dC_dw};
+  for (size_t k = 0; k < 6; k++) {
+    if (!*arr[k]) continue;
+    for (size_t j = 0; j < r->L; j++) mpfr_clear((*arr[k])[j]);
+    free(*arr[k]);
+    *arr[k] = NULL;
+  }
+}
+
+static void run_clear(run *r)
+{
+  free_arrays(r);
+  mpfr_clears(r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
+}
+
+static int run_init(run *r, size_t L, mpfr_prec_t wp, int layers)
+{
+  memset(r, 0, sizeof *r);
+  r->L = L;
+  r->wp = wp;
+  r->layers = layers;
+  mpfr_inits2(wp, r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
+  if (!layers) return GC_OK;
+  mpfr_t **arr[] = {&r->z, &r->a, &r->fp, &r->factor, &r->dC_db, &r->dC_dw};
+  for (size_t k = 0; k < 6; k++) {
+    *arr[k] = malloc(L * sizeof(mpfr_t));
+    if (!*arr[k]) {
+      /* arrays allocated before this one are fully initialised */
+      for (size_t q = 0; q < k; q++) {
+        for (size_t j = 0; j < L; j++) mpfr_clear((*arr[q])[j]);
+        free(*arr[q]);
+        *arr[q] = NULL;
+      }
+      mpfr_clears(r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
+      return gc_error(GC_ENOMEM, "out of memory for %zu layers at %ld bits",
+                      L, (long)wp);
+    }
+    for (size_t j = 0; j < L; j++) mpfr_init2((*arr[k])[j], wp);
+  }
+  return GC_OK;
+}
+
+/* a = f(z), fp = f'(z); t, d scratch */
+static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
+                       mpfr_srcptr z, mpfr_ptr t, mpfr_ptr d)
+{
+  switch (act) {
+  case GC_SIGMOID:
+  case GC_SOFTPLUS:
+    mpfr_abs(t, z, RND);
+    mpfr_neg(t, t, RND);
+    mpfr_exp(t, t, RND);          /* t = e^{-|z|} */
+    mpfr_add_ui(d, t, 1, RND);
+    mpfr_ui_div(d, 1, d, RND);    /* d = 1/(1+t) */
+    if (act == GC_SIGMOID) {
+      mpfr_mul(fp, t, d, RND);    /* sigma(-|z|) */
+      if (mpfr_sgn(z) >= 0) mpfr_set(a, d, RND);
+      else mpfr_set(a, fp, RND);
+      mpfr_mul(fp, fp, d, RND);   /* t d^2 */
+    } else {
+      if (mpfr_sgn(z) >= 0) mpfr_set(fp, d, RND);
+      else mpfr_mul(fp, t, d, RND);
+      mpfr_log1p(t, t, RND);
+      if (mpfr_sgn(z) > 0) mpfr_add(a, z, t, RND);
+      else mpfr_set(a, t, RND);
+    }
+    break;
+  case GC_TANH:
+    mpfr_tanh(a, z, RND);
+    mpfr_abs(t, z, RND);
+    mpfr_mul_si(t, t, -2, RND);
+    mpfr_exp(t, t, RND);          /* t = e^{-2|z|} */
+    mpfr_add_ui(d, t, 1, RND);
+    mpfr_sqr(d, d, RND);
+    mpfr_mul_ui(fp, t, 4, RND);
+    mpfr_div(fp, fp, d, RND);     /* 4t/(1+t)^2 */
+    break;
+  case GC_RELU:
+    if (mpfr_sgn(z) > 0) {
+      mpfr_set(a, z, RND);
+      mpfr_set_ui(fp, 1, RND);
+    } else {
+      mpfr_set_ui(a, 0, RND);
+      mpfr_set_ui(fp, 0, RND);
+    }
+    break;
+  case GC_IDENTITY:
+  default:
+    mpfr_set(a, z, RND);
+    mpfr_set_ui(fp, 1, RND);
+    break;
+  }
+}
+
+/* cost, dC/da and the tail f'(z_L) dC/da_L from a_L */
+static void output_terms(run *r, const gc_chain *c, mpfr_srcptr aL,
+                         mpfr_srcptr fpL, mpfr_ptr tail, mpfr_ptr t,
+                         mpfr_ptr d)
+{
+  mpfr_sub_d(t, aL, c->y, RND); /* a - y */
+  if (c->cost == GC_QUADRATIC) {
+    mpfr_sqr(r->cost, t, RND);
+    mpfr_div_2ui(r->cost, r->cost, 1, RND);
+    mpfr_set(r->dC_daL, t, RND);
+  } else {
+    /* C = -y ln a - (1-y) ln(1-a) */
+    mpfr_ui_sub(d, 1, aL, RND);   /* 1 - a */
+    mpfr_mul(r->dC_daL, aL, d, RND);
+    mpfr_div(r->dC_daL, t, r->dC_daL, RND);
+    mpfr_log(d, d, RND);
+    mpfr_mul_d(d, d, 1.0 - c->y, RND);
+    mpfr_log(r->cost, aL, RND);
+    mpfr_mul_d(r->cost, r->cost, c->y, RND);
+    mpfr_add(r->cost, r->cost, d, RND);
+    mpfr_neg(r->cost, r->cost, RND);
+  }
+  if (c->cost == GC_CROSS_ENTROPY && c->act == GC_SIGMOID)
+    mpfr_set(tail, t, RND);       /* f'(z_L) dC/da_L = a_L - y exactly */
+  else
+    mpfr_mul(tail, fpL, r->dC_daL, RND);
+}
+
+static void evaluate(run *r, const gc_chain *c)
+{
+  mpfr_prec_t wp = r->wp;
+  size_t L = r->L;
+  mpfr_t a, z, fp, w, b, t, d, P, tail;
+  mpfr_inits2(wp, a, z, fp, w, b, t, d, P, tail, (mpfr_ptr)0);
+  mpfr_set_ui(P, 1, RND);
+  mpfr_set_d(a, c->a0, RND);
+  for (size_t j = 0; j < L; j++) {
+    if (c->exploding) {
+      mpfr_set_d(w, c->explode_w, RND);
+      mpfr_mul(t, w, a, RND);
+      mpfr_neg(b, t, RND);         /* b_j = -W a_{j-1} */
+      mpfr_add(z, t, b, RND);      /* = 0 exactly */
+    } else {
+      mpfr_set_d(w, c->w[j], RND);
+      mpfr_mul(z, w, a, RND);
+      mpfr_add_d(z, z, c->b[j], RND);
+    }
+    if (r->layers) {
+      mpfr_set(r->z[j], z, RND);
+      /* dC/dw_j = dC/db_j a_{j-1}: keep a_{j-1} there for now */
+      mpfr_set(r->dC_dw[j], a, RND);
+    }
+    activation(c->act, a, fp, z, t, d);
+    /* left to right: P = f'(z_1) w_2 f'(z_2) ... w_{L-1} f'(z_{L-1}) w_L;
+     * the tail f'(z_L) dC/da_L comes last */
+    if (j > 0) mpfr_mul(P, P, w, RND);
+    if (j + 1 < L) {
+      if (j == 0) mpfr_set(P, fp, RND);
+      else mpfr_mul(P, P, fp, RND);
+    }
+    if (r->layers) {
+      mpfr_set(r->a[j], a, RND);
+      mpfr_set(r->fp[j], fp, RND);
+      mpfr_mul(r->factor[j], w, fp, RND);
+    }
+  }
+  /* a is a_L, fp is f'(z_L) */
+  output_terms(r, c, a, fp, tail, t, d);
+  /* dC/db_1 = f'(z_1) w_2 f'(z_2) ... w_L f'(z_L) dC/da_L */
+  if (L == 1) mpfr_set(r->dC_db1, tail, RND);
+  else mpfr_mul(r->dC_db1, P, tail, RND);
+  if (r->layers) {
+    /* from the right: S_L = dC/da_L; dC/db_j = f'(z_j) S_j;
+     * S_{j-1} = w_j f'(z_j) S_j */
+    mpfr_t S;
+    mpfr_init2(S, wp);
+    for (size_t j = L; j >= 1; j--) {
+      if (j == L) {
+        mpfr_set(r->dC_db[j - 1], tail, RND);
+        mpfr_set_d(w, c->exploding ? c->explode_w : c->w[j - 1], RND);
+        mpfr_mul(S, w, tail, RND);
+      } else {
+        mpfr_mul(r->dC_db[j - 1], r->fp[j - 1], S, RND);
+        mpfr_mul(S, r->factor[j - 1], S, RND);
+      }
+      mpfr_mul(r->dC_dw[j - 1], r->dC_db[j - 1], r->dC_dw[j - 1], RND);
+    }
+    mpfr_clear(S);
+    mpfr_set(r->dC_db1, r->dC_db[0], RND);
+  }
+  mpfr_clears(a, z, fp, w, b, t, d, P, tail, (mpfr_ptr)0);
+}
+
+/* do x and y print the same to n digits? */
+static int same_digits(mpfr_srcptr x, mpfr_srcptr y, size_t n, char *b1,
+                       char *b2, size_t size)
+{
+  gc_mpfr_snprint(b1, size, x, n);
+  gc_mpfr_snprint(b2, size, y, n);
+  return strcmp(b1, b2) == 0;
+}
+
+static int runs_agree(const run *r1, const run *r2, size_t n)
+{
+  size_t size = n + 64;
+  char *b1 = malloc(size), *b2 = malloc(size);
+  if (!b1 || !b2) {
+    free(b1);
+    free(b2);
+    return -1;
+  }
+  int ok = same_digits(r1->dC_db1, r2->dC_db1, n, b1, b2, size) &&
+           same_digits(r1->dC_daL, r2->dC_daL, n, b1, b2, size) &&
+           same_digits(r1->cost, r2->cost, n, b1, b2, size);
+  if (ok && r1->layers) {
+    for (size_t j = 0; ok && j < r1->L; j++)
+      ok = same_digits(r1->z[j], r2->z[j], n, b1, b2, size) &&
+           same_digits(r1->a[j], r2->a[j], n, b1, b2, size) &&
+           same_digits(r1->fp[j], r2->fp[j], n, b1, b2, size) &&
+           same_digits(r1->factor[j], r2->factor[j], n, b1, b2, size) &&
+           same_digits(r1->dC_db[j], r2->dC_db[j], n, b1, b2, size) &&
+           same_digits(r1->dC_dw[j], r2->dC_dw[j], n, b1, b2, size);
+  }
+  free(b1);
+  free(b2);
+  return ok;
+}
+
+void gc_chain_mpfr_free(gc_chain_mpfr *r)
+{
+  if (!r) return;
+  run tmp = {0};
+  tmp.L = r->depth;
+  tmp.z = r->z; tmp.a = r->a; tmp.fp = r->fp;
+  tmp.factor = r->factor; tmp.dC_db = r->dC_db; tmp.dC_dw = r->dC_dw;
+  free_arrays(&tmp);
+  mpfr_clears(r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
+  free(r);
+}
+
+int gc_chain_mpfr_eval(gc_chain_mpfr **out, const gc_chain *c,
+                       mpfr_prec_t prec, int layers)
+{
+  *out = NULL;
+  if (prec < GC_MPFR_PREC_MIN || prec > GC_MPFR_PREC_MAX)
+    return gc_error(GC_ERANGE, "precision %ld bits is outside %d..%d",
+                    (long)prec, GC_MPFR_PREC_MIN, GC_MPFR_PREC_MAX);
+  mpfr_set_emin(mpfr_get_emin_min());
+  mpfr_set_emax(mpfr_get_emax_max());
+  size_t L = c->depth, n = gc_mpfr_digits(prec);
+  /* guard bits: the rounding errors of ~10 L operations, plus margin */
+  mpfr_prec_t g = 32;
+  for (size_t k = L; k; k >>= 1) g += 2;
+  int tries = 0;
+  for (int attempt = 0; attempt < 6; attempt++, g *= 2) {
+    run r1, r2;
+    int st = run_init(&r1, L, prec + g, layers);
+    if (st) return st;
+    st = run_init(&r2, L, prec + 2 * g + 32, layers);
+    if (st) {
+      run_clear(&r1);
+      return st;
+    }
+    evaluate(&r1, c);
+    evaluate(&r2, c);
+    tries += 2;
+    int ok = runs_agree(&r1, &r2, n);
+    run_clear(&r1);
+    if (ok < 0) {
+      run_clear(&r2);
+      return gc_error(GC_ENOMEM, "out of memory");
+    }
+    if (ok) {
+      gc_chain_mpfr *res = calloc(1, sizeof *res);
+      if (!res) {
+        run_clear(&r2);
+        return gc_error(GC_ENOMEM, "out of memory");
+      }
+      res->prec = prec;
+      res->working = r2.wp;
+      res->digits = n;
+      res->depth = L;
+      res->layers = layers;
+      res->z = r2.z; res->a = r2.a; res->fp = r2.fp;
+      res->factor = r2.factor; res->dC_db = r2.dC_db; res->dC_dw = r2.dC_dw;
+      /* move the scalars */
+      mpfr_init2(res->dC_db1, r2.wp);
+      mpfr_init2(res->dC_daL, r2.wp);
+      mpfr_init2(res->cost, r2.wp);
+      mpfr_swap(res->dC_db1, r2.dC_db1);
+      mpfr_swap(res->dC_daL, r2.dC_daL);
+      mpfr_swap(res->cost, r2.cost);
+      mpfr_clears(r2.dC_db1, r2.dC_daL, r2.cost, (mpfr_ptr)0);
+      res->tries = tries;
+      *out = res;
+      return GC_OK;
+    }
+    run_clear(&r2);
+  }
+  return gc_error(GC_ENOCONV, "could not certify %zu digits at %ld bits: the "
+                  "chain is too ill-conditioned (try a higher --prec)", n,
+                  (long)prec);
+}
