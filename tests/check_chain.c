@@ -1,0 +1,280 @@
+/* check_chain.c -- toy chains: closed forms, hand-derived small chains,
+ * explicit product vs backprop vs finite differences, MPFR against MPFR at a
+ * much higher precision, range flags and bad input. */
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "gradchain/gradchain.h"
+
+static double sig(double z) { return 1 / (1 + exp(-z)); }
+
+/* One layer, quadratic cost, by hand: dC/db = (s(z)-y) s(z)(1-s(z)). */
+START_TEST(test_one_layer)
+{
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, 1), GC_OK);
+  double w = 0.8, b = -0.3;
+  ck_assert_int_eq(gc_chain_set(c, &w, &b, 0.6, 0.1), GC_OK);
+  gc_chain_result *r;
+  ck_assert_int_eq(gc_chain_eval(&r, c), GC_OK);
+  double z = 0.8 * 0.6 - 0.3, a = sig(z), want = (a - 0.1) * a * (1 - a);
+  ck_assert_double_eq_tol(r->z[0], z, 1e-16);
+  ck_assert_double_eq_tol(r->dC_db[0], want, 1e-16);
+  ck_assert_double_eq_tol(r->dC_dw[0], want * 0.6, 1e-16);
+  ck_assert_double_eq_tol(r->cost, 0.5 * (a - 0.1) * (a - 0.1), 1e-16);
+  gc_chain_result_free(r);
+  gc_chain_free(c);
+}
+END_TEST
+
+/* Two layers, derived by hand:
+ * dC/db1 = s'(z1) w2 s'(z2) (a2 - y),  dC/dw2 = s'(z2)(a2 - y) a1. */
+START_TEST(test_two_layers)
+{
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, 2), GC_OK);
+  double w[] = {1.5, -2.0}, b[] = {0.25, 0.5};
+  ck_assert_int_eq(gc_chain_set(c, w, b, 0.4, 0.9), GC_OK);
+  gc_chain_result *r;
+  ck_assert_int_eq(gc_chain_eval(&r, c), GC_OK);
+  double z1 = 1.5 * 0.4 + 0.25, a1 = sig(z1), s1 = a1 * (1 - a1);
+  double z2 = -2.0 * a1 + 0.5, a2 = sig(z2), s2 = a2 * (1 - a2);
+  double db1 = s1 * (-2.0) * s2 * (a2 - 0.9);
+  ck_assert_double_eq_tol(r->dC_db[0] / db1, 1.0, 1e-14);
+  ck_assert_double_eq_tol(r->dC_db_bp[0] / db1, 1.0, 1e-14);
+  ck_assert_double_eq_tol(r->dC_dw[1] / (s2 * (a2 - 0.9) * a1), 1.0, 1e-14);
+  ck_assert_double_eq_tol(r->factor[1], -2.0 * s2, 1e-15);
+  gc_chain_result_free(r);
+  gc_chain_free(c);
+}
+END_TEST
+
+/* Cross-entropy, one layer: dC/db = a - y (hand derivation). */
+START_TEST(test_cross_entropy)
+{
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, 1), GC_OK);
+  c->cost = GC_CROSS_ENTROPY;
+  double w = 2.0, b = -1.0;
+  ck_assert_int_eq(gc_chain_set(c, &w, &b, 1.0, 0.0), GC_OK);
+  gc_chain_result *r;
+  ck_assert_int_eq(gc_chain_eval(&r, c), GC_OK);
+  ck_assert_double_eq_tol(r->dC_db[0], sig(1.0), 1e-16);
+  ck_assert_double_eq_tol(r->cost, -log(1 - sig(1.0)), 1e-15);
+  gc_chain_result_free(r);
+  gc_chain_free(c);
+}
+END_TEST
+
+/* Random chains of several depths and activations: explicit product vs
+ * backprop within the rounding bound; vs finite differences within the
+ * differences' own error estimate. */
+START_TEST(test_backprop_and_fd)
+{
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  size_t depths[] = {1, 2, 5, 12, 30};
+  gc_activation acts[] = {GC_SIGMOID, GC_TANH, GC_SOFTPLUS};
+  for (size_t a = 0; a < 3; a++)
+    for (size_t k = 0; k < 5; k++)
+      for (int cost = 0; cost < 2; cost++) {
+        if (cost == GC_CROSS_ENTROPY && acts[a] != GC_SIGMOID) continue;
+        gc_chain *c;
+        ck_assert_int_eq(gc_chain_alloc(&c, depths[k]), GC_OK);
+        c->act = acts[a];
+        c->cost = (gc_cost)cost;
+        gsl_rng_set(rng, 100 + k);
+        ck_assert_int_eq(gc_chain_set_random(c, rng, 0.7, 0.2), GC_OK);
+        gc_chain_result *r;
+        ck_assert_int_eq(gc_chain_eval(&r, c), GC_OK);
+        ck_assert_msg(r->max_ulp <= r->ulp_bound, "%g ulp > %g", r->max_ulp,
+                      r->ulp_bound);
+        double *fd = malloc(depths[k] * sizeof *fd);
+        double *err = malloc(depths[k] * sizeof *err);
+        double *fdw = malloc(depths[k] * sizeof *fdw);
+        ck_assert_int_eq(gc_chain_fd(c, fd, fdw, err), GC_OK);
+        for (size_t j = 0; j < depths[k]; j++) {
+          ck_assert_msg(fabs(fd[j] - r->dC_db[j]) <= err[j],
+                        "layer %zu: fd %g vs %g (est %g)", j + 1, fd[j],
+                        r->dC_db[j], err[j]);
+          ck_assert_double_eq_tol(fdw[j], r->dC_dw[j],
+                                  1e-6 * fabs(r->dC_dw[j]) + 1e-9);
+          ck_assert_double_eq_tol(r->dC_dw_bp[j], r->dC_dw[j],
+                                  1e-13 * fabs(r->dC_dw[j]));
+        }
+        free(fd);
+        free(fdw);
+        free(err);
+        gc_chain_result_free(r);
+        gc_chain_free(c);
+      }
+  gsl_rng_free(rng);
+}
+END_TEST
+
+/* The exploding construction in double: every z_j is 0 up to the last
+ * rounding, sigma'(z_j) = 1/4 and the factors are 25; dC/db_1 =
+ * (1/4) 25^(L-1) (1/2 - y), exact in double while 25^(L-1) < 2^53. */
+START_TEST(test_explode_double)
+{
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, 12), GC_OK);
+  ck_assert_int_eq(gc_chain_set_exploding(c, 100.0, 0.3, 0.0), GC_OK);
+  gc_chain_result *r;
+  ck_assert_int_eq(gc_chain_eval(&r, c), GC_OK);
+  for (size_t j = 0; j < 12; j++) {
+    ck_assert_double_eq(r->fp[j], 0.25);
+    ck_assert_double_eq(r->factor[j], 25.0);
+    ck_assert(fabs(r->z[j]) < 1e-13);
+  }
+  ck_assert_double_eq(r->dC_db[0], 0.25 * pow(25, 11) * 0.5);
+  ck_assert(!r->underflow && !r->overflow);
+  gc_chain_result_free(r);
+  gc_chain_free(c);
+}
+END_TEST
+
+/* Decimal string of an MPFR value rounded to n digits. */
+static char *digits_of(mpfr_srcptr x, size_t n)
+{
+  char *s = malloc(n + 64);
+  gc_mpfr_snprint(s, n + 64, x, n);
+  return s;
+}
+
+/* The exploding construction in MPFR against the closed form computed
+ * with mpfr_pow_ui at 2000 bits: all 38 digits of a 128-bit run. */
+START_TEST(test_explode_mpfr_closed_form)
+{
+  size_t L = 300;
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, L), GC_OK);
+  ck_assert_int_eq(gc_chain_set_exploding(c, 100.0, 0.3, 0.0), GC_OK);
+  gc_chain_mpfr *m;
+  ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, 128, 1), GC_OK);
+  ck_assert_uint_eq(m->digits, 38);
+  mpfr_t x;
+  mpfr_init2(x, 2000);
+  mpfr_set_ui(x, 25, MPFR_RNDN);
+  mpfr_pow_ui(x, x, L - 1, MPFR_RNDN);
+  mpfr_div_2ui(x, x, 3, MPFR_RNDN); /* (1/4) (1/2 - 0) */
+  char *want = digits_of(x, 38), *got = digits_of(m->dC_db1, 38);
+  ck_assert_str_eq(got, want);
+  ck_assert_str_eq(got, "1.2049599325514420588703750173562544682e+417");
+  for (size_t j = 0; j < L; j++) {
+    ck_assert(mpfr_zero_p(m->z[j]));
+    ck_assert(mpfr_cmp_d(m->fp[j], 0.25) == 0);
+  }
+  /* and double says overflow instead of a silent inf */
+  gc_chain_result *r;
+  ck_assert_int_eq(gc_chain_eval(&r, c), GC_OK);
+  ck_assert(r->overflow);
+  gc_chain_result_free(r);
+  free(want);
+  free(got);
+  mpfr_clear(x);
+  gc_chain_mpfr_free(m);
+  gc_chain_free(c);
+}
+END_TEST
+
+/* A vanishing chain far below double's range: every digit at 128 bits
+ * agrees with a run at 1024 bits; double flags the underflow. */
+START_TEST(test_mpfr_vs_higher_precision)
+{
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, 1000), GC_OK);
+  ck_assert_int_eq(gc_chain_set_constant(c, 1.0, 0.0, 1.0, 0.0), GC_OK);
+  gc_chain_mpfr *m1, *m2;
+  ck_assert_int_eq(gc_chain_mpfr_eval(&m1, c, 128, 0), GC_OK);
+  ck_assert_int_eq(gc_chain_mpfr_eval(&m2, c, 1024, 0), GC_OK);
+  char *a = digits_of(m1->dC_db1, 38), *b = digits_of(m2->dC_db1, 38);
+  ck_assert_str_eq(a, b);
+  ck_assert(strstr(a, "e-649") != NULL);
+  gc_chain_result *r;
+  ck_assert_int_eq(gc_chain_eval(&r, c), GC_OK);
+  ck_assert(r->underflow);
+  ck_assert(!r->overflow);
+  free(a);
+  free(b);
+  gc_chain_mpfr_free(m1);
+  gc_chain_mpfr_free(m2);
+  /* random chains, all activations, per-layer tables: 64 bits vs 512 */
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, 5);
+  for (int act = 0; act <= GC_IDENTITY; act++) {
+    gc_chain *d;
+    ck_assert_int_eq(gc_chain_alloc(&d, 40), GC_OK);
+    d->act = (gc_activation)act;
+    ck_assert_int_eq(gc_chain_set_random(d, rng, 0.3, 0.9), GC_OK);
+    ck_assert_int_eq(gc_chain_mpfr_eval(&m1, d, 64, 1), GC_OK);
+    ck_assert_int_eq(gc_chain_mpfr_eval(&m2, d, 512, 1), GC_OK);
+    for (size_t j = 0; j < 40; j++) {
+      char *p = digits_of(m1->dC_db[j], m1->digits);
+      char *q = digits_of(m2->dC_db[j], m1->digits);
+      ck_assert_str_eq(p, q);
+      free(p);
+      free(q);
+    }
+    /* and double agrees with MPFR to ~1e-13 where in range */
+    gc_chain_result *rr;
+    ck_assert_int_eq(gc_chain_eval(&rr, d), GC_OK);
+    double md = mpfr_get_d(m2->dC_db1, MPFR_RNDN);
+    if (md != 0 && !rr->underflow)
+      ck_assert_double_eq_tol(rr->dC_db[0] / md, 1.0, 1e-12);
+    gc_chain_result_free(rr);
+    gc_chain_mpfr_free(m1);
+    gc_chain_mpfr_free(m2);
+    gc_chain_free(d);
+  }
+  gsl_rng_free(rng);
+  gc_chain_result_free(r);
+  gc_chain_free(c);
+}
+END_TEST
+
+START_TEST(test_bad_input)
+{
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, 0), GC_EINVAL);
+  ck_assert_int_eq(gc_chain_alloc(&c, GC_CHAIN_MAX_DEPTH + 1), GC_ENOMEM);
+  ck_assert_int_eq(gc_chain_alloc(&c, 3), GC_OK);
+  double w[] = {1, NAN, 1}, b[] = {0, 0, 0};
+  ck_assert_int_eq(gc_chain_set(c, w, b, 0.5, 0), GC_EINVAL);
+  ck_assert_int_eq(gc_chain_set_constant(c, 1, 0, INFINITY, 0), GC_EINVAL);
+  ck_assert_int_eq(gc_chain_set_exploding(c, 0.0, 0.5, 0), GC_EINVAL);
+  ck_assert_int_eq(gc_chain_set_constant(c, 1, 0, 0.5, 0), GC_OK);
+  gc_chain_mpfr *m;
+  ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, 8, 0), GC_ERANGE);
+  ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, GC_MPFR_PREC_MAX + 1, 0),
+                   GC_ERANGE);
+  ck_assert_ptr_null(m);
+  ck_assert_str_ne(gc_strerror_last(), "");
+  gc_chain_free(c);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("chain");
+  TCase *tc = tcase_create("chain");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_one_layer);
+  tcase_add_test(tc, test_two_layers);
+  tcase_add_test(tc, test_cross_entropy);
+  tcase_add_test(tc, test_backprop_and_fd);
+  tcase_add_test(tc, test_explode_double);
+  tcase_add_test(tc, test_explode_mpfr_closed_form);
+  tcase_add_test(tc, test_mpfr_vs_higher_precision);
+  tcase_add_test(tc, test_bad_input);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
