@@ -290,20 +290,34 @@ int gc_chain_mpfr_eval(gc_chain_mpfr **out, const gc_chain *c,
   mpfr_set_emax(mpfr_get_emax_max());
   size_t L = c->depth, n = gc_mpfr_digits(prec);
   /* guard bits: the rounding errors of ~10 L operations, plus margin */
-  mpfr_prec_t g = 32;
-  for (size_t k = L; k; k >>= 1) g += 2;
+  mpfr_prec_t g = 16;
+  for (size_t k = L; k; k >>= 1) g++;
   int tries = 0;
   for (int attempt = 0; attempt < 6; attempt++, g *= 2) {
     run r1, r2;
     int st = run_init(&r1, L, prec + g, layers);
     if (st) return st;
-    st = run_init(&r2, L, prec + 2 * g + 32, layers);
+    st = run_init(&r2, L, prec + g + 32, layers);
     if (st) {
       run_clear(&r1);
       return st;
     }
-    evaluate(&r1, c);
-    evaluate(&r2, c);
+    /* the two evaluations are independent: one per core */
+#pragma omp parallel sections num_threads(2)
+    {
+#pragma omp section
+      {
+        mpfr_set_emin(mpfr_get_emin_min());
+        mpfr_set_emax(mpfr_get_emax_max());
+        evaluate(&r1, c);
+      }
+#pragma omp section
+      {
+        mpfr_set_emin(mpfr_get_emin_min());
+        mpfr_set_emax(mpfr_get_emax_max());
+        evaluate(&r2, c);
+      }
+    }
     tries += 2;
     int ok = runs_agree(&r1, &r2, n);
     run_clear(&r1);

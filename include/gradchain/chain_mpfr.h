@@ -3,7 +3,8 @@
  *
  * gc_chain_mpfr_eval() evaluates the chain (forward pass, the explicit
  * product and dC/dw) at two working precisions, prec + g and
- * prec + 2g + 32 guard bits, and accepts the result only when every
+ * prec + g + 32 bits (g = 16 + log2 L guard bits; the two run on two
+ * threads), and accepts the result only when every
  * reported quantity, rounded to `digits` significant decimal digits, is the
  * same in both; otherwise it doubles g and tries again.  `digits` is
  * floor(prec * log10(2)), so a 128-bit request gives 38 digits.

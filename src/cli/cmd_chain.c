@@ -262,6 +262,13 @@ static int range_flag(const view *v, int which)
   return which ? v->d->overflow : v->d->underflow;
 }
 
+static const char *range_note(const view *v)
+{
+  if (range_flag(v, 1)) return "   <- OVERFLOW in double: not the true value";
+  if (range_flag(v, 0)) return "   <- UNDERFLOW in double: not the true value";
+  return "";
+}
+
 static void print_product(const view *v, FILE *f)
 {
   size_t L = v->c->depth;
@@ -299,7 +306,7 @@ static void print_product(const view *v, FILE *f)
             "a%zu − y)\n", fname, L, L, L);
   char full[256];
   fmt_db1(v, full_digits(v), full, sizeof full);
-  fprintf(f, "       = %s\n", full);
+  fprintf(f, "       = %s%s\n", full, range_note(v));
 }
 
 /* The exploding construction's closed form (sigmoid): every z_j = 0, so
@@ -372,7 +379,7 @@ static void print_text(const view *v, const struct opts *o, const double *fd,
   } else {
     char full[256];
     fmt_db1(v, full_digits(v), full, sizeof full);
-    fprintf(f, "\n∂C/∂b1 = %s\n", full);
+    fprintf(f, "\n∂C/∂b1 = %s%s\n", full, range_note(v));
   }
   double lg = log10_db1(v);
   if (isfinite(lg)) fprintf(f, "log10 |∂C/∂b1| = %.6f\n", lg);
