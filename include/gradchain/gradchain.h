@@ -10,5 +10,6 @@
 #include "gradchain/net.h"
 #include "gradchain/chain.h"
 #include "gradchain/chain_mpfr.h"
+#include "gradchain/speeds.h"
 
 #endif

@@ -1,0 +1,127 @@
+/* check_speeds.c -- learning speeds against an independent per-example
+ * backpropagation written out in this test (not the core's). */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "gradchain/gradchain.h"
+
+static double sig(double z) { return 1 / (1 + exp(-z)); }
+
+/* delta of every layer for one example, plain loops; cross-entropy with
+ * sigmoid output: delta^L = a^L - y; delta^l = (W^{l+1}T delta^{l+1}) s'(z^l) */
+static void reference(const gc_net *net, const double *x, const double *y,
+                      double delta[][64])
+{
+  size_t L = net->nlayers;
+  double a[8][64];
+  memcpy(a[0], x, net->sizes[0] * sizeof(double));
+  for (size_t l = 1; l < L; l++)
+    for (size_t j = 0; j < net->sizes[l]; j++) {
+      double s = net->p.b[l][j];
+      for (size_t k = 0; k < net->sizes[l - 1]; k++)
+        s += net->p.w[l][j * net->sizes[l - 1] + k] * a[l - 1][k];
+      a[l][j] = sig(s);
+    }
+  for (size_t j = 0; j < net->sizes[L - 1]; j++)
+    delta[L - 1][j] = net->cost == GC_CROSS_ENTROPY
+                          ? a[L - 1][j] - y[j]
+                          : (a[L - 1][j] - y[j]) * a[L - 1][j] * (1 - a[L - 1][j]);
+  for (size_t l = L - 2; l >= 1; l--)
+    for (size_t k = 0; k < net->sizes[l]; k++) {
+      double s = 0;
+      for (size_t j = 0; j < net->sizes[l + 1]; j++)
+        s += net->p.w[l + 1][j * net->sizes[l] + k] * delta[l + 1][j];
+      delta[l][k] = s * a[l][k] * (1 - a[l][k]);
+    }
+}
+
+START_TEST(test_speeds_match_reference)
+{
+  size_t sizes[] = {6, 5, 4, 3, 3};
+  const size_t L = 5, N = 600; /* more than one chunk of the library */
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 42);
+  uint8_t *img = malloc(N * 6), *lab = malloc(N);
+  for (size_t i = 0; i < N * 6; i++) img[i] = (uint8_t)gsl_rng_uniform_int(r, 256);
+  for (size_t i = 0; i < N; i++) lab[i] = (uint8_t)gsl_rng_uniform_int(r, 3);
+  gc_dataset d = {N, 6, 3, img, lab};
+  for (int cost = 0; cost < 2; cost++) {
+    gc_net *net;
+    ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_SIGMOID, (gc_cost)cost), GC_OK);
+    gc_net_init(net, GC_INIT_DEFAULT, r);
+    double speeds[3];
+    gc_params g;
+    ck_assert_int_eq(gc_params_alloc_like(&g, net), GC_OK);
+    size_t n = 537;
+    ck_assert_int_eq(gc_layer_speeds(net, &d, n, speeds, &g), GC_OK);
+    double mean[8][64] = {{0}};
+    for (size_t i = 0; i < n; i++) {
+      double x[6], y[3] = {0, 0, 0}, delta[8][64];
+      for (int k = 0; k < 6; k++) x[k] = img[i * 6 + k] / 255.0;
+      y[lab[i]] = 1;
+      reference(net, x, y, delta);
+      for (size_t l = 1; l < L; l++)
+        for (size_t j = 0; j < sizes[l]; j++) mean[l][j] += delta[l][j] / n;
+    }
+    for (size_t l = 1; l + 1 < L; l++) {
+      double s2 = 0;
+      for (size_t j = 0; j < sizes[l]; j++) {
+        s2 += mean[l][j] * mean[l][j];
+        ck_assert_double_eq_tol(g.b[l][j], mean[l][j], 1e-14);
+      }
+      ck_assert_double_eq_tol(speeds[l - 1], sqrt(s2), 1e-14);
+    }
+    gc_params_free(&g);
+    gc_net_free(net);
+  }
+  /* bad input */
+  gc_net *net;
+  ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_SIGMOID, GC_QUADRATIC), GC_OK);
+  double sp[3];
+  ck_assert_int_eq(gc_layer_speeds(net, &d, 0, sp, NULL), GC_EINVAL);
+  ck_assert_int_eq(gc_layer_speeds(net, &d, N + 1, sp, NULL), GC_EINVAL);
+  gc_dataset bad = d;
+  bad.dim = 5;
+  ck_assert_int_eq(gc_layer_speeds(net, &bad, 10, sp, NULL), GC_EINVAL);
+  gc_net_free(net);
+  free(img);
+  free(lab);
+  gsl_rng_free(r);
+}
+END_TEST
+
+/* gc_dataset_batch scales by 1/255 and one-hot encodes, checked by hand */
+START_TEST(test_batch)
+{
+  uint8_t img[] = {0, 255, 51, 102, 0, 0};
+  uint8_t lab[] = {2, 0};
+  gc_dataset d = {2, 3, 3, img, lab};
+  double x[6], y[6];
+  size_t idx[] = {1, 0};
+  gc_dataset_batch(&d, idx, 0, 2, x, y);
+  ck_assert_double_eq(x[0], 102 / 255.0);
+  ck_assert_double_eq(x[3], 0.0);
+  ck_assert_double_eq_tol(x[4], 1.0, 1e-16);
+  ck_assert_double_eq_tol(x[5], 0.2, 1e-16);
+  double want_y[] = {1, 0, 0, 0, 0, 1};
+  for (int i = 0; i < 6; i++) ck_assert_double_eq(y[i], want_y[i]);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("speeds");
+  TCase *tc = tcase_create("speeds");
+  tcase_add_test(tc, test_speeds_match_reference);
+  tcase_add_test(tc, test_batch);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
