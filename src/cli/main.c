@@ -14,6 +14,7 @@ struct command {
 static const struct command commands[] = {
   /* keep sorted by topic; the list ends with a NULL name */
   {"chain", cmd_chain, "a toy chain: dC/db_1 term by term, in double or MPFR"},
+  {"reproduce", cmd_reproduce, "the chapter's numbers and figures, with a report"},
   {"explode", cmd_explode, "the exploding construction w_j = W, b_j = -W a_{j-1}"},
   {NULL, NULL, NULL},
 };

@@ -1,0 +1,169 @@
+/* cmd_reproduce.c -- `gradchain reproduce`: every number and figure of the
+ * chapter, side by side with the book's, in one directory. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "cli/stages.h"
+
+static const char usage[] =
+  "Usage: gradchain reproduce [--out DIR] [--quick] [--seeds N] [--data DIR]\n"
+  "                           [--force] [--quiet]\n\n"
+  "Runs the chapter's experiments and problems and writes DIR (default\n"
+  "results/): report.md with every table beside the book's numbers and every\n"
+  "figure, the CSV/JSON behind each, gnuplot scripts and PNG figures.\n\n"
+  "  --out DIR    output directory (default results)\n"
+  "  --quick      reduced epochs and sizes: about a minute; the report says so\n"
+  "  --seeds N    seeds for the MNIST experiments (default 1)\n"
+  "  --data DIR   the MNIST files (default: $GRADCHAIN_DATA or the cache)\n"
+  "  --force      redo every stage (by default finished stages are kept, so\n"
+  "               an interrupted run continues where it stopped)\n"
+  "  --quiet      no progress on stderr\n";
+
+struct stage {
+  const char *name;
+  const char *title;
+  int (*run)(const stage_ctx *, FILE *);
+};
+
+static const struct stage stages[] = {
+  {"chains", "chain figures", stage_chains},
+  {NULL, NULL, NULL},
+};
+
+/* the settings a finished stage was made with, as its first line */
+static void stamp(char *buf, size_t n, const stage_ctx *c, const char *name)
+{
+  snprintf(buf, n, "<!-- gradchain %s stage %s quick=%d seeds=%d -->\n",
+           PACKAGE_VERSION, name, c->quick, c->seeds);
+}
+
+static int stage_done(const stage_ctx *c, const char *name)
+{
+  char path[4096], want[256], got[256];
+  snprintf(path, sizeof path, "%s/parts/%s.md", c->dir, name);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  stamp(want, sizeof want, c, name);
+  int ok = fgets(got, sizeof got, f) && !strcmp(got, want);
+  fclose(f);
+  return ok;
+}
+
+static int append_file(FILE *out, const char *path, int skip_first_line)
+{
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  char buf[8192];
+  size_t n;
+  if (skip_first_line) {
+    int ch;
+    while ((ch = fgetc(f)) != EOF && ch != '\n') {
+    }
+  }
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, out);
+  fclose(f);
+  return 0;
+}
+
+int cmd_reproduce(int argc, char **argv)
+{
+  static const struct option lo[] = {
+    {"out", required_argument, 0, 'o'}, {"quick", no_argument, 0, 'q'},
+    {"seeds", required_argument, 0, 's'}, {"data", required_argument, 0, 'd'},
+    {"force", no_argument, 0, 'F'}, {"quiet", no_argument, 0, 'Q'},
+    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+  stage_ctx c = {"results", 0, 1, NULL, 0};
+  int force = 0, ch;
+  size_t v;
+  optind = 1;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+    switch (ch) {
+    case 'o': c.dir = optarg; break;
+    case 'q': c.quick = 1; break;
+    case 's':
+      if (cli_parse_size(optarg, "--seeds", 1, 100, &v)) return CLI_USAGE;
+      c.seeds = (int)v;
+      break;
+    case 'd': c.data = optarg; break;
+    case 'F': force = 1; break;
+    case 'Q': c.quiet = 1; break;
+    case 'h': return cli_help(usage);
+    case ':': return cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]);
+    default:
+      return cli_fail(CLI_USAGE, "unknown option '%s' (see --help)",
+                      argv[optind - 1]);
+    }
+  }
+  if (optind < argc)
+    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+  char parts[4096];
+  snprintf(parts, sizeof parts, "%s/parts", c.dir);
+  if (make_dirs(parts)) return CLI_FAIL;
+
+  time_t t0 = time(NULL);
+  size_t nst = 0;
+  while (stages[nst].name) nst++;
+  for (size_t i = 0; i < nst; i++) {
+    const struct stage *s = &stages[i];
+    if (!force && stage_done(&c, s->name)) {
+      if (!c.quiet)
+        fprintf(stderr, "reproduce: [%zu/%zu] %s: already done (--force to "
+                "redo)\n", i + 1, nst, s->title);
+      continue;
+    }
+    if (!c.quiet)
+      fprintf(stderr, "reproduce: [%zu/%zu] %s ...\n", i + 1, nst, s->title);
+    char name[256], st[256];
+    snprintf(name, sizeof name, "parts/%s.md", s->name);
+    outfile o;
+    if (outfile_open(&o, c.dir, name)) return CLI_FAIL;
+    stamp(st, sizeof st, &c, s->name);
+    fputs(st, o.f);
+    time_t ts = time(NULL);
+    if (s->run(&c, o.f)) {
+      outfile_abort(&o);
+      return cli_fail(CLI_FAIL, "stage '%s' failed; finished stages are kept "
+                      "in %s: rerun to continue", s->name, c.dir);
+    }
+    if (outfile_commit(&o)) return CLI_FAIL;
+    if (!c.quiet)
+      fprintf(stderr, "reproduce: [%zu/%zu] %s done in %lds\n", i + 1, nst,
+              s->title, (long)(time(NULL) - ts));
+  }
+
+  outfile rep;
+  if (outfile_open(&rep, c.dir, "report.md")) return CLI_FAIL;
+  fprintf(rep.f,
+          "# Why are deep neural networks hard to train? — reproduced\n\n"
+          "Made by gradchain %s (`gradchain reproduce%s --seeds %d`).  Every "
+          "table stands beside the book's numbers; every figure has its CSV "
+          "and gnuplot script in this directory.\n\n",
+          PACKAGE_VERSION, c.quick ? " --quick" : "", c.seeds);
+  if (c.quick)
+    fprintf(rep.f, "> **Quick run**: epochs and data were reduced to finish "
+            "in about a minute, so the MNIST numbers are *not* the chapter's; "
+            "run `gradchain reproduce` without `--quick` for those.\n\n");
+  for (size_t i = 0; i < nst; i++) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/parts/%s.md", c.dir, stages[i].name);
+    if (append_file(rep.f, path, 1)) {
+      outfile_abort(&rep);
+      return cli_fail(CLI_FAIL, "cannot read %s", path);
+    }
+    fputc('\n', rep.f);
+  }
+  if (outfile_commit(&rep)) return CLI_FAIL;
+  if (!c.quiet)
+    fprintf(stderr, "reproduce: wrote %s/report.md in %lds\n", c.dir,
+            (long)(time(NULL) - t0));
+  printf("%s/report.md\n", c.dir);
+  return CLI_OK;
+}

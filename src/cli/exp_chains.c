@@ -1,0 +1,127 @@
+/* exp_chains.c -- the chain figures of the chapter: |dC/db_j| against j for
+ * random N(0,1) chains and for the exploding construction; sigma'. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "gradchain/gradchain.h"
+#include "cli/cli.h"
+#include "cli/outfile.h"
+#include "cli/stages.h"
+
+int stage_figure(const stage_ctx *ctx, FILE *md, const char *name,
+                 const char *caption, const char *body)
+{
+  char gp[256];
+  snprintf(gp, sizeof gp, "%s.gp", name);
+  outfile o;
+  if (outfile_open(&o, ctx->dir, gp)) return CLI_FAIL;
+  fprintf(o.f,
+          "# %s -- made by gradchain reproduce; edit and run `gnuplot %s`\n"
+          "set terminal pngcairo size 900,560 enhanced font 'DejaVu Sans,11'\n"
+          "set output '%s.png'\n"
+          "set datafile separator ','\n"
+          "set key top right box opaque\n"
+          "set grid\n%s",
+          name, gp, name, body);
+  if (outfile_commit(&o)) return CLI_FAIL;
+  if (plot_available() && plot_run(ctx->dir, gp) == 0)
+    fprintf(md, "\n![%s](%s.png)\n\n*%s* (data: `%s.csv`, script: `%s`)\n",
+            caption, name, caption, name, gp);
+  else
+    fprintf(md, "\n*%s*: gnuplot was not available, so no picture; the data "
+            "are in `%s.csv`; draw them with `gnuplot %s` (Debian package "
+            "gnuplot-nox).\n", caption, name, gp);
+  return 0;
+}
+
+#define DEPTH 30
+#define NSEEDS 5
+
+int stage_chains(const stage_ctx *ctx, FILE *md)
+{
+  double g[NSEEDS][DEPTH], ex[DEPTH];
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gc_chain *c = NULL;
+  int st = r ? gc_chain_alloc(&c, DEPTH) : GC_ENOMEM;
+  for (int s = 0; !st && s < NSEEDS; s++) {
+    gsl_rng_set(r, (unsigned long)s + 1);
+    gc_chain_result *res = NULL;
+    st = gc_chain_set_random(c, r, 1.0, 0.0);
+    if (!st) st = gc_chain_eval(&res, c);
+    for (int j = 0; !st && j < DEPTH; j++) g[s][j] = fabs(res->dC_db[j]);
+    gc_chain_result_free(res);
+  }
+  if (!st) {
+    gc_chain_result *res = NULL;
+    st = gc_chain_set_exploding(c, 100.0, 0.5, 0.0);
+    if (!st) st = gc_chain_eval(&res, c);
+    for (int j = 0; !st && j < DEPTH; j++) ex[j] = fabs(res->dC_db[j]);
+    gc_chain_result_free(res);
+  }
+  gc_chain_free(c);
+  gsl_rng_free(r);
+  if (st) return cli_fail_lib();
+
+  outfile o;
+  if (outfile_open(&o, ctx->dir, "chain_gradients.csv")) return CLI_FAIL;
+  fprintf(o.f, "j");
+  for (int s = 0; s < NSEEDS; s++) fprintf(o.f, ",random_seed%d", s + 1);
+  fprintf(o.f, ",exploding_W100\n");
+  for (int j = 0; j < DEPTH; j++) {
+    fprintf(o.f, "%d", j + 1);
+    for (int s = 0; s < NSEEDS; s++) fprintf(o.f, ",%.17g", g[s][j]);
+    fprintf(o.f, ",%.17g\n", ex[j]);
+  }
+  if (outfile_commit(&o)) return CLI_FAIL;
+
+  if (outfile_open(&o, ctx->dir, "sigma_prime.csv")) return CLI_FAIL;
+  fprintf(o.f, "z,sigma,sigma_prime\n");
+  for (int i = -400; i <= 400; i++) {
+    double z = i / 50.0;
+    fprintf(o.f, "%.17g,%.17g,%.17g\n", z, gc_activation_value(GC_SIGMOID, z),
+            gc_activation_deriv(GC_SIGMOID, z));
+  }
+  if (outfile_commit(&o)) return CLI_FAIL;
+
+  fprintf(md, "## Chains: vanishing and exploding gradients\n\n"
+          "A chain of %d sigmoid neurons, quadratic cost, a0 = 1, y = 0.  "
+          "With w_j, b_j drawn N(0,1) (seeds 1-%d), |∂C/∂b_j| falls by "
+          "orders of magnitude from the last layer to the first; with the "
+          "exploding construction (w_j = 100, b_j = -100 a_(j-1), every "
+          "factor 25) it grows by 25 per layer.\n\n"
+          "| chain | \\|∂C/∂b_1\\| | \\|∂C/∂b_%d\\| | ratio b_%d/b_1 |\n"
+          "|---|---|---|---|\n", DEPTH, NSEEDS, DEPTH, DEPTH);
+  for (int s = 0; s < NSEEDS; s++)
+    fprintf(md, "| random, seed %d | %.3e | %.3e | %.3g |\n", s + 1, g[s][0],
+            g[s][DEPTH - 1], g[s][DEPTH - 1] / g[s][0]);
+  fprintf(md, "| exploding, W = 100 | %.3e | %.3e | %.3g (= 25^-%d) |\n",
+          ex[0], ex[DEPTH - 1], ex[DEPTH - 1] / ex[0], DEPTH - 1);
+  char body[2048];
+  int n = snprintf(body, sizeof body,
+           "set title 'Gradient along a chain of %d sigmoid neurons'\n"
+           "set xlabel 'layer j'\nset ylabel '|∂C/∂b_j|'\n"
+           "set logscale y\nset format y '10^{%%L}'\nset key bottom right\n"
+           "plot ", DEPTH);
+  for (int s = 0; s < NSEEDS; s++)
+    n += snprintf(body + n, sizeof body - (size_t)n,
+                  "'chain_gradients.csv' using 1:%d skip 1 with linespoints "
+                  "title 'random N(0,1), seed %d', ", s + 2, s + 1);
+  snprintf(body + n, sizeof body - (size_t)n,
+           "'chain_gradients.csv' using 1:%d skip 1 with linespoints lw 2 "
+           "title 'exploding, w = 100, b = -100 a'\n", NSEEDS + 2);
+  if (stage_figure(ctx, md, "chain_gradients",
+                   "|∂C/∂b_j| against the layer j (log scale)", body))
+    return CLI_FAIL;
+  if (stage_figure(ctx, md, "sigma_prime", "σ'(z) and its maximum 1/4 at z = 0",
+        "set title \"The sigmoid's derivative\"\n"
+        "set xlabel 'z'\nset ylabel \"σ'(z)\"\nset yrange [0:0.3]\n"
+        "set label 1 \"max σ'(0) = 1/4\" at 0.3,0.262\n"
+        "set arrow 1 from 0,0 to 0,0.25 nohead dt 2\n"
+        "plot 'sigma_prime.csv' using 1:3 skip 1 with lines lw 2 title \"σ'(z)\", "
+        "0.25 with lines dt 3 title '1/4'\n"))
+    return CLI_FAIL;
+  return 0;
+}
