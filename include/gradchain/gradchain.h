@@ -8,5 +8,8 @@
 #include "gradchain/dataset.h"
 #include "gradchain/kernels.h"
 #include "gradchain/net.h"
+#include "gradchain/evaluate.h"
+#include "gradchain/train.h"
+#include "gradchain/netio.h"
 
 #endif

@@ -50,5 +50,7 @@ int cli_help(const char *text);
 /* The subcommands. */
 int cmd_chain(int argc, char **argv);
 int cmd_explode(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 
 #endif

@@ -13,6 +13,8 @@ struct command {
 
 static const struct command commands[] = {
   /* keep sorted by topic; the list ends with a NULL name */
+  {"train", cmd_train, "train an MNIST network by network2's SGD"},
+  {"evaluate", cmd_evaluate, "accuracy and cost of a saved network"},
   {NULL, NULL, NULL},
 };
 
