@@ -143,17 +143,19 @@ int gc_json_string(gc_json *j, char *buf, size_t cap, const char *ctx)
 
 static int isdig(int c) { return c >= '0' && c <= '9'; }
 
-int gc_json_number(gc_json *j, double *x, const char *ctx)
+/* Check a number's JSON syntax at j->p; *end is set past it.  ctx may be
+ * NULL. */
+static int scan_number(gc_json *j, const char **end, const char *ctx)
 {
-  skip_ws(j);
   const char *q = j->p, *e = j->end;
+  const char *pre = ctx ? ctx : "", *sep = ctx ? ": " : "";
   if (q < e && *q == '-') q++;
   if (q >= e || !isdig((unsigned char)*q)) {
-    if (q < e && (*q == 'N' || *q == 'I' || *q == 'n' || *q == 'i'))
-      return gc_json_fail(j, "%s: NaN and Infinity are not allowed (only "
-                          "finite numbers)", ctx);
-    return gc_json_fail(j, "%s: expected a number but found %s", ctx,
-                        describe(j));
+    if (q < e && (*q == 'N' || *q == 'I'))
+      return gc_json_fail(j, "%s%sNaN and Infinity are not allowed (only "
+                          "finite numbers)", pre, sep);
+    return gc_json_fail(j, "%s%sexpected a %s but found %s", pre, sep,
+                        ctx ? "number" : "value", describe(j));
   }
   if (*q == '0') q++;
   else while (q < e && isdig((unsigned char)*q)) q++;
@@ -161,8 +163,8 @@ int gc_json_number(gc_json *j, double *x, const char *ctx)
     q++;
     if (q >= e || !isdig((unsigned char)*q)) {
       j->p = q;
-      return gc_json_fail(j, "%s: a digit must follow the decimal point",
-                          ctx);
+      return gc_json_fail(j, "%s%sa digit must follow the decimal point",
+                          pre, sep);
     }
     while (q < e && isdig((unsigned char)*q)) q++;
   }
@@ -171,10 +173,21 @@ int gc_json_number(gc_json *j, double *x, const char *ctx)
     if (q < e && (*q == '+' || *q == '-')) q++;
     if (q >= e || !isdig((unsigned char)*q)) {
       j->p = q;
-      return gc_json_fail(j, "%s: a digit must follow the exponent", ctx);
+      return gc_json_fail(j, "%s%sa digit must follow the exponent", pre,
+                          sep);
     }
     while (q < e && isdig((unsigned char)*q)) q++;
   }
+  *end = q;
+  return GC_OK;
+}
+
+int gc_json_number(gc_json *j, double *x, const char *ctx)
+{
+  const char *q;
+  skip_ws(j);
+  int st = scan_number(j, &q, ctx);
+  if (st) return st;
   size_t len = (size_t)(q - j->p);
   char small[64];
   char *buf = len < sizeof small ? small : malloc(len + 1);
@@ -191,12 +204,29 @@ int gc_json_number(gc_json *j, double *x, const char *ctx)
   return GC_OK;
 }
 
+/* A number's syntax only (finiteness is checked where it is read); also
+ * Python's NaN, Infinity and -Infinity, refused only where read. */
+static int skip_number(gc_json *j)
+{
+  static const char *const words[] = {"NaN", "Infinity", "-Infinity"};
+  for (int i = 0; i < 3; i++) {
+    size_t n = strlen(words[i]);
+    if ((size_t)(j->end - j->p) >= n && !memcmp(j->p, words[i], n)) {
+      j->p += n;
+      return GC_OK;
+    }
+  }
+  const char *q;
+  int st = scan_number(j, &q, NULL);
+  if (!st) j->p = q;
+  return st;
+}
+
 static int skip(gc_json *j, int depth)
 {
   int c = gc_json_peek(j);
-  double x;
   if (c == '"') return string_in(j, NULL, 0, "value");
-  if (c == '-' || isdig(c)) return gc_json_number(j, &x, "value");
+  if (c == '-' || c == 'N' || c == 'I' || isdig(c)) return skip_number(j);
   if (c == '[' || c == '{') {
     if (depth >= GC_JSON_MAX_DEPTH)
       return gc_json_fail(j, "nested deeper than %d levels",
