@@ -181,7 +181,7 @@ int cmd_train(int argc, char **argv)
         goto usage_fail;
       break;
     case O_BATCH:
-      if (cli_parse_size(optarg, "--batch", 1, (size_t)-1, &cfg.batch))
+      if (cli_parse_size(optarg, "--batch", 1, 1000000000, &cfg.batch))
         goto usage_fail;
       break;
     case O_ETA:
@@ -229,7 +229,7 @@ int cmd_train(int argc, char **argv)
       }
       break;
     case O_TRAINSIZE:
-      if (cli_parse_size(optarg, "--train-size", 1, (size_t)-1, &train_size))
+      if (cli_parse_size(optarg, "--train-size", 1, 1000000000, &train_size))
         goto usage_fail;
       break;
     case O_EARLY:
