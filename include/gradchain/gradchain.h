@@ -11,5 +11,8 @@
 #include "gradchain/chain.h"
 #include "gradchain/chain_mpfr.h"
 #include "gradchain/speeds.h"
+#include "gradchain/evaluate.h"
+#include "gradchain/train.h"
+#include "gradchain/netio.h"
 
 #endif

@@ -51,5 +51,9 @@ int cli_help(const char *text);
 int cmd_chain(int argc, char **argv);
 int cmd_explode(int argc, char **argv);
 int cmd_reproduce(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
+int cmd_depth(int argc, char **argv);
+int cmd_speeds(int argc, char **argv);
 
 #endif

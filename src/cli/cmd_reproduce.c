@@ -34,6 +34,8 @@ struct stage {
 
 static const struct stage stages[] = {
   {"chains", "chain figures", stage_chains},
+  {"speeds", "learning speeds at initialisation and during training", stage_speeds},
+  {"depth", "accuracy against depth", stage_depth},
   {NULL, NULL, NULL},
 };
 

@@ -14,8 +14,12 @@ struct command {
 static const struct command commands[] = {
   /* keep sorted by topic; the list ends with a NULL name */
   {"chain", cmd_chain, "a toy chain: dC/db_1 term by term, in double or MPFR"},
-  {"reproduce", cmd_reproduce, "the chapter's numbers and figures, with a report"},
   {"explode", cmd_explode, "the exploding construction w_j = W, b_j = -W a_{j-1}"},
+  {"train", cmd_train, "train an MNIST network by network2's SGD"},
+  {"evaluate", cmd_evaluate, "accuracy and cost of a saved network"},
+  {"depth", cmd_depth, "validation accuracy against the number of hidden layers"},
+  {"speeds", cmd_speeds, "learning speed of each hidden layer, at start and in training"},
+  {"reproduce", cmd_reproduce, "the chapter's numbers and figures, with a report"},
   {NULL, NULL, NULL},
 };
 

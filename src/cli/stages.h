@@ -16,6 +16,8 @@ typedef struct stage_ctx {
 
 /* Each returns 0 on success; md receives the report fragment. */
 int stage_chains(const stage_ctx *ctx, FILE *md);
+int stage_speeds(const stage_ctx *ctx, FILE *md);
+int stage_depth(const stage_ctx *ctx, FILE *md);
 
 /* Write NAME.gp in ctx->dir: a pngcairo header for NAME.png followed by
  * BODY; run gnuplot when it is there.  Appends the image link (or a note

@@ -1,0 +1,106 @@
+/* gradchain/train.h -- network2's mini-batch stochastic gradient descent
+ * on the core net.
+ *
+ * Each epoch shuffles the training examples (gsl_ran_shuffle of an index
+ * array, from a gsl_rng seeded once from the configuration), cuts them into
+ * mini-batches of `batch` examples (the last one shorter when batch does
+ * not divide n) and for every mini-batch of m examples applies
+ *
+ *   w <- (1 - eta*lambda/n) w - (eta/m) sum_x dC_x/dw
+ *   b <- b - (eta/m) sum_x dC_x/db
+ *
+ * with n the size of the training set -- network2's update_mini_batch().
+ * After the epoch the switched-on monitors are evaluated (see evaluate.h).
+ * Everything the loop needs is allocated by gc_trainer_alloc(); the same
+ * seed gives the same parameters bit for bit.
+ *
+ * Usage:
+ *   gc_train_config c; gc_train_config_default(&c); c.eta = 0.5; ...
+ *   gc_trainer *t; gc_trainer_alloc(&t, net, &train, &eval, &c);
+ *   while (!t->stopped && t->epoch < epochs) gc_trainer_epoch(t, &stats);
+ *   gc_trainer_free(t);
+ */
+#ifndef GRADCHAIN_TRAIN_H
+#define GRADCHAIN_TRAIN_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+
+#include "gradchain/dataset.h"
+#include "gradchain/evaluate.h"
+#include "gradchain/net.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Monitors, or-ed together. */
+enum {
+  GC_MONITOR_EVAL_ACCURACY = 1,
+  GC_MONITOR_EVAL_COST = 2,
+  GC_MONITOR_TRAIN_ACCURACY = 4,
+  GC_MONITOR_TRAIN_COST = 8
+};
+
+typedef struct gc_train_config {
+  size_t batch;          /* mini-batch size (10) */
+  double eta;            /* learning rate (0.1) */
+  double lambda;         /* L2 regularisation parameter (5.0) */
+  unsigned long seed;    /* seeds the shuffling generator (1) */
+  unsigned monitor;      /* GC_MONITOR_* flags (GC_MONITOR_EVAL_ACCURACY) */
+  size_t early_stop;     /* stop after this many epochs without a better
+                            evaluation accuracy; 0 = never (0) */
+  size_t eval_batch;     /* rows per forward pass when monitoring (500) */
+} gc_train_config;
+
+/* What one epoch measured; unmonitored values are NaN / 0. */
+typedef struct gc_epoch_stats {
+  size_t epoch;                 /* 1, 2, ... */
+  double evaluation_cost, evaluation_accuracy;  /* accuracy as a fraction */
+  double training_cost, training_accuracy;
+  size_t evaluation_correct, training_correct;
+  int stop;                     /* early stopping triggered after this epoch */
+} gc_epoch_stats;
+
+typedef struct gc_trainer {
+  gc_net *net;                  /* trained in place; not owned */
+  const gc_dataset *train;      /* not owned */
+  const gc_dataset *eval;       /* may be NULL if no evaluation monitor */
+  gc_train_config cfg;
+  gsl_rng *rng;
+  size_t *idx;                  /* the shuffled order, n entries */
+  double *x, *y;                /* one mini-batch, scaled */
+  gc_workspace *ws;
+  gc_params grad;
+  gc_evaluator *ev;
+  size_t epoch;                 /* epochs done */
+  size_t best_correct, since_best; /* early stopping */
+  int stopped;                  /* early stopping triggered */
+} gc_trainer;
+
+void gc_train_config_default(gc_train_config *cfg);
+
+/* Check the configuration against the net and the data (sizes[0] == dim,
+ * last size == nclasses, 1 <= batch <= n, eta and lambda finite and >= 0)
+ * and allocate everything the epochs need. */
+int gc_trainer_alloc(gc_trainer **t, gc_net *net, const gc_dataset *train,
+                     const gc_dataset *eval, const gc_train_config *cfg);
+void gc_trainer_free(gc_trainer *t);
+
+/* One epoch: shuffle, one SGD step per mini-batch, then the monitors.
+ * stats may be NULL.  A NaN or infinity in the parameters stops with
+ * GC_ENUMERIC and a message naming the epoch and the layer. */
+int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats);
+
+/* One SGD step on the m examples idx[0..m-1] of d (n = d's full size for
+ * the weight decay), as inside an epoch.  Exposed for tests. */
+int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m);
+
+/* Parse "eval-accuracy,eval-cost,train-accuracy,train-cost" (any subset,
+ * or "none"). */
+int gc_monitor_from_names(unsigned *monitor, const char *list);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,605 @@
+/* check_train.c -- network2's SGD on the core net: one step and whole
+ * epochs against an independent hand-written forward/backward pass of a
+ * one-hidden-layer net, the L2 scaling, the monitors against a direct
+ * computation, reproducibility, short last batches, divergence, early
+ * stopping and a small learnable problem. */
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+
+#include "gradchain/gradchain.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static double sig(double z) { return 1.0 / (1.0 + exp(-z)); }
+
+/* A synthetic data set owning its bytes. */
+typedef struct {
+  gc_dataset d;
+  uint8_t *img, *lab;
+} synth;
+
+static synth synth_make(size_t n, size_t dim, size_t ncl, unsigned long seed)
+{
+  synth s;
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, seed);
+  s.img = malloc(n * dim);
+  s.lab = malloc(n);
+  for (size_t i = 0; i < n * dim; i++)
+    s.img[i] = (uint8_t)gsl_rng_uniform_int(r, 256);
+  for (size_t i = 0; i < n; i++) s.lab[i] = (uint8_t)gsl_rng_uniform_int(r, ncl);
+  gsl_rng_free(r);
+  s.d.n = n;
+  s.d.dim = dim;
+  s.d.nclasses = ncl;
+  s.d.images = s.img;
+  s.d.labels = s.lab;
+  return s;
+}
+
+static void synth_free(synth *s)
+{
+  free(s->img);
+  free(s->lab);
+}
+
+static gc_net *make_net(const size_t *sizes, size_t L, gc_cost cost,
+                        unsigned long seed)
+{
+  gc_net *net;
+  ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_SIGMOID, cost), GC_OK);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, seed);
+  gc_net_init(net, GC_INIT_DEFAULT, r);
+  gsl_rng_free(r);
+  return net;
+}
+
+/* Independent reference: one hidden layer, network2's formulas written out.
+ * W1 is n1 x n0, W2 is n2 x n1 (rows = neurons); all sigmoid.
+ *   z1 = W1 x + b1, a1 = s(z1), z2 = W2 a1 + b2, a2 = s(z2)
+ *   delta2 = a2 - y              (cross-entropy)
+ *          = (a2 - y) s'(z2)     (quadratic)
+ *   delta1 = (W2^T delta2) .* s'(z1)
+ *   dC/dW2 = delta2 a1^T, dC/dW1 = delta1 x^T, dC/db = delta
+ * then w <- (1 - eta lambda / n) w - eta/m sum, b <- b - eta/m sum. */
+typedef struct {
+  size_t n0, n1, n2;
+  double *W1, *b1, *W2, *b2;
+} ref_net;
+
+static ref_net ref_from(const gc_net *net)
+{
+  ck_assert_uint_eq(net->nlayers, 3);
+  ref_net r;
+  r.n0 = net->sizes[0];
+  r.n1 = net->sizes[1];
+  r.n2 = net->sizes[2];
+  r.W1 = malloc(r.n1 * r.n0 * sizeof(double));
+  r.b1 = malloc(r.n1 * sizeof(double));
+  r.W2 = malloc(r.n2 * r.n1 * sizeof(double));
+  r.b2 = malloc(r.n2 * sizeof(double));
+  memcpy(r.W1, net->p.w[1], r.n1 * r.n0 * sizeof(double));
+  memcpy(r.b1, net->p.b[1], r.n1 * sizeof(double));
+  memcpy(r.W2, net->p.w[2], r.n2 * r.n1 * sizeof(double));
+  memcpy(r.b2, net->p.b[2], r.n2 * sizeof(double));
+  return r;
+}
+
+static void ref_free(ref_net *r)
+{
+  free(r->W1);
+  free(r->b1);
+  free(r->W2);
+  free(r->b2);
+}
+
+static void ref_step(ref_net *r, const gc_dataset *d, const size_t *idx,
+                     size_t m, double eta, double lambda, gc_cost cost)
+{
+  size_t n0 = r->n0, n1 = r->n1, n2 = r->n2;
+  double *gW1 = calloc(n1 * n0, sizeof(double)), *gb1 = calloc(n1, sizeof(double));
+  double *gW2 = calloc(n2 * n1, sizeof(double)), *gb2 = calloc(n2, sizeof(double));
+  double x[16], a1[16], z1[16], a2[16], z2[16], d1[16], d2[16];
+  ck_assert(n0 <= 16 && n1 <= 16 && n2 <= 16);
+  for (size_t e = 0; e < m; e++) {
+    size_t ex = idx[e];
+    for (size_t k = 0; k < n0; k++) x[k] = d->images[ex * n0 + k] / 255.0;
+    for (size_t j = 0; j < n1; j++) {
+      z1[j] = r->b1[j];
+      for (size_t k = 0; k < n0; k++) z1[j] += r->W1[j * n0 + k] * x[k];
+      a1[j] = sig(z1[j]);
+    }
+    for (size_t i = 0; i < n2; i++) {
+      z2[i] = r->b2[i];
+      for (size_t j = 0; j < n1; j++) z2[i] += r->W2[i * n1 + j] * a1[j];
+      a2[i] = sig(z2[i]);
+      double y = d->labels[ex] == i ? 1.0 : 0.0;
+      d2[i] = cost == GC_CROSS_ENTROPY ? a2[i] - y
+                                       : (a2[i] - y) * a2[i] * (1 - a2[i]);
+    }
+    for (size_t j = 0; j < n1; j++) {
+      double s = 0;
+      for (size_t i = 0; i < n2; i++) s += r->W2[i * n1 + j] * d2[i];
+      d1[j] = s * a1[j] * (1 - a1[j]);
+    }
+    for (size_t i = 0; i < n2; i++) {
+      gb2[i] += d2[i];
+      for (size_t j = 0; j < n1; j++) gW2[i * n1 + j] += d2[i] * a1[j];
+    }
+    for (size_t j = 0; j < n1; j++) {
+      gb1[j] += d1[j];
+      for (size_t k = 0; k < n0; k++) gW1[j * n0 + k] += d1[j] * x[k];
+    }
+  }
+  double decay = 1 - eta * lambda / (double)d->n, rate = eta / (double)m;
+  for (size_t k = 0; k < n1 * n0; k++) r->W1[k] = decay * r->W1[k] - rate * gW1[k];
+  for (size_t k = 0; k < n2 * n1; k++) r->W2[k] = decay * r->W2[k] - rate * gW2[k];
+  for (size_t k = 0; k < n1; k++) r->b1[k] -= rate * gb1[k];
+  for (size_t k = 0; k < n2; k++) r->b2[k] -= rate * gb2[k];
+  free(gW1);
+  free(gb1);
+  free(gW2);
+  free(gb2);
+}
+
+static double rel(double a, double b)
+{
+  return fabs(a - b) / fmax(1e-300, fmax(fabs(a), fabs(b)));
+}
+
+static void assert_same(const ref_net *r, const gc_net *net, double tol)
+{
+  double worst = 0;
+  for (size_t k = 0; k < r->n1 * r->n0; k++)
+    worst = fmax(worst, rel(r->W1[k], net->p.w[1][k]));
+  for (size_t k = 0; k < r->n2 * r->n1; k++)
+    worst = fmax(worst, rel(r->W2[k], net->p.w[2][k]));
+  for (size_t k = 0; k < r->n1; k++) worst = fmax(worst, rel(r->b1[k], net->p.b[1][k]));
+  for (size_t k = 0; k < r->n2; k++) worst = fmax(worst, rel(r->b2[k], net->p.b[2][k]));
+  ck_assert_msg(worst < tol, "worst relative difference %g", worst);
+}
+
+/* ------------------------------------------------------------------ tests */
+
+/* One SGD step of a [2,2,2] net on 2 of 3 examples, batch 2, lambda > 0,
+ * both costs. */
+START_TEST(test_one_step_by_hand)
+{
+  static const uint8_t img[] = {51, 204, 255, 0, 128, 64};
+  static const uint8_t lab[] = {1, 0, 1};
+  gc_dataset d = {3, 2, 2, img, lab};
+  size_t sizes[] = {2, 2, 2};
+  for (int c = 0; c < 2; c++) {
+    gc_cost cost = c ? GC_CROSS_ENTROPY : GC_QUADRATIC;
+    gc_net *net;
+    ck_assert_int_eq(gc_net_alloc(&net, 3, sizes, GC_SIGMOID, cost), GC_OK);
+    static const double w1[] = {0.3, -0.8, 1.1, 0.4}, b1[] = {0.1, -0.5};
+    static const double w2[] = {-1.2, 0.7, 0.9, 0.25}, b2[] = {0.2, -0.3};
+    memcpy(net->p.w[1], w1, sizeof w1);
+    memcpy(net->p.b[1], b1, sizeof b1);
+    memcpy(net->p.w[2], w2, sizeof w2);
+    memcpy(net->p.b[2], b2, sizeof b2);
+    ref_net r = ref_from(net);
+    gc_train_config cfg;
+    gc_train_config_default(&cfg);
+    cfg.batch = 2;
+    cfg.eta = 0.7;
+    cfg.lambda = 0.9;
+    cfg.monitor = 0;
+    gc_trainer *t;
+    ck_assert_int_eq(gc_trainer_alloc(&t, net, &d, NULL, &cfg), GC_OK);
+    size_t idx[] = {2, 0};
+    ck_assert_int_eq(gc_trainer_step(t, idx, 2), GC_OK);
+    ref_step(&r, &d, idx, 2, 0.7, 0.9, cost);
+    assert_same(&r, net, 1e-14);
+    /* the weights did move by more than the decay alone */
+    ck_assert(fabs(net->p.w[2][0] - w2[0] * (1 - 0.7 * 0.9 / 3)) > 1e-6);
+    gc_trainer_free(t);
+    ref_free(&r);
+    gc_net_free(net);
+  }
+}
+END_TEST
+
+/* L2: with the same gradient, w_lambda - w_0 = -(eta lambda / n) w, n the
+ * training set's size (not the batch's); biases untouched by lambda. */
+START_TEST(test_l2_scaling)
+{
+  synth s = synth_make(5, 3, 2, 3);
+  size_t sizes[] = {3, 4, 2};
+  gc_net *a = make_net(sizes, 3, GC_CROSS_ENTROPY, 5), *b;
+  ck_assert_int_eq(gc_net_copy(&b, a), GC_OK);
+  gc_net *w0;
+  ck_assert_int_eq(gc_net_copy(&w0, a), GC_OK);
+  gc_train_config cfg;
+  gc_train_config_default(&cfg);
+  cfg.batch = 2;
+  cfg.eta = 0.3;
+  cfg.monitor = 0;
+  gc_trainer *ta, *tb;
+  cfg.lambda = 0.0;
+  ck_assert_int_eq(gc_trainer_alloc(&ta, a, &s.d, NULL, &cfg), GC_OK);
+  cfg.lambda = 2.5;
+  ck_assert_int_eq(gc_trainer_alloc(&tb, b, &s.d, NULL, &cfg), GC_OK);
+  size_t idx[] = {1, 4};
+  ck_assert_int_eq(gc_trainer_step(ta, idx, 2), GC_OK);
+  ck_assert_int_eq(gc_trainer_step(tb, idx, 2), GC_OK);
+  double f = 0.3 * 2.5 / 5.0;
+  for (size_t l = 1; l < 3; l++) {
+    for (size_t k = 0; k < sizes[l] * sizes[l - 1]; k++)
+      ck_assert_double_eq_tol(b->p.w[l][k] - a->p.w[l][k], -f * w0->p.w[l][k],
+                              1e-15);
+    for (size_t k = 0; k < sizes[l]; k++)
+      ck_assert_double_eq(b->p.b[l][k], a->p.b[l][k]);
+  }
+  gc_trainer_free(ta);
+  gc_trainer_free(tb);
+  gc_net_free(a);
+  gc_net_free(b);
+  gc_net_free(w0);
+  synth_free(&s);
+}
+END_TEST
+
+/* Whole epochs with n = 7 and batch 3 (batches 3, 3, 1): the trainer's
+ * documented order (gsl_ran_shuffle of 0..n-1 from mt19937 seeded with
+ * cfg.seed, once per epoch) replayed through the hand-written reference. */
+START_TEST(test_epochs_short_last_batch)
+{
+  synth s = synth_make(7, 3, 3, 7);
+  size_t sizes[] = {3, 4, 3};
+  for (int c = 0; c < 2; c++) {
+    gc_cost cost = c ? GC_CROSS_ENTROPY : GC_QUADRATIC;
+    gc_net *net = make_net(sizes, 3, cost, 8);
+    ref_net r = ref_from(net);
+    gc_train_config cfg;
+    gc_train_config_default(&cfg);
+    cfg.batch = 3;
+    cfg.eta = 0.8;
+    cfg.lambda = 0.4;
+    cfg.seed = 42;
+    cfg.monitor = 0;
+    gc_trainer *t;
+    ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_OK);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 42);
+    size_t idx[7] = {0, 1, 2, 3, 4, 5, 6};
+    for (int e = 0; e < 3; e++) {
+      ck_assert_int_eq(gc_trainer_epoch(t, NULL), GC_OK);
+      gsl_ran_shuffle(g, idx, 7, sizeof idx[0]);
+      ref_step(&r, &s.d, idx, 3, 0.8, 0.4, cost);
+      ref_step(&r, &s.d, idx + 3, 3, 0.8, 0.4, cost);
+      ref_step(&r, &s.d, idx + 6, 1, 0.8, 0.4, cost);
+    }
+    ck_assert_uint_eq(t->epoch, 3);
+    assert_same(&r, net, 1e-12);
+    gsl_rng_free(g);
+    gc_trainer_free(t);
+    ref_free(&r);
+    gc_net_free(net);
+  }
+  synth_free(&s);
+}
+END_TEST
+
+/* Direct cost and accuracy of a general net, by hand. */
+static void direct(const gc_net *net, const gc_dataset *d, double lambda,
+                   double *cost, size_t *correct)
+{
+  size_t L = net->nlayers;
+  double a[2][64];
+  double c = 0;
+  size_t ok = 0;
+  for (size_t e = 0; e < d->n; e++) {
+    for (size_t k = 0; k < net->sizes[0]; k++)
+      a[0][k] = d->images[e * d->dim + k] / 255.0;
+    int cur = 0;
+    for (size_t l = 1; l < L; l++) {
+      for (size_t j = 0; j < net->sizes[l]; j++) {
+        double z = net->p.b[l][j];
+        for (size_t k = 0; k < net->sizes[l - 1]; k++)
+          z += net->p.w[l][j * net->sizes[l - 1] + k] * a[cur][k];
+        a[1 - cur][j] = sig(z);
+      }
+      cur = 1 - cur;
+    }
+    size_t nL = net->sizes[L - 1], best = 0;
+    for (size_t i = 0; i < nL; i++) {
+      double y = d->labels[e] == i ? 1.0 : 0.0, ai = a[cur][i];
+      if (net->cost == GC_CROSS_ENTROPY)
+        c += -(y * log(ai) + (1 - y) * log(1 - ai));
+      else
+        c += 0.5 * (ai - y) * (ai - y);
+      if (ai > a[cur][best]) best = i;
+    }
+    ok += best == d->labels[e];
+  }
+  double sw = 0;
+  for (size_t l = 1; l < L; l++)
+    for (size_t k = 0; k < net->sizes[l] * net->sizes[l - 1]; k++)
+      sw += net->p.w[l][k] * net->p.w[l][k];
+  *cost = c / (double)d->n + 0.5 * lambda / (double)d->n * sw;
+  *correct = ok;
+}
+
+/* Monitors after an epoch with eta = 0 (the net is unchanged) against the
+ * direct computation, with the evaluation batch (3) dividing neither set:
+ * the L2 term uses each set's own size. */
+START_TEST(test_monitors)
+{
+  synth tr = synth_make(11, 5, 4, 21), ev = synth_make(7, 5, 4, 22);
+  size_t sizes[] = {5, 6, 3, 4};
+  for (int c = 0; c < 2; c++) {
+    gc_net *net = make_net(sizes, 4, c ? GC_CROSS_ENTROPY : GC_QUADRATIC, 23);
+    gc_train_config cfg;
+    gc_train_config_default(&cfg);
+    cfg.batch = 4;
+    cfg.eta = 0.0;
+    cfg.lambda = 3.0;
+    cfg.eval_batch = 3;
+    cfg.monitor = GC_MONITOR_EVAL_ACCURACY | GC_MONITOR_EVAL_COST |
+                  GC_MONITOR_TRAIN_ACCURACY | GC_MONITOR_TRAIN_COST;
+    gc_trainer *t;
+    ck_assert_int_eq(gc_trainer_alloc(&t, net, &tr.d, &ev.d, &cfg), GC_OK);
+    gc_epoch_stats st;
+    ck_assert_int_eq(gc_trainer_epoch(t, &st), GC_OK);
+    ck_assert_uint_eq(st.epoch, 1);
+    double cost;
+    size_t ok;
+    direct(net, &tr.d, 3.0, &cost, &ok);
+    ck_assert_double_eq_tol(st.training_cost, cost, 1e-13 * cost);
+    ck_assert_uint_eq(st.training_correct, ok);
+    ck_assert_double_eq(st.training_accuracy, ok / 11.0);
+    direct(net, &ev.d, 3.0, &cost, &ok);
+    ck_assert_double_eq_tol(st.evaluation_cost, cost, 1e-13 * cost);
+    ck_assert_uint_eq(st.evaluation_correct, ok);
+    ck_assert_double_eq(st.evaluation_accuracy, ok / 7.0);
+    /* the one-shot evaluation agrees */
+    double c2;
+    size_t ok2;
+    ck_assert_int_eq(gc_net_evaluate(&c2, &ok2, net, &ev.d, 3.0), GC_OK);
+    ck_assert_double_eq_tol(c2, cost, 1e-13 * cost);
+    ck_assert_uint_eq(ok2, ok);
+    gc_trainer_free(t);
+    gc_net_free(net);
+  }
+  /* unmonitored values are NaN */
+  {
+    gc_net *net = make_net(sizes, 4, GC_CROSS_ENTROPY, 24);
+    gc_train_config cfg;
+    gc_train_config_default(&cfg);
+    cfg.monitor = GC_MONITOR_TRAIN_COST;
+    gc_trainer *t;
+    ck_assert_int_eq(gc_trainer_alloc(&t, net, &tr.d, NULL, &cfg), GC_OK);
+    gc_epoch_stats st;
+    ck_assert_int_eq(gc_trainer_epoch(t, &st), GC_OK);
+    ck_assert(isnan(st.evaluation_accuracy) && isnan(st.evaluation_cost));
+    ck_assert(isnan(st.training_accuracy) && isfinite(st.training_cost));
+    gc_trainer_free(t);
+    gc_net_free(net);
+  }
+  synth_free(&tr);
+  synth_free(&ev);
+}
+END_TEST
+
+START_TEST(test_argmax)
+{
+  double x[] = {0.1, 0.7, 0.7, 0.2};
+  ck_assert_uint_eq(gc_argmax(4, x), 1); /* first of the ties */
+  double y[] = {0.1, NAN, 0.9};
+  ck_assert_uint_eq(gc_argmax(3, y), 1);
+  double z[] = {-1.0};
+  ck_assert_uint_eq(gc_argmax(1, z), 0);
+}
+END_TEST
+
+static void run(gc_net *net, const gc_dataset *d, unsigned long seed,
+                size_t epochs)
+{
+  gc_train_config cfg;
+  gc_train_config_default(&cfg);
+  cfg.batch = 4;
+  cfg.eta = 0.5;
+  cfg.seed = seed;
+  cfg.monitor = GC_MONITOR_TRAIN_COST;
+  gc_trainer *t;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, d, NULL, &cfg), GC_OK);
+  for (size_t e = 0; e < epochs; e++)
+    ck_assert_int_eq(gc_trainer_epoch(t, NULL), GC_OK);
+  gc_trainer_free(t);
+}
+
+START_TEST(test_reproducible)
+{
+  synth s = synth_make(30, 6, 3, 31);
+  size_t sizes[] = {6, 5, 3};
+  gc_net *a = make_net(sizes, 3, GC_CROSS_ENTROPY, 32);
+  gc_net *b = make_net(sizes, 3, GC_CROSS_ENTROPY, 32);
+  gc_net *c = make_net(sizes, 3, GC_CROSS_ENTROPY, 32);
+  run(a, &s.d, 77, 3);
+  run(b, &s.d, 77, 3);
+  run(c, &s.d, 78, 3);
+  ck_assert_int_eq(memcmp(a->p.data, b->p.data, a->p.n * sizeof(double)), 0);
+  ck_assert_int_ne(memcmp(a->p.data, c->p.data, a->p.n * sizeof(double)), 0);
+  gc_net_free(a);
+  gc_net_free(b);
+  gc_net_free(c);
+  synth_free(&s);
+}
+END_TEST
+
+/* A huge eta overflows the weights (the decay factor alone is -1e200/n):
+ * GC_ENUMERIC with the epoch and the layer named. */
+START_TEST(test_divergence)
+{
+  synth s = synth_make(20, 4, 2, 41);
+  size_t sizes[] = {4, 3, 2};
+  gc_net *net = make_net(sizes, 3, GC_QUADRATIC, 42);
+  gc_train_config cfg;
+  gc_train_config_default(&cfg);
+  cfg.batch = 2;
+  cfg.eta = 1e200;
+  cfg.lambda = 1.0;
+  cfg.monitor = 0;
+  gc_trainer *t;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_OK);
+  ck_assert_int_eq(gc_trainer_epoch(t, NULL), GC_ENUMERIC);
+  const char *m = gc_strerror_last();
+  ck_assert_msg(strstr(m, "epoch 1") && strstr(m, "layer "), "%s", m);
+  gc_trainer_free(t);
+  gc_net_free(net);
+  synth_free(&s);
+}
+END_TEST
+
+/* eta = 0 never improves: early stopping after N = 2 stops at epoch 3
+ * (network2: the first epoch sets the best, then two without a better
+ * accuracy). */
+START_TEST(test_early_stop)
+{
+  synth s = synth_make(10, 3, 2, 51);
+  size_t sizes[] = {3, 2, 2};
+  gc_net *net = make_net(sizes, 3, GC_CROSS_ENTROPY, 52);
+  gc_train_config cfg;
+  gc_train_config_default(&cfg);
+  cfg.batch = 5;
+  cfg.eta = 0.0;
+  cfg.early_stop = 2;
+  cfg.monitor = 0;
+  gc_trainer *t;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, &s.d, &cfg), GC_OK);
+  gc_epoch_stats st;
+  size_t e = 0;
+  while (!t->stopped && e < 10) {
+    ck_assert_int_eq(gc_trainer_epoch(t, &st), GC_OK);
+    e++;
+  }
+  ck_assert_uint_eq(e, 3);
+  ck_assert_int_eq(st.stop, 1);
+  gc_trainer_free(t);
+  gc_net_free(net);
+  synth_free(&s);
+}
+END_TEST
+
+/* Two separable classes: pixel 0 bright for class 0, pixel 1 bright for
+ * class 1, noise elsewhere. */
+static synth separable(size_t n, unsigned long seed)
+{
+  synth s = synth_make(n, 4, 2, seed);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, seed + 1000);
+  for (size_t i = 0; i < n; i++) {
+    int c = s.lab[i];
+    s.img[i * 4 + 0] = (uint8_t)(c ? gsl_rng_uniform_int(r, 60) : 195 + gsl_rng_uniform_int(r, 61));
+    s.img[i * 4 + 1] = (uint8_t)(c ? 195 + gsl_rng_uniform_int(r, 61) : gsl_rng_uniform_int(r, 60));
+  }
+  gsl_rng_free(r);
+  return s;
+}
+
+START_TEST(test_learns)
+{
+  synth tr = separable(200, 61), ev = separable(100, 62);
+  size_t sizes[] = {4, 5, 2};
+  gc_net *net = make_net(sizes, 3, GC_CROSS_ENTROPY, 63);
+  gc_train_config cfg;
+  gc_train_config_default(&cfg);
+  cfg.batch = 10;
+  cfg.eta = 1.0;
+  cfg.lambda = 0.1;
+  cfg.monitor = GC_MONITOR_EVAL_ACCURACY | GC_MONITOR_TRAIN_COST;
+  gc_trainer *t;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &tr.d, &ev.d, &cfg), GC_OK);
+  gc_epoch_stats first, st;
+  ck_assert_int_eq(gc_trainer_epoch(t, &first), GC_OK);
+  for (int e = 1; e < 15; e++) ck_assert_int_eq(gc_trainer_epoch(t, &st), GC_OK);
+  ck_assert_msg(st.evaluation_accuracy >= 0.98, "accuracy %g",
+                st.evaluation_accuracy);
+  ck_assert(st.training_cost < first.training_cost);
+  gc_trainer_free(t);
+  gc_net_free(net);
+  synth_free(&tr);
+  synth_free(&ev);
+}
+END_TEST
+
+START_TEST(test_bad_config)
+{
+  synth s = synth_make(10, 3, 2, 71);
+  size_t sizes[] = {3, 2, 2}, wrong_in[] = {4, 2, 2}, wrong_out[] = {3, 2, 3};
+  gc_net *net = make_net(sizes, 3, GC_CROSS_ENTROPY, 72);
+  gc_trainer *t;
+  gc_train_config cfg;
+  gc_train_config_default(&cfg);
+  cfg.monitor = 0;
+  cfg.batch = 0;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_EINVAL);
+  ck_assert_ptr_null(t);
+  cfg.batch = 11;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_EINVAL);
+  cfg.batch = 10;
+  cfg.eta = NAN;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_EINVAL);
+  cfg.eta = -0.1;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_EINVAL);
+  cfg.eta = 0.1;
+  cfg.lambda = INFINITY;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_EINVAL);
+  cfg.lambda = -1;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_EINVAL);
+  cfg.lambda = 1;
+  cfg.monitor = GC_MONITOR_EVAL_COST; /* no evaluation set */
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_EINVAL);
+  cfg.monitor = 0;
+  gc_net *n2 = make_net(wrong_in, 3, GC_CROSS_ENTROPY, 73);
+  ck_assert_int_eq(gc_trainer_alloc(&t, n2, &s.d, NULL, &cfg), GC_EINVAL);
+  gc_net_free(n2);
+  n2 = make_net(wrong_out, 3, GC_CROSS_ENTROPY, 73);
+  ck_assert_int_eq(gc_trainer_alloc(&t, n2, &s.d, NULL, &cfg), GC_EINVAL);
+  gc_net_free(n2);
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_OK);
+  size_t idx[] = {10};
+  ck_assert_int_eq(gc_trainer_step(t, idx, 1), GC_EINVAL);
+  gc_trainer_free(t);
+  unsigned m;
+  ck_assert_int_eq(gc_monitor_from_names(&m, "eval-cost,train-accuracy"), GC_OK);
+  ck_assert_uint_eq(m, GC_MONITOR_EVAL_COST | GC_MONITOR_TRAIN_ACCURACY);
+  ck_assert_int_eq(gc_monitor_from_names(&m, "none"), GC_OK);
+  ck_assert_uint_eq(m, 0);
+  ck_assert_int_eq(gc_monitor_from_names(&m, "eval-cost,"), GC_EINVAL);
+  ck_assert_int_eq(gc_monitor_from_names(&m, "accuracy"), GC_EINVAL);
+  gc_net_free(net);
+  synth_free(&s);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("train");
+  TCase *tc = tcase_create("sgd");
+  tcase_add_test(tc, test_one_step_by_hand);
+  tcase_add_test(tc, test_l2_scaling);
+  tcase_add_test(tc, test_epochs_short_last_batch);
+  tcase_add_test(tc, test_monitors);
+  tcase_add_test(tc, test_argmax);
+  tcase_add_test(tc, test_reproducible);
+  tcase_add_test(tc, test_divergence);
+  tcase_add_test(tc, test_early_stop);
+  tcase_add_test(tc, test_learns);
+  tcase_add_test(tc, test_bad_config);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
