@@ -13,6 +13,7 @@ struct command {
 
 static const struct command commands[] = {
   /* keep sorted by topic; the list ends with a NULL name */
+  {"fetch-mnist", cmd_fetch_mnist, "fetch MNIST into the data directory"},
   {NULL, NULL, NULL},
 };
 
