@@ -87,14 +87,26 @@ static uint32_t be32(const unsigned char *p)
          (uint32_t)p[3];
 }
 
-/* "60000 x 28 x 28" */
-static const char *dims_str(char *buf, size_t len, unsigned nd,
-                            const size_t *d)
+/* "60000 x 28 x 28 = 47040000 bytes", "5 bytes" (claim: the product,
+ * ULLONG_MAX when too large to print) */
+static const char *declared(char *buf, size_t len, const gc_idx *idx,
+                            unsigned long long claim)
 {
   size_t k = 0;
   buf[0] = '\0';
-  for (unsigned i = 0; i < nd && k < len; i++)
-    k += (size_t)snprintf(buf + k, len - k, "%s%zu", i ? " x " : "", d[i]);
+  if (idx->ndims > 1) {
+    for (unsigned i = 0; i < idx->ndims && k < len; i++)
+      k += (size_t)snprintf(buf + k, len - k, "%s%zu", i ? " x " : "",
+                            idx->dims[i]);
+    if (k < len && claim != ULLONG_MAX)
+      k += (size_t)snprintf(buf + k, len - k, " = ");
+  }
+  if (k < len) {
+    if (claim != ULLONG_MAX)
+      snprintf(buf + k, len - k, "%llu byte%s", claim, claim == 1 ? "" : "s");
+    else
+      snprintf(buf + k, len - k, " bytes");
+  }
   return buf;
 }
 
@@ -145,13 +157,13 @@ static int read_header(source *s, gc_idx *idx, unsigned long long *claim)
   return GC_OK;
 }
 
-static int too_big_error(const source *s, const gc_idx *idx)
+static int too_big_error(const source *s, const gc_idx *idx,
+                         unsigned long long claim)
 {
-  char db[128];
-  return gc_error(GC_ENOMEM, "%s: the header declares %s bytes of data, more "
-                  "than the reader's limit of %zu MiB", s->path,
-                  dims_str(db, sizeof db, idx->ndims, idx->dims),
-                  GC_IDX_MAX_BYTES >> 20);
+  char db[160];
+  return gc_error(GC_ENOMEM, "%s: the header declares %s of data, more than "
+                  "the reader's limit of %zu MiB", s->path,
+                  declared(db, sizeof db, idx, claim), GC_IDX_MAX_BYTES >> 20);
 }
 
 static int read_plain(source *s, gc_idx *idx, unsigned long long fsize)
@@ -159,17 +171,17 @@ static int read_plain(source *s, gc_idx *idx, unsigned long long fsize)
   unsigned long long claim;
   int st = read_header(s, idx, &claim);
   if (st) return st;
-  char db[128];
+  char db[160];
   unsigned long long have = fsize - (4 + 4ULL * idx->ndims);
-  dims_str(db, sizeof db, idx->ndims, idx->dims);
+  declared(db, sizeof db, idx, claim);
   if (have < claim)
-    return gc_error(GC_EFORMAT, "%s: truncated: the header declares %s bytes "
-                    "of data but the file holds %llu", s->path, db, have);
+    return gc_error(GC_EFORMAT, "%s: truncated: the header declares %s of "
+                    "data but the file holds %llu", s->path, db, have);
   if (have > claim)
-    return gc_error(GC_EFORMAT, "%s: %llu bytes of trailing data after the "
-                    "%s = %llu bytes the header declares", s->path,
-                    have - claim, db, claim);
-  if (claim > GC_IDX_MAX_BYTES) return too_big_error(s, idx);
+    return gc_error(GC_EFORMAT, "%s: %llu byte%s of trailing data after the "
+                    "%s the header declares", s->path, have - claim,
+                    have - claim == 1 ? "" : "s", db);
+  if (claim > GC_IDX_MAX_BYTES) return too_big_error(s, idx, claim);
   idx->data = malloc(idx->size);
   if (!idx->data)
     return gc_error(GC_ENOMEM, "%s: cannot allocate %zu bytes", s->path,
@@ -188,9 +200,9 @@ static int read_gzip(source *s, gc_idx *idx)
   unsigned long long claim;
   int st = read_header(s, idx, &claim);
   if (st) return st;
-  if (claim > GC_IDX_MAX_BYTES) return too_big_error(s, idx);
-  char db[128];
-  dims_str(db, sizeof db, idx->ndims, idx->dims);
+  if (claim > GC_IDX_MAX_BYTES) return too_big_error(s, idx, claim);
+  char db[160];
+  declared(db, sizeof db, idx, claim);
   size_t cap = idx->size < ((size_t)1 << 20) ? idx->size : (size_t)1 << 20;
   size_t got = 0;
   idx->data = malloc(cap);
@@ -213,16 +225,15 @@ static int read_gzip(source *s, gc_idx *idx)
     if (got < cap) break; /* end of stream */
   }
   if (got < idx->size)
-    return gc_error(GC_EFORMAT, "%s: truncated: the header declares %s = %zu "
-                    "bytes of data but the gzip stream holds %zu", s->path,
-                    db, idx->size, got);
+    return gc_error(GC_EFORMAT, "%s: truncated: the header declares %s of "
+                    "data but the gzip stream holds %zu", s->path, db, got);
   unsigned char extra[64];
   size_t r;
   st = src_read(s, extra, sizeof extra, &r);
   if (st) return st;
   if (r > 0)
-    return gc_error(GC_EFORMAT, "%s: trailing data after the %s = %zu bytes "
-                    "the header declares", s->path, db, idx->size);
+    return gc_error(GC_EFORMAT, "%s: trailing data after the %s the header "
+                    "declares", s->path, db);
   return GC_OK;
 }
 

@@ -333,7 +333,7 @@ START_TEST(test_malformed_headers)
   write_raw(tpath("trunc"), f, h + 2);
   expect_fail(tpath("trunc"), GC_EFORMAT, "truncated");
   write_raw(tpath("trail"), f, h + 4);
-  expect_fail(tpath("trail"), GC_EFORMAT, "1 bytes of trailing");
+  expect_fail(tpath("trail"), GC_EFORMAT, "1 byte of trailing");
 
   /* a truncated header: 3 dims declared, the file ends after 2 */
   const uint32_t d3[] = {1, 2, 3};

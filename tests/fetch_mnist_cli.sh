@@ -6,6 +6,9 @@
 # and the "already present" case.
 set -u
 prog=./src/gradchain
+# the helper script lives in the source tree (a VPATH build has no copy)
+GRADCHAIN_LIBEXECDIR=${srcdir:-.}/scripts
+export GRADCHAIN_LIBEXECDIR
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gc-fetch-XXXXXX") || exit 99
 trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 fails=0

@@ -60,10 +60,19 @@ static int make_dirs(const char *dir)
   return S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
 }
 
-/* The helper script: next to the build tree's binary (src/.libs/gradchain
- * or src/gradchain -> scripts/), else the installed one. */
+/* The helper script: in $GRADCHAIN_LIBEXECDIR if set (for a build outside
+ * the source tree), else next to the build tree's binary
+ * (src/.libs/gradchain or src/gradchain -> scripts/), else the installed
+ * one. */
 static char *find_script(void)
 {
+  const char *env = getenv("GRADCHAIN_LIBEXECDIR");
+  if (env && *env) {
+    char *c;
+    if (asprintf(&c, "%s/%s", env, SCRIPT) < 0) return NULL;
+    if (access(c, X_OK) == 0) return c;
+    free(c);
+  }
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) {
