@@ -6,6 +6,8 @@
 #include "gradchain/activation.h"
 #include "gradchain/cost.h"
 #include "gradchain/dataset.h"
+#include "gradchain/idx.h"
+#include "gradchain/mnist.h"
 #include "gradchain/kernels.h"
 #include "gradchain/net.h"
 #include "gradchain/chain.h"

@@ -20,6 +20,7 @@ static const struct command commands[] = {
   {"depth", cmd_depth, "validation accuracy against the number of hidden layers"},
   {"speeds", cmd_speeds, "learning speed of each hidden layer, at start and in training"},
   {"reproduce", cmd_reproduce, "the chapter's numbers and figures, with a report"},
+  {"fetch-mnist", cmd_fetch_mnist, "fetch MNIST into the data directory"},
   {NULL, NULL, NULL},
 };
 
