@@ -8,5 +8,10 @@
 #include "gradchain/dataset.h"
 #include "gradchain/kernels.h"
 #include "gradchain/net.h"
+#include "gradchain/problem_bound.h"
+#include "gradchain/problem_width.h"
+#include "gradchain/problem_maxwidth.h"
+#include "gradchain/problem_identity.h"
+#include "gradchain/problem_activation.h"
 
 #endif

@@ -50,5 +50,6 @@ int cli_help(const char *text);
 /* The subcommands. */
 int cmd_chain(int argc, char **argv);
 int cmd_explode(int argc, char **argv);
+int cmd_problem(int argc, char **argv);
 
 #endif

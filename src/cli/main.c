@@ -13,6 +13,7 @@ struct command {
 
 static const struct command commands[] = {
   /* keep sorted by topic; the list ends with a NULL name */
+  {"problem", cmd_problem, "the chapter's problems solved with GSL (and MPFR)"},
   {NULL, NULL, NULL},
 };
 
