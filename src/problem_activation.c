@@ -15,6 +15,7 @@
 void gc_act_chain_params_default(gc_act_chain_params *p)
 {
   p->nchains = 10001;
+  p->wscale = 1.0;
   p->seed = 1;
   p->ndepths = 3;
   p->depths[0] = 10;
@@ -117,6 +118,9 @@ int gc_problem_activation(gc_act_result *r, gc_activation act,
   if (p->nchains == 0 || p->nchains > 100000000)
     return gc_error(GC_EINVAL, "activation: the number of chains must be "
                     "1 .. 1e8");
+  if (!isfinite(p->wscale) || !(p->wscale > 0))
+    return gc_error(GC_EINVAL, "activation: the weight scale must be a "
+                    "positive number");
   if (p->ndepths == 0 || p->ndepths > GC_PROBLEM_ACT_MAX_DEPTHS)
     return gc_error(GC_EINVAL, "activation: between 1 and %d depths",
                     GC_PROBLEM_ACT_MAX_DEPTHS);
@@ -149,7 +153,7 @@ int gc_problem_activation(gc_act_result *r, gc_activation act,
   size_t k = 0;
   for (size_t j = 1; j <= L; j++) {
     for (size_t i = 0; i < N; i++) {
-      w[i] = gsl_ran_gaussian(rng, 1.0);
+      w[i] = gsl_ran_gaussian(rng, p->wscale);
       double b = gsl_ran_gaussian(rng, 1.0);
       z[i] = w[i] * a[i] + b;
     }
@@ -172,6 +176,9 @@ int gc_problem_activation(gc_act_result *r, gc_activation act,
       r->median[k] = quantile(sorted, N, 0.5);
       r->q90[k] = quantile(sorted, N, 0.9);
       r->zero_fraction[k] = (double)zeros / (double)N;
+      r->median_nonzero[k] = zeros < N ? quantile(sorted + zeros, N - zeros,
+                                                  0.5)
+                                       : NAN;
       k++;
     }
   }

@@ -53,11 +53,15 @@ double gc_identity_taylor_error(double w1)
 {
   double y = fabs(w1) / 4;
   if (!isfinite(y)) return NAN;
-  if (y < 0.05) {
-    /* (y - tanh y)/(2y) from the series of tanh */
+  if (y < 0.15) {
+    /* (y - tanh y)/(2y) from the series of tanh; the first term left out
+     * is below 1e-16 relative here, while the tanh formula would lose
+     * 3 DBL_EPSILON / y^2 to cancellation */
     double y2 = y * y;
     double s = 1.0 / 3 + y2 * (-2.0 / 15 + y2 * (17.0 / 315 +
-               y2 * (-62.0 / 2835 + y2 * (1382.0 / 155925))));
+               y2 * (-62.0 / 2835 + y2 * (1382.0 / 155925 +
+               y2 * (-21844.0 / 6081075 + y2 * (929569.0 / 638512875 +
+               y2 * (-6404582.0 / 10854718875.0)))))));
     return y2 * s / 2;
   }
   return 0.5 - tanh(y) / (2 * y);

@@ -144,7 +144,7 @@ int gc_problem_width(gc_width_result *r, double w, double b,
   r->w = w;
   r->b = b;
   r->tol = p->tol;
-  r->shift = -b / w;
+  r->shift = b == 0 ? 0.0 : -b / w;
   r->width_closed_form = gc_width_closed_form(w);
   r->iter_lo = r->iter_hi = r->polish_lo = r->polish_hi = 0;
   if (aw < 4) {

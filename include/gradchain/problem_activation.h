@@ -5,7 +5,7 @@
  * with GSL's Brent minimiser when the maximum is interior and strict), the
  * analogue 1/sup|f'| of the |w| >= 4 bound, and the distribution of
  * log10 |prod_j w_j f'(z_j)| over random one-neuron-per-layer chains with
- * w_j, b_j ~ N(0,1) and input a_0 ~ U(0,1) (seeded gsl_rng, mt19937; the
+ * w_j ~ N(0, wscale^2), b_j ~ N(0,1) and input a_0 ~ U(0,1) (seeded gsl_rng, mt19937; the
  * same draws for every activation).  The depths share their chains: the
  * product at depth 10 is the first 10 factors of the one at depth 100.
  */
@@ -24,6 +24,7 @@ extern "C" {
 
 typedef struct gc_act_chain_params {
   size_t nchains;          /* default 10001 */
+  double wscale;           /* w_j ~ N(0, wscale^2); default 1 */
   unsigned long seed;      /* default 1 */
   size_t ndepths;          /* default 3: 10, 30, 100 */
   size_t depths[GC_PROBLEM_ACT_MAX_DEPTHS]; /* increasing, >= 1 */
@@ -44,6 +45,8 @@ typedef struct gc_act_result {
   double median[GC_PROBLEM_ACT_MAX_DEPTHS];
   double q90[GC_PROBLEM_ACT_MAX_DEPTHS];
   double zero_fraction[GC_PROBLEM_ACT_MAX_DEPTHS]; /* product exactly 0 */
+  /* median over the chains whose product is not 0 (NaN if none) */
+  double median_nonzero[GC_PROBLEM_ACT_MAX_DEPTHS];
 } gc_act_result;
 
 void gc_act_chain_params_default(gc_act_chain_params *p);

@@ -61,17 +61,19 @@ static const char usage_identity[] =
 
 static const char usage_activation[] =
     "Usage: gradchain problem activation [--chains N] [--seed S]\n"
-    "             [--depths D1,D2,...] [--format text|json]\n\n"
+    "             [--depths D1,D2,...] [--wscale S] [--format text|json]\n\n"
     "For sigmoid, tanh, ReLU and softplus: sup|f'|, the analogue 1/sup|f'|\n"
-    "of the |w| >= 4 bound, and quantiles over N random chains (w, b ~\n"
-    "N(0,1), a0 ~ U(0,1)) of log10 |prod w_j f'(z_j)| at each depth.\n"
+    "of the |w| >= 4 bound, and quantiles over N random chains (w ~\n"
+    "N(0,S^2), b ~ N(0,1), a0 ~ U(0,1)) of log10 |prod w_j f'(z_j)| at each\n"
+    "depth.\n"
     "  --chains N   default 10001\n"
     "  --seed S     default 1\n"
-    "  --depths     default 10,30,100 (increasing)\n";
+    "  --depths     default 10,30,100 (increasing)\n"
+    "  --wscale S   standard deviation of the weights (default 1)\n";
 
 /* options shared by every problem */
 enum { OPT_FORMAT = 1000, OPT_HELP, OPT_W, OPT_B, OPT_NOPOLISH, OPT_PREC,
-       OPT_W1, OPT_GRID, OPT_CHAINS, OPT_SEED, OPT_DEPTHS };
+       OPT_W1, OPT_GRID, OPT_CHAINS, OPT_SEED, OPT_DEPTHS, OPT_WSCALE };
 
 /* Parse argv (argv[0] = NAME).  Returns -1 to go on, else an exit status.
  * handle() gets the problem-specific options. */
@@ -446,6 +448,11 @@ static int act_opt(int c, const char *arg, void *ctx)
   if (c == OPT_CHAINS)
     return cli_parse_size(arg, "--chains", 1, 100000000, &p->nchains);
   if (c == OPT_SEED) return cli_parse_ulong(arg, "--seed", &p->seed);
+  if (c == OPT_WSCALE) {
+    if (cli_parse_double(arg, "--wscale", &p->wscale)) return CLI_USAGE;
+    if (!(p->wscale > 0))
+      return cli_fail(CLI_USAGE, "--wscale: must be positive");
+  }
   if (c == OPT_DEPTHS) {
     size_t *d, n;
     if (cli_parse_sizes(arg, "--depths", 1, 1000000, &d, &n)) return CLI_USAGE;
@@ -474,6 +481,7 @@ static int run_activation(int argc, char **argv)
       {"chains", required_argument, NULL, OPT_CHAINS},
       {"seed", required_argument, NULL, OPT_SEED},
       {"depths", required_argument, NULL, OPT_DEPTHS},
+      {"wscale", required_argument, NULL, OPT_WSCALE},
       {NULL, 0, NULL, 0}};
   cli_format fmt = CLI_TEXT;
   struct act_ctx x;
@@ -486,8 +494,10 @@ static int run_activation(int argc, char **argv)
   for (size_t i = 0; i < 4; i++)
     if (gc_problem_activation(&r[i], acts[i], &x.p)) return cli_fail_lib();
   if (fmt == CLI_JSON) {
-    printf("{\"problem\": \"activation\", \"chains\": %zu, \"seed\": %lu, "
-           "\"activations\": [", x.p.nchains, x.p.seed);
+    printf("{\"problem\": \"activation\", \"chains\": %zu, \"seed\": %lu, ",
+           x.p.nchains, x.p.seed);
+    json_key(stdout, "wscale", x.p.wscale, 1);
+    printf("\"activations\": [");
     for (size_t i = 0; i < 4; i++) {
       printf("%s{\"name\": \"%s\", ", i ? ", " : "",
              gc_activation_name(r[i].act));
@@ -501,7 +511,8 @@ static int run_activation(int argc, char **argv)
         json_key(stdout, "q10", r[i].q10[k], 1);
         json_key(stdout, "median", r[i].median[k], 1);
         json_key(stdout, "q90", r[i].q90[k], 1);
-        json_key(stdout, "zero_fraction", r[i].zero_fraction[k], 0);
+        json_key(stdout, "zero_fraction", r[i].zero_fraction[k], 1);
+        json_key(stdout, "median_nonzero", r[i].median_nonzero[k], 0);
         printf("}");
       }
       printf("]}");
@@ -509,10 +520,10 @@ static int run_activation(int argc, char **argv)
     printf("]}\n");
     return CLI_OK;
   }
-  printf("Problem 5: other activations (w, b ~ N(0,1), a0 ~ U(0,1), %zu "
-         "chains, seed %lu)\n\n"
+  printf("Problem 5: other activations (w ~ N(0,%g^2), b ~ N(0,1), a0 ~ "
+         "U(0,1), %zu chains, seed %lu)\n\n"
          "  activation  sup|f'|  reached at   |w| bound\n",
-         x.p.nchains, x.p.seed);
+         x.p.wscale, x.p.nchains, x.p.seed);
   for (size_t i = 0; i < 4; i++) {
     char at[32];
     if (r[i].attained) snprintf(at, sizeof at, "z = %.3g", r[i].argmax);
@@ -521,14 +532,16 @@ static int run_activation(int argc, char **argv)
            r[i].deriv_max, at, r[i].attained ? ">=" : "> ", r[i].w_bound);
   }
   printf("\n  log10 |prod_j w_j f'(z_j)| over the chains "
-         "(10%%, median, 90%%; share exactly 0):\n"
-         "  activation  depth       q10    median       q90  zero\n");
+         "(10%%, median, 90%%;\n  share exactly 0; median over the "
+         "non-zero ones):\n"
+         "  activation  depth       q10    median       q90   zero  median!=0"
+         "\n");
   for (size_t i = 0; i < 4; i++)
     for (size_t k = 0; k < r[i].ndepths; k++)
-      printf("  %-10s  %5zu  %8.2f  %8.2f  %8.2f  %.3f\n",
+      printf("  %-10s  %5zu  %8.2f  %8.2f  %8.2f  %5.3f  %8.2f\n",
              k ? "" : gc_activation_name(r[i].act), r[i].depths[k],
              r[i].q10[k], r[i].median[k], r[i].q90[k],
-             r[i].zero_fraction[k]);
+             r[i].zero_fraction[k], r[i].median_nonzero[k]);
   return CLI_OK;
 }
 
