@@ -1,4 +1,5 @@
 /* problem_width.c -- problem 2: the ends of {a : |w sigma'(wa+b)| >= 1}. */
+#include <float.h>
 #include <math.h>
 
 #include <gsl/gsl_errno.h>
@@ -20,9 +21,11 @@ double gc_width_closed_form(double w)
 {
   double aw = fabs(w);
   if (!isfinite(aw) || aw < 4) return NAN;
-  /* s = sqrt(1 - 4/|w|); |w|(1+s)/2 - 1 = (1+s)/(1-s) = 1 + 2s/(1-s) */
+  /* s = sqrt(1 - 4/|w|); |w|(1+s)/2 - 1 = (1+s)/(1-s) = 1 + 2s/(1-s),
+   * and 1 - s = (4/|w|)/(1+s), so 2s/(1-s) = s(1+s)|w|/2: no cancellation
+   * near |w| = 4, no 1/0 for huge |w| */
   double s = sqrt((aw - 4.0) / aw);
-  return 2.0 / aw * log1p(2.0 * s / (1.0 - s));
+  return 2.0 / aw * log1p(s * (1.0 + s) * (aw / 2.0));
 }
 
 struct wb {
@@ -147,6 +150,7 @@ int gc_problem_width(gc_width_result *r, double w, double b,
   r->shift = b == 0 ? 0.0 : -b / w;
   r->width_closed_form = gc_width_closed_form(w);
   r->iter_lo = r->iter_hi = r->polish_lo = r->polish_hi = 0;
+  r->end_err = 0;
   if (aw < 4) {
     r->kind = GC_WIDTH_EMPTY;
     r->a_lo = r->a_hi = r->centre = NAN;
@@ -168,6 +172,11 @@ int gc_problem_width(gc_width_result *r, double w, double b,
   if (!st) st = one_end(&r->a_hi, &r->iter_hi, &r->polish_hi, &q, a0, a0 + d, p);
   if (st) return st;
   r->width = r->a_hi - r->a_lo;
+  /* conditioning: g is known to ~ a few DBL_EPSILON, so an end is known
+   * to about that over |g'| there (large as |w| -> 4, where g is flat) */
+  double gp = fmax(fabs(g_df(r->a_lo, &q)), fabs(g_df(r->a_hi, &q)));
+  r->end_err = 4 * DBL_EPSILON / gp + p->tol * fmax(fabs(r->a_lo),
+                                                    fabs(r->a_hi));
   r->centre = 0.5 * (r->a_lo + r->a_hi);
   return GC_OK;
 }

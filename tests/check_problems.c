@@ -167,6 +167,19 @@ START_TEST(test_width_edges)
   gc_width_params_default(&p);
   p.max_iter = 1;
   ck_assert_int_eq(gc_problem_width(&r, 6, 0.3, &p), GC_ENOCONV);
+  /* near |w| = 4 the ends are ill-conditioned; the error estimate says so
+   * and covers the true error (closed form at 128 bits) */
+  double lo0, hi0, W0;
+  width_mpfr(4 + 1e-9, 0, &lo0, &hi0, &W0);
+  ck_assert_int_eq(gc_problem_width(&r, 4 + 1e-9, 0, NULL), GC_OK);
+  ck_assert(r.end_err > 1e-13);
+  ck_assert(fabs(r.a_hi - hi0) <= r.end_err && fabs(r.a_lo - lo0) <= r.end_err);
+  ck_assert(close_rel(r.width_closed_form, W0, 1e-12));
+  /* huge |w|: the closed form stays finite */
+  width_mpfr(1e300, 0, &lo0, &hi0, &W0);
+  ck_assert_int_eq(gc_problem_width(&r, 1e300, 0, NULL), GC_OK);
+  ck_assert(close_rel(r.width_closed_form, W0, 1e-14));
+  ck_assert(close_rel(r.width, W0, 1e-11));
   /* Brent alone (no polish) also meets the tolerance */
   gc_width_params_default(&p);
   p.polish = 0;

@@ -36,6 +36,9 @@ typedef struct gc_width_result {
   double width_closed_form; /* NaN when |w| < 4 */
   double centre;            /* (a_lo + a_hi)/2 */
   double shift;             /* -b/w, the centre predicted */
+  double end_err;           /* estimated error of each end: the solver's
+                               tolerance plus 4 DBL_EPSILON / |g'(end)|
+                               (ill-conditioned as |w| -> 4) */
   size_t iter_lo, iter_hi;     /* Brent iterations for each end */
   size_t polish_lo, polish_hi; /* Newton iterations for each end */
   double tol;

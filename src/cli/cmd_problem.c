@@ -210,6 +210,7 @@ static int run_width(int argc, char **argv)
     json_key(stdout, "centre", r.centre, 1);
     json_key(stdout, "shift", r.shift, 1);
     json_key(stdout, "width_at_b0", r0.width, 1);
+    json_key(stdout, "end_err", r.end_err, 1);
     printf("\"iterations\": [%zu, %zu], \"newton\": [%zu, %zu], ", r.iter_lo,
            r.iter_hi, r.polish_lo, r.polish_hi);
     json_key(stdout, "tol", r.tol, 0);
@@ -231,13 +232,14 @@ static int run_width(int argc, char **argv)
   printf("  a_lo   = %-24.17g (Brent %zu iterations, Newton %zu)\n"
          "  a_hi   = %-24.17g (Brent %zu iterations, Newton %zu)\n"
          "  width  = %-24.17g (a_hi - a_lo; Brent relative tolerance %g)\n"
+         "  each end estimated good to +- %.2g (tolerance + rounding/|g'|)\n"
          "  closed form (2/|w|) ln(|w|(1+sqrt(1-4/|w|))/2 - 1)\n"
          "         = %-24.17g difference %.3g (%.2g relative)\n\n"
          "  b only shifts the interval:\n"
          "  centre (a_lo+a_hi)/2 = %-24.17g -b/w = %.17g\n"
          "  width at b = 0       = %-24.17g difference %.3g\n",
          r.a_lo, r.iter_lo, r.polish_lo, r.a_hi, r.iter_hi, r.polish_hi,
-         r.width, r.tol, r.width_closed_form, diff,
+         r.width, r.tol, r.end_err, r.width_closed_form, diff,
          diff / r.width_closed_form, r.centre, r.shift, r0.width,
          r.width - r0.width);
   return CLI_OK;
