@@ -16,5 +16,10 @@
 #include "gradchain/evaluate.h"
 #include "gradchain/train.h"
 #include "gradchain/netio.h"
+#include "gradchain/problem_bound.h"
+#include "gradchain/problem_width.h"
+#include "gradchain/problem_maxwidth.h"
+#include "gradchain/problem_identity.h"
+#include "gradchain/problem_activation.h"
 
 #endif

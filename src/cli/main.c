@@ -21,6 +21,7 @@ static const struct command commands[] = {
   {"speeds", cmd_speeds, "learning speed of each hidden layer, at start and in training"},
   {"reproduce", cmd_reproduce, "the chapter's numbers and figures, with a report"},
   {"fetch-mnist", cmd_fetch_mnist, "fetch MNIST into the data directory"},
+  {"problem", cmd_problem, "the chapter's problems solved with GSL (and MPFR)"},
   {NULL, NULL, NULL},
 };
 

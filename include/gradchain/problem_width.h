@@ -1,0 +1,62 @@
+/* gradchain/problem_width.h -- problem 2: the interval of inputs a with
+ * |w sigma'(wa+b)| >= 1.
+ *
+ * For |w| > 4 it is an interval [a_lo, a_hi] centred on -b/w.  Its ends
+ * are the roots of g(a) = |w| sigma'(wa+b) - 1 on either side of -b/w,
+ * found with GSL's bracketing Brent solver and then polished with
+ * Newton's method (g' analytic).  The closed form of the width is
+ *   (2/|w|) ln(|w|(1 + sqrt(1 - 4/|w|))/2 - 1).
+ */
+#ifndef GRADCHAIN_PROBLEM_WIDTH_H
+#define GRADCHAIN_PROBLEM_WIDTH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum gc_width_kind {
+  GC_WIDTH_EMPTY = 0, /* |w| < 4: no a at all */
+  GC_WIDTH_POINT,     /* |w| = 4: the single point a = -b/w */
+  GC_WIDTH_INTERVAL   /* |w| > 4 */
+} gc_width_kind;
+
+typedef struct gc_width_params {
+  double tol;      /* relative tolerance of the bracketing solver */
+  size_t max_iter; /* per solver */
+  int polish;      /* follow with Newton steps (1) or not (0) */
+} gc_width_params;
+
+typedef struct gc_width_result {
+  double w, b;
+  gc_width_kind kind;
+  double a_lo, a_hi;        /* NaN when empty */
+  double width;             /* a_hi - a_lo (0 for a point or empty) */
+  double width_closed_form; /* NaN when |w| < 4 */
+  double centre;            /* (a_lo + a_hi)/2 */
+  double shift;             /* -b/w, the centre predicted */
+  double end_err;           /* estimated error of each end: the solver's
+                               tolerance plus 4 DBL_EPSILON / |g'(end)|
+                               (ill-conditioned as |w| -> 4) */
+  size_t iter_lo, iter_hi;     /* Brent iterations for each end */
+  size_t polish_lo, polish_hi; /* Newton iterations for each end */
+  double tol;
+} gc_width_result;
+
+/* Defaults: tol 1e-12, 100 iterations, polish on. */
+void gc_width_params_default(gc_width_params *p);
+
+/* The closed form above for |w| >= 4, evaluated without cancellation
+ * near |w| = 4; NaN for |w| < 4 or non-finite w. */
+double gc_width_closed_form(double w);
+
+/* p == NULL means defaults.  GC_EINVAL for NaN/inf or w == 0;
+ * GC_ENOBRACKET / GC_ENOCONV if a solver fails. */
+int gc_problem_width(gc_width_result *r, double w, double b,
+                     const gc_width_params *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

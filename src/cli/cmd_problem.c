@@ -1,0 +1,572 @@
+/* cmd_problem.c -- gradchain problem NAME: the chapter's problems. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mpfr.h>
+
+#include "gradchain/error.h"
+#include "gradchain/problem_activation.h"
+#include "gradchain/problem_bound.h"
+#include "gradchain/problem_identity.h"
+#include "gradchain/problem_maxwidth.h"
+#include "gradchain/problem_width.h"
+#include "cli/cli.h"
+
+static const char usage_main[] =
+    "Usage: gradchain problem NAME [OPTIONS]\n"
+    "       gradchain problem NAME --help\n\n"
+    "The chapter's problems, solved with GSL (and MPFR):\n"
+    "  bound       |w sigma'(wa+b)| >= 1 needs |w| >= 4\n"
+    "  width       the interval of a with |w sigma'(wa+b)| >= 1 (--w W)\n"
+    "  maxwidth    the |w| with the widest interval (--prec BITS: MPFR)\n"
+    "  identity    a sigmoid neuron computing x on [0,1] (--w1 W1)\n"
+    "  activation  sup|f'| and random deep chains for four activations\n\n"
+    "Every problem takes --format text|json.\n";
+
+static const char usage_bound[] =
+    "Usage: gradchain problem bound [--format text|json]\n\n"
+    "Maximise sigma' with GSL's Brent minimiser, then solve |w| max sigma' = 1\n"
+    "with GSL's Brent root solver.  Prints z*, sigma'(z*) and the bound on\n"
+    "|w| with each solver's tolerance and iteration count.\n";
+
+static const char usage_width[] =
+    "Usage: gradchain problem width --w W [--b B] [--no-polish]\n"
+    "                               [--format text|json]\n\n"
+    "The ends of {a : |w sigma'(wa+b)| >= 1}: Brent bracketing, then Newton\n"
+    "polishing; compared with the closed form of the width,\n"
+    "(2/|w|) ln(|w|(1+sqrt(1-4/|w|))/2 - 1).  b only shifts the interval:\n"
+    "its centre is -b/w.  |w| < 4 gives the empty set.\n"
+    "  --w W        the weight (required, non-zero)\n"
+    "  --b B        the bias (default 0)\n"
+    "  --no-polish  Brent only\n";
+
+static const char usage_maxwidth[] =
+    "Usage: gradchain problem maxwidth [--prec BITS] [--format text|json]\n\n"
+    "Maximise the width of problem 2 over |w| > 4: GSL's Brent minimiser,\n"
+    "then GSL's Brent root solver on dW/dw = 0.  With --prec BITS (64 ..\n"
+    "1000000) Newton in MPFR refines both until the step is below 2^-BITS;\n"
+    "the digits printed are those a second run at BITS+64 bits confirms.\n";
+
+static const char usage_identity[] =
+    "Usage: gradchain problem identity [--w1 W1] [--grid N]\n"
+    "                                  [--format text|json]\n\n"
+    "w2 sigma(w1 x + b) - offset ~ x on [0,1]: the Taylor construction\n"
+    "b = -w1/2, w2 = 4/w1, offset = w2/2 - 1/2, its maximum error on a grid\n"
+    "of N+1 points (default 10000), a sweep over w1, and the minimax\n"
+    "optimum over b, w2, offset (w1 fixed) by GSL's Nelder-Mead.\n"
+    "  --w1 W1   the input weight (default 0.1, non-zero)\n";
+
+static const char usage_activation[] =
+    "Usage: gradchain problem activation [--chains N] [--seed S]\n"
+    "             [--depths D1,D2,...] [--wscale S] [--format text|json]\n\n"
+    "For sigmoid, tanh, ReLU and softplus: sup|f'|, the analogue 1/sup|f'|\n"
+    "of the |w| >= 4 bound, and quantiles over N random chains (w ~\n"
+    "N(0,S^2), b ~ N(0,1), a0 ~ U(0,1)) of log10 |prod w_j f'(z_j)| at each\n"
+    "depth.\n"
+    "  --chains N   default 10001\n"
+    "  --seed S     default 1\n"
+    "  --depths     default 10,30,100 (increasing)\n"
+    "  --wscale S   standard deviation of the weights (default 1)\n";
+
+/* options shared by every problem */
+enum { OPT_FORMAT = 1000, OPT_HELP, OPT_W, OPT_B, OPT_NOPOLISH, OPT_PREC,
+       OPT_W1, OPT_GRID, OPT_CHAINS, OPT_SEED, OPT_DEPTHS, OPT_WSCALE };
+
+/* Parse argv (argv[0] = NAME).  Returns -1 to go on, else an exit status.
+ * handle() gets the problem-specific options. */
+static int parse(int argc, char **argv, const struct option *opts,
+                 const char *usage, cli_format *fmt,
+                 int (*handle)(int opt, const char *arg, void *ctx), void *ctx)
+{
+  optind = 0; /* full reinitialisation of GNU getopt */
+  opterr = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    if (c == OPT_HELP) return cli_help(usage);
+    if (c == OPT_FORMAT) {
+      if (cli_parse_format(optarg, 0, fmt)) return CLI_USAGE;
+    } else if (c == '?' || c == ':') {
+      const char *bad = argv[optind - 1];
+      return cli_fail(CLI_USAGE, "%s: unknown or incomplete option '%s' (try "
+                      "gradchain problem %s --help)", argv[0], bad, argv[0]);
+    } else if (handle) {
+      int st = handle(c, optarg, ctx);
+      if (st) return st;
+    }
+  }
+  if (optind < argc)
+    return cli_fail(CLI_USAGE, "%s: unexpected argument '%s'", argv[0],
+                    argv[optind]);
+  return -1;
+}
+
+#define COMMON_OPTS \
+  {"format", required_argument, NULL, OPT_FORMAT}, \
+  {"help", no_argument, NULL, OPT_HELP}
+
+static void json_key(FILE *f, const char *k, double v, int comma)
+{
+  fprintf(f, "\"%s\": ", k);
+  cli_json_double(f, v);
+  if (comma) fputs(", ", f);
+}
+
+/* ------------------------------------------------------------------ bound */
+
+static int run_bound(int argc, char **argv)
+{
+  static const struct option opts[] = {COMMON_OPTS, {NULL, 0, NULL, 0}};
+  cli_format fmt = CLI_TEXT;
+  int st = parse(argc, argv, opts, usage_bound, &fmt, NULL, NULL);
+  if (st >= 0) return st;
+  gc_bound_result r;
+  if (gc_problem_bound(&r, NULL)) return cli_fail_lib();
+  if (fmt == CLI_JSON) {
+    printf("{\"problem\": \"bound\", ");
+    json_key(stdout, "z_star", r.z_star, 1);
+    json_key(stdout, "sigma_prime_max", r.sigma_prime_max, 1);
+    json_key(stdout, "w_min", r.w_min, 1);
+    json_key(stdout, "z_tol", r.z_tol, 1);
+    printf("\"z_iter\": %zu, ", r.z_iter);
+    json_key(stdout, "w_tol", r.w_tol, 1);
+    printf("\"w_iter\": %zu}\n", r.w_iter);
+    return CLI_OK;
+  }
+  printf("Problem 1: |w sigma'(wa+b)| >= 1 needs |w| >= 4\n\n"
+         "  argmax sigma'     z*         = %-22.15g (exact 0)\n"
+         "                    Brent minimiser: %zu iterations, final bracket "
+         "[%.3g, %.3g], tolerance %g\n"
+         "  max sigma'        sigma'(z*) = %-22.17g (exact 1/4, "
+         "difference %.2g)\n"
+         "  smallest |w|      w_min      = %-22.17g (exact 4, difference "
+         "%.2g)\n"
+         "                    Brent root: %zu iterations, relative "
+         "tolerance %g\n\n"
+         "  so |w sigma'(wa+b)| <= |w|/4 < 1 whenever |w| < %.17g.\n",
+         r.z_star, r.z_iter, r.z_lo, r.z_hi, r.z_tol, r.sigma_prime_max,
+         r.sigma_prime_max - 0.25, r.w_min, r.w_min - 4, r.w_iter, r.w_tol,
+         r.w_min);
+  return CLI_OK;
+}
+
+/* ------------------------------------------------------------------ width */
+
+struct width_ctx {
+  double w, b;
+  int have_w, polish;
+};
+
+static int width_opt(int c, const char *arg, void *ctx)
+{
+  struct width_ctx *x = ctx;
+  switch (c) {
+  case OPT_W:
+    x->have_w = 1;
+    return cli_parse_double(arg, "--w", &x->w);
+  case OPT_B:
+    return cli_parse_double(arg, "--b", &x->b);
+  case OPT_NOPOLISH:
+    x->polish = 0;
+    return 0;
+  default:
+    return 0;
+  }
+}
+
+static int run_width(int argc, char **argv)
+{
+  static const struct option opts[] = {
+      COMMON_OPTS,
+      {"w", required_argument, NULL, OPT_W},
+      {"b", required_argument, NULL, OPT_B},
+      {"no-polish", no_argument, NULL, OPT_NOPOLISH},
+      {NULL, 0, NULL, 0}};
+  cli_format fmt = CLI_TEXT;
+  struct width_ctx x = {0, 0, 0, 1};
+  int st = parse(argc, argv, opts, usage_width, &fmt, width_opt, &x);
+  if (st >= 0) return st;
+  if (!x.have_w) return cli_fail(CLI_USAGE, "width: --w W is required");
+  if (x.w == 0) return cli_fail(CLI_USAGE, "width: --w must not be 0");
+  gc_width_params p;
+  gc_width_params_default(&p);
+  p.polish = x.polish;
+  gc_width_result r, r0;
+  if (gc_problem_width(&r, x.w, x.b, &p)) return cli_fail_lib();
+  if (gc_problem_width(&r0, x.w, 0.0, &p)) return cli_fail_lib();
+  static const char *const kinds[] = {"empty", "point", "interval"};
+  double diff = r.width - r.width_closed_form;
+  if (fmt == CLI_JSON) {
+    printf("{\"problem\": \"width\", \"set\": \"%s\", ", kinds[r.kind]);
+    json_key(stdout, "w", r.w, 1);
+    json_key(stdout, "b", r.b, 1);
+    json_key(stdout, "a_lo", r.a_lo, 1);
+    json_key(stdout, "a_hi", r.a_hi, 1);
+    json_key(stdout, "width", r.width, 1);
+    json_key(stdout, "width_closed_form", r.width_closed_form, 1);
+    json_key(stdout, "difference", diff, 1);
+    json_key(stdout, "centre", r.centre, 1);
+    json_key(stdout, "shift", r.shift, 1);
+    json_key(stdout, "width_at_b0", r0.width, 1);
+    json_key(stdout, "end_err", r.end_err, 1);
+    printf("\"iterations\": [%zu, %zu], \"newton\": [%zu, %zu], ", r.iter_lo,
+           r.iter_hi, r.polish_lo, r.polish_hi);
+    json_key(stdout, "tol", r.tol, 0);
+    printf("}\n");
+    return CLI_OK;
+  }
+  printf("Problem 2: the a with |w sigma'(wa+b)| >= 1, w = %.17g, b = %.17g"
+         "\n\n", r.w, r.b);
+  if (r.kind == GC_WIDTH_EMPTY) {
+    printf("  empty set: |w| = %g < 4, so |w sigma'(wa+b)| <= |w|/4 = %g < 1"
+           " for every a.\n", fabs(r.w), fabs(r.w) / 4);
+    return CLI_OK;
+  }
+  if (r.kind == GC_WIDTH_POINT) {
+    printf("  a single point: |w| = 4, and |w sigma'(wa+b)| = 1 only at\n"
+           "  wa + b = 0, a = -b/w = %.17g (width 0).\n", r.shift);
+    return CLI_OK;
+  }
+  printf("  a_lo   = %-24.17g (Brent %zu iterations, Newton %zu)\n"
+         "  a_hi   = %-24.17g (Brent %zu iterations, Newton %zu)\n"
+         "  width  = %-24.17g (a_hi - a_lo; Brent relative tolerance %g)\n"
+         "  each end estimated good to +- %.2g (tolerance + rounding/|g'|)\n"
+         "  closed form (2/|w|) ln(|w|(1+sqrt(1-4/|w|))/2 - 1)\n"
+         "         = %-24.17g difference %.3g (%.2g relative)\n\n"
+         "  b only shifts the interval:\n"
+         "  centre (a_lo+a_hi)/2 = %-24.17g -b/w = %.17g\n"
+         "  width at b = 0       = %-24.17g difference %.3g\n",
+         r.a_lo, r.iter_lo, r.polish_lo, r.a_hi, r.iter_hi, r.polish_hi,
+         r.width, r.tol, r.end_err, r.width_closed_form, diff,
+         diff / r.width_closed_form, r.centre, r.shift, r0.width,
+         r.width - r0.width);
+  return CLI_OK;
+}
+
+/* --------------------------------------------------------------- maxwidth */
+
+static int prec_opt(int c, const char *arg, void *ctx)
+{
+  if (c != OPT_PREC) return 0;
+  size_t v;
+  if (cli_parse_size(arg, "--prec", 64, 1000000, &v)) return CLI_USAGE;
+  *(size_t *)ctx = v;
+  return 0;
+}
+
+static int run_maxwidth(int argc, char **argv)
+{
+  static const struct option opts[] = {
+      COMMON_OPTS, {"prec", required_argument, NULL, OPT_PREC},
+      {NULL, 0, NULL, 0}};
+  cli_format fmt = CLI_TEXT;
+  size_t prec = 0;
+  int st = parse(argc, argv, opts, usage_maxwidth, &fmt, prec_opt, &prec);
+  if (st >= 0) return st;
+  gc_maxwidth_result r;
+  if (gc_problem_maxwidth(&r, NULL)) return cli_fail_lib();
+
+  char *ws = NULL, *Ws = NULL;
+  size_t wd = 0, Wd = 0, iters = 0, iters_ref = 0;
+  if (prec) {
+    mpfr_prec_t p = (mpfr_prec_t)prec, pr = p + 64;
+    mpfr_t w, W, wr, Wr;
+    mpfr_init2(w, p);
+    mpfr_init2(W, p);
+    mpfr_init2(wr, pr);
+    mpfr_init2(Wr, pr);
+    int e = gc_maxwidth_mpfr(w, W, p, MPFR_RNDN, r.w_star, 200, &iters);
+    if (!e) e = gc_maxwidth_mpfr(wr, Wr, pr, MPFR_RNDN, r.w_star, 200,
+                                 &iters_ref);
+    size_t len = prec / 3 + 16;
+    ws = malloc(len);
+    Ws = malloc(len);
+    if (!e && (!ws || !Ws)) e = gc_error(GC_ENOMEM, "out of memory");
+    if (!e) {
+      wd = gc_mpfr_confirmed_digits(ws, len, w, wr, p);
+      Wd = gc_mpfr_confirmed_digits(Ws, len, W, Wr, p);
+    }
+    mpfr_clears(w, W, wr, Wr, (mpfr_ptr)0);
+    if (e) {
+      free(ws);
+      free(Ws);
+      return cli_fail_lib();
+    }
+  }
+  if (fmt == CLI_JSON) {
+    printf("{\"problem\": \"maxwidth\", ");
+    json_key(stdout, "w_star", r.w_star, 1);
+    json_key(stdout, "width_max", r.width_max, 1);
+    json_key(stdout, "w_err", r.w_err, 1);
+    json_key(stdout, "width_err", r.width_err, 1);
+    json_key(stdout, "minimiser_w", r.min_w, 1);
+    printf("\"minimiser_iter\": %zu, \"root_iter\": %zu", r.min_iter,
+           r.root_iter);
+    if (prec)
+      printf(", \"mpfr\": {\"prec\": %zu, \"newton_iter\": %zu, "
+             "\"w_star\": \"%s\", \"w_star_digits\": %zu, "
+             "\"width_max\": \"%s\", \"width_max_digits\": %zu}",
+             prec, iters, ws, wd, Ws, Wd);
+    printf("}\n");
+  } else {
+    printf("Problem 3: the widest interval, max over |w| > 4 of\n"
+           "  W(w) = (2/|w|) ln(|w|(1+sqrt(1-4/|w|))/2 - 1)\n\n"
+           "  Brent minimiser on -W:  w = %.12g, W = %.15g\n"
+           "      %zu iterations, final bracket [%.12g, %.12g] (tolerance "
+           "%g)\n"
+           "  Brent root of dW/dw = (2/w^2)(1/s - 2 artanh s), s = "
+           "sqrt(1-4/w):\n"
+           "      %zu iterations, relative tolerance %g\n\n"
+           "  w*        = %.17g  +- %.2g\n"
+           "  width_max = %.17g  +- %.2g\n",
+           r.min_w, r.min_width, r.min_iter, r.min_lo, r.min_hi, r.min_tol,
+           r.root_iter, r.root_tol, r.w_star, r.w_err, r.width_max,
+           r.width_err);
+    if (prec)
+      printf("\n  MPFR, %zu bits: Newton on dW/dw = 0, %zu steps (last step "
+             "< 2^-%zu);\n  digits confirmed by a run at %zu bits:\n"
+             "  w*        = %s  (%zu digits)\n"
+             "  width_max = %s  (%zu digits)\n",
+             prec, iters, prec, prec + 64, ws, wd, Ws, Wd);
+  }
+  free(ws);
+  free(Ws);
+  return CLI_OK;
+}
+
+/* --------------------------------------------------------------- identity */
+
+struct identity_ctx {
+  double w1;
+  size_t grid;
+};
+
+static int identity_opt(int c, const char *arg, void *ctx)
+{
+  struct identity_ctx *x = ctx;
+  if (c == OPT_W1) return cli_parse_double(arg, "--w1", &x->w1);
+  if (c == OPT_GRID) return cli_parse_size(arg, "--grid", 1, 100000000,
+                                           &x->grid);
+  return 0;
+}
+
+static void json_neuron(const gc_identity_neuron *n)
+{
+  json_key(stdout, "w1", n->w1, 1);
+  json_key(stdout, "b", n->b, 1);
+  json_key(stdout, "w2", n->w2, 1);
+  json_key(stdout, "offset", n->offset, 1);
+  json_key(stdout, "max_error", n->max_error, 0);
+}
+
+static int run_identity(int argc, char **argv)
+{
+  static const struct option opts[] = {
+      COMMON_OPTS,
+      {"w1", required_argument, NULL, OPT_W1},
+      {"grid", required_argument, NULL, OPT_GRID},
+      {NULL, 0, NULL, 0}};
+  cli_format fmt = CLI_TEXT;
+  struct identity_ctx x = {0.1, 10000};
+  int st = parse(argc, argv, opts, usage_identity, &fmt, identity_opt, &x);
+  if (st >= 0) return st;
+  if (x.w1 == 0) return cli_fail(CLI_USAGE, "identity: --w1 must not be 0");
+  gc_identity_neuron t, o;
+  if (gc_identity_taylor(&t, x.w1, x.grid)) return cli_fail_lib();
+  gc_identity_params p;
+  gc_identity_params_default(&p);
+  p.grid = x.grid;
+  gc_identity_info info;
+  if (gc_identity_optimise(&o, &info, &t, &p)) return cli_fail_lib();
+  static const double sweep[] = {2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01,
+                                 1e-3, 1e-4, 1e-5};
+  size_t ns = sizeof sweep / sizeof sweep[0];
+  gc_identity_neuron sw[sizeof sweep / sizeof sweep[0]];
+  for (size_t i = 0; i < ns; i++)
+    if (gc_identity_taylor(&sw[i], sweep[i], x.grid)) return cli_fail_lib();
+  double exact = gc_identity_taylor_error(x.w1);
+  double lead = gc_identity_leading_error(x.w1);
+  if (fmt == CLI_JSON) {
+    printf("{\"problem\": \"identity\", ");
+    json_neuron(&t);
+    printf(", ");
+    json_key(stdout, "exact_error", exact, 1);
+    json_key(stdout, "leading_error", lead, 1);
+    printf("\"optimised\": {");
+    json_neuron(&o);
+    printf("}, \"nelder_mead_iter\": %zu, ", info.iter);
+    json_key(stdout, "improvement", t.max_error / o.max_error, 1);
+    printf("\"sweep\": [");
+    for (size_t i = 0; i < ns; i++) {
+      printf("%s{", i ? ", " : "");
+      json_key(stdout, "w1", sw[i].w1, 1);
+      json_key(stdout, "max_error", sw[i].max_error, 1);
+      json_key(stdout, "exact_error",
+               gc_identity_taylor_error(sw[i].w1), 1);
+      json_key(stdout, "leading_error",
+               gc_identity_leading_error(sw[i].w1), 0);
+      printf("}");
+    }
+    printf("]}\n");
+    return CLI_OK;
+  }
+  printf("Problem 4: w2 sigma(w1 x + b) - offset ~ x on [0,1]\n\n"
+         "  Taylor construction (x = 1/2 + Delta):\n"
+         "    w1 = %.17g  b = -w1/2 = %.17g\n"
+         "    w2 = 4/w1 = %.17g  offset = w2/2 - 1/2 = %.17g\n"
+         "    max error on %zu+1 points = %.6e\n"
+         "    exact 1/2 - (2/w1) tanh(w1/4)  = %.6e\n"
+         "    leading term w1^2/96           = %.6e\n\n"
+         "  sweep over w1 (measured max error, exact, leading term):\n"
+         "        w1     measured        exact     w1^2/96  measured/(w1^2/96)"
+         "\n", t.w1, t.b, t.w2, t.offset, x.grid, t.max_error, exact, lead);
+  for (size_t i = 0; i < ns; i++) {
+    double l = gc_identity_leading_error(sw[i].w1);
+    printf("  %8g  %11.4e  %11.4e  %11.4e  %10.6f\n", sw[i].w1,
+           sw[i].max_error, gc_identity_taylor_error(sw[i].w1), l,
+           sw[i].max_error / l);
+  }
+  printf("\n  minimax optimum over b, w2, offset (w1 fixed), Nelder-Mead "
+         "(%zu iterations):\n"
+         "    w1 = %.17g  b = %.17g\n"
+         "    w2 = %.17g  offset = %.17g\n"
+         "    max error = %.6e, %.3f times smaller than Taylor\n",
+         info.iter, o.w1, o.b, o.w2, o.offset, o.max_error,
+         t.max_error / o.max_error);
+  return CLI_OK;
+}
+
+/* ------------------------------------------------------------- activation */
+
+struct act_ctx {
+  gc_act_chain_params p;
+};
+
+static int act_opt(int c, const char *arg, void *ctx)
+{
+  gc_act_chain_params *p = &((struct act_ctx *)ctx)->p;
+  if (c == OPT_CHAINS)
+    return cli_parse_size(arg, "--chains", 1, 100000000, &p->nchains);
+  if (c == OPT_SEED) return cli_parse_ulong(arg, "--seed", &p->seed);
+  if (c == OPT_WSCALE) {
+    if (cli_parse_double(arg, "--wscale", &p->wscale)) return CLI_USAGE;
+    if (!(p->wscale > 0))
+      return cli_fail(CLI_USAGE, "--wscale: must be positive");
+  }
+  if (c == OPT_DEPTHS) {
+    size_t *d, n;
+    if (cli_parse_sizes(arg, "--depths", 1, 1000000, &d, &n)) return CLI_USAGE;
+    if (n > GC_PROBLEM_ACT_MAX_DEPTHS) {
+      free(d);
+      return cli_fail(CLI_USAGE, "--depths: at most %d depths",
+                      GC_PROBLEM_ACT_MAX_DEPTHS);
+    }
+    for (size_t i = 0; i < n; i++) {
+      if (i && d[i] <= d[i - 1]) {
+        free(d);
+        return cli_fail(CLI_USAGE, "--depths: the depths must increase");
+      }
+      p->depths[i] = d[i];
+    }
+    p->ndepths = n;
+    free(d);
+  }
+  return 0;
+}
+
+static int run_activation(int argc, char **argv)
+{
+  static const struct option opts[] = {
+      COMMON_OPTS,
+      {"chains", required_argument, NULL, OPT_CHAINS},
+      {"seed", required_argument, NULL, OPT_SEED},
+      {"depths", required_argument, NULL, OPT_DEPTHS},
+      {"wscale", required_argument, NULL, OPT_WSCALE},
+      {NULL, 0, NULL, 0}};
+  cli_format fmt = CLI_TEXT;
+  struct act_ctx x;
+  gc_act_chain_params_default(&x.p);
+  int st = parse(argc, argv, opts, usage_activation, &fmt, act_opt, &x);
+  if (st >= 0) return st;
+  static const gc_activation acts[] = {GC_SIGMOID, GC_TANH, GC_RELU,
+                                       GC_SOFTPLUS};
+  gc_act_result r[4];
+  for (size_t i = 0; i < 4; i++)
+    if (gc_problem_activation(&r[i], acts[i], &x.p)) return cli_fail_lib();
+  if (fmt == CLI_JSON) {
+    printf("{\"problem\": \"activation\", \"chains\": %zu, \"seed\": %lu, ",
+           x.p.nchains, x.p.seed);
+    json_key(stdout, "wscale", x.p.wscale, 1);
+    printf("\"activations\": [");
+    for (size_t i = 0; i < 4; i++) {
+      printf("%s{\"name\": \"%s\", ", i ? ", " : "",
+             gc_activation_name(r[i].act));
+      json_key(stdout, "deriv_max", r[i].deriv_max, 1);
+      printf("\"attained\": %s, ", r[i].attained ? "true" : "false");
+      json_key(stdout, "argmax", r[i].argmax, 1);
+      json_key(stdout, "w_bound", r[i].w_bound, 1);
+      printf("\"chains\": [");
+      for (size_t k = 0; k < r[i].ndepths; k++) {
+        printf("%s{\"depth\": %zu, ", k ? ", " : "", r[i].depths[k]);
+        json_key(stdout, "q10", r[i].q10[k], 1);
+        json_key(stdout, "median", r[i].median[k], 1);
+        json_key(stdout, "q90", r[i].q90[k], 1);
+        json_key(stdout, "zero_fraction", r[i].zero_fraction[k], 1);
+        json_key(stdout, "median_nonzero", r[i].median_nonzero[k], 0);
+        printf("}");
+      }
+      printf("]}");
+    }
+    printf("]}\n");
+    return CLI_OK;
+  }
+  printf("Problem 5: other activations (w ~ N(0,%g^2), b ~ N(0,1), a0 ~ "
+         "U(0,1), %zu chains, seed %lu)\n\n"
+         "  activation  sup|f'|  reached at   |w| bound\n",
+         x.p.wscale, x.p.nchains, x.p.seed);
+  for (size_t i = 0; i < 4; i++) {
+    char at[32];
+    if (r[i].attained) snprintf(at, sizeof at, "z = %.3g", r[i].argmax);
+    else snprintf(at, sizeof at, "z -> inf");
+    printf("  %-10s  %7.4g  %-11s  %s %g\n", gc_activation_name(r[i].act),
+           r[i].deriv_max, at, r[i].attained ? ">=" : "> ", r[i].w_bound);
+  }
+  printf("\n  log10 |prod_j w_j f'(z_j)| over the chains "
+         "(10%%, median, 90%%;\n  share exactly 0; median over the "
+         "non-zero ones):\n"
+         "  activation  depth       q10    median       q90   zero  median!=0"
+         "\n");
+  for (size_t i = 0; i < 4; i++)
+    for (size_t k = 0; k < r[i].ndepths; k++)
+      printf("  %-10s  %5zu  %8.2f  %8.2f  %8.2f  %5.3f  %8.2f\n",
+             k ? "" : gc_activation_name(r[i].act), r[i].depths[k],
+             r[i].q10[k], r[i].median[k], r[i].q90[k],
+             r[i].zero_fraction[k], r[i].median_nonzero[k]);
+  return CLI_OK;
+}
+
+/* --------------------------------------------------------------- dispatch */
+
+int cmd_problem(int argc, char **argv)
+{
+  static const struct {
+    const char *name;
+    int (*run)(int, char **);
+  } problems[] = {{"bound", run_bound},
+                  {"width", run_width},
+                  {"maxwidth", run_maxwidth},
+                  {"identity", run_identity},
+                  {"activation", run_activation}};
+  if (argc < 2)
+    return cli_fail(CLI_USAGE, "missing NAME: bound, width, maxwidth, "
+                    "identity or activation (try gradchain problem --help)");
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+    return cli_help(usage_main);
+  for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
+    if (!strcmp(argv[1], problems[i].name))
+      return problems[i].run(argc - 1, argv + 1);
+  return cli_fail(CLI_USAGE, "unknown problem '%s' (bound, width, maxwidth, "
+                  "identity, activation)", argv[1]);
+}

@@ -1,0 +1,132 @@
+/* problem_bound.c -- problem 1: the |w| >= 4 bound, with GSL solvers. */
+#include <math.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_min.h>
+#include <gsl/gsl_roots.h>
+
+#include "gradchain/activation.h"
+#include "gradchain/error.h"
+#include "gradchain/problem_bound.h"
+#include "problem_gsl.h"
+
+void gc_bound_params_default(gc_bound_params *p)
+{
+  p->z_lo = -1.0;
+  p->z_guess = 0.5;
+  p->z_hi = 1.0;
+  p->z_tol = 1e-7;
+  p->w_lo = 1.0;
+  p->w_hi = 10.0;
+  p->w_tol = 1e-15;
+  p->max_iter = 100;
+}
+
+static double neg_sigma_prime(double z, void *unused)
+{
+  (void)unused;
+  return -gc_activation_deriv(GC_SIGMOID, z);
+}
+
+/* |w| sigma'max - 1 */
+static double bound_gap(double w, void *smax)
+{
+  return w * *(const double *)smax - 1.0;
+}
+
+static int check_params(const gc_bound_params *p)
+{
+  const double v[] = {p->z_lo, p->z_guess, p->z_hi, p->z_tol,
+                      p->w_lo, p->w_hi, p->w_tol};
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+    if (!isfinite(v[i]))
+      return gc_error(GC_EINVAL, "bound: parameters must be finite");
+  if (!(p->z_lo < p->z_guess && p->z_guess < p->z_hi) || !(p->w_lo < p->w_hi))
+    return gc_error(GC_EINVAL, "bound: brackets must be ordered "
+                    "(z_lo < z_guess < z_hi, w_lo < w_hi)");
+  if (!(p->z_tol > 0) || !(p->w_tol > 0) || p->max_iter == 0)
+    return gc_error(GC_EINVAL, "bound: tolerances and max_iter must be "
+                    "positive");
+  return GC_OK;
+}
+
+int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
+{
+  gc_bound_params def;
+  if (!p) {
+    gc_bound_params_default(&def);
+    p = &def;
+  }
+  int st = check_params(p);
+  if (st) return st;
+  gsl_set_error_handler_off();
+
+  /* 1. argmax sigma' = argmin -sigma' */
+  gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+  if (!m) return gc_error(GC_ENOMEM, "bound: out of memory");
+  gsl_function F = {neg_sigma_prime, NULL};
+  int gs = gsl_min_fminimizer_set(m, &F, p->z_guess, p->z_lo, p->z_hi);
+  if (gs) {
+    gsl_min_fminimizer_free(m);
+    return gc_from_gsl(gs, "bound: maximising sigma'");
+  }
+  size_t it = 0;
+  int done = 0;
+  while (!done && it < p->max_iter) {
+    it++;
+    gs = gsl_min_fminimizer_iterate(m);
+    if (gs) break;
+    gs = gsl_min_test_interval(gsl_min_fminimizer_x_lower(m),
+                               gsl_min_fminimizer_x_upper(m), p->z_tol, 0.0);
+    if (gs == GSL_SUCCESS) done = 1;
+    else if (gs != GSL_CONTINUE) break;
+  }
+  r->z_star = gsl_min_fminimizer_x_minimum(m);
+  r->z_lo = gsl_min_fminimizer_x_lower(m);
+  r->z_hi = gsl_min_fminimizer_x_upper(m);
+  r->z_iter = it;
+  r->z_tol = p->z_tol;
+  gsl_min_fminimizer_free(m);
+  if (!done)
+    return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, "bound: maximising "
+                                                  "sigma'")
+                                    : gc_no_conv("bound: maximising sigma'",
+                                                 (unsigned long)it);
+  r->sigma_prime_max = gc_activation_deriv(GC_SIGMOID, r->z_star);
+
+  /* 2. the smallest |w| with |w| sigma'max = 1 */
+  gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+  if (!s) return gc_error(GC_ENOMEM, "bound: out of memory");
+  double smax = r->sigma_prime_max;
+  gsl_function G = {bound_gap, &smax};
+  gs = gsl_root_fsolver_set(s, &G, p->w_lo, p->w_hi);
+  if (gs) {
+    gsl_root_fsolver_free(s);
+    return gc_from_gsl(gs, "bound: solving |w| max sigma' = 1");
+  }
+  it = 0;
+  done = 0;
+  while (!done && it < p->max_iter) {
+    it++;
+    gs = gsl_root_fsolver_iterate(s);
+    if (gs) break;
+    double lo = gsl_root_fsolver_x_lower(s), hi = gsl_root_fsolver_x_upper(s);
+    gs = gsl_root_test_interval(lo, hi, 0.0, p->w_tol);
+    /* a linear function: Brent may land on the root exactly */
+    if (gs == GSL_SUCCESS || bound_gap(gsl_root_fsolver_root(s), &smax) == 0)
+      done = 1;
+    else if (gs != GSL_CONTINUE) break;
+  }
+  r->w_min = gsl_root_fsolver_root(s);
+  r->w_lo = gsl_root_fsolver_x_lower(s);
+  r->w_hi = gsl_root_fsolver_x_upper(s);
+  r->w_iter = it;
+  r->w_tol = p->w_tol;
+  gsl_root_fsolver_free(s);
+  if (!done)
+    return gs && gs != GSL_CONTINUE
+               ? gc_from_gsl(gs, "bound: solving |w| max sigma' = 1")
+               : gc_no_conv("bound: solving |w| max sigma' = 1",
+                            (unsigned long)it);
+  return GC_OK;
+}

@@ -1,0 +1,287 @@
+/* problem_maxwidth.c -- problem 3: the widest interval, GSL then MPFR. */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_min.h>
+#include <gsl/gsl_roots.h>
+
+#include "gradchain/error.h"
+#include "gradchain/problem_maxwidth.h"
+#include "problem_gsl.h"
+
+void gc_maxwidth_params_default(gc_maxwidth_params *p)
+{
+  p->w_lo = 4.5;
+  p->w_guess = 6.0;
+  p->w_hi = 20.0;
+  p->min_tol = 1e-6;
+  p->root_tol = 1e-15;
+  p->max_iter = 100;
+}
+
+double gc_maxwidth_width(double w)
+{
+  if (!(w > 4) || !isfinite(w)) return NAN;
+  double s = sqrt((w - 4.0) / w);
+  return 4.0 / w * atanh(s);
+}
+
+double gc_maxwidth_G(double w)
+{
+  if (!(w > 4) || !isfinite(w)) return NAN;
+  double s = sqrt((w - 4.0) / w);
+  return 1.0 / s - 2.0 * atanh(s);
+}
+
+static double neg_width(double w, void *unused)
+{
+  (void)unused;
+  return -gc_maxwidth_width(w);
+}
+
+static double G_f(double w, void *unused)
+{
+  (void)unused;
+  return gc_maxwidth_G(w);
+}
+
+static int check(const gc_maxwidth_params *p)
+{
+  if (!isfinite(p->w_lo) || !isfinite(p->w_guess) || !isfinite(p->w_hi) ||
+      !(p->w_lo > 4) || !(p->w_lo < p->w_guess && p->w_guess < p->w_hi))
+    return gc_error(GC_EINVAL, "maxwidth: the bracket must satisfy "
+                    "4 < w_lo < w_guess < w_hi");
+  if (!(p->min_tol > 0) || !(p->root_tol > 0) || p->max_iter == 0)
+    return gc_error(GC_EINVAL, "maxwidth: tolerances and max_iter must be "
+                    "positive");
+  return GC_OK;
+}
+
+int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
+{
+  gc_maxwidth_params def;
+  if (!p) {
+    gc_maxwidth_params_default(&def);
+    p = &def;
+  }
+  int st = check(p);
+  if (st) return st;
+  gsl_set_error_handler_off();
+  r->min_tol = p->min_tol;
+  r->root_tol = p->root_tol;
+
+  /* 1. maximise W with Brent's minimiser on -W */
+  gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+  if (!m) return gc_error(GC_ENOMEM, "maxwidth: out of memory");
+  gsl_function F = {neg_width, NULL};
+  int gs = gsl_min_fminimizer_set(m, &F, p->w_guess, p->w_lo, p->w_hi);
+  if (gs) {
+    gsl_min_fminimizer_free(m);
+    return gc_from_gsl(gs, "maxwidth: maximising the width");
+  }
+  size_t it = 0;
+  int done = 0;
+  while (!done && it < p->max_iter) {
+    it++;
+    gs = gsl_min_fminimizer_iterate(m);
+    if (gs) break;
+    gs = gsl_min_test_interval(gsl_min_fminimizer_x_lower(m),
+                               gsl_min_fminimizer_x_upper(m), p->min_tol, 0);
+    if (gs == GSL_SUCCESS) done = 1;
+    else if (gs != GSL_CONTINUE) break;
+  }
+  r->min_w = gsl_min_fminimizer_x_minimum(m);
+  r->min_width = -gsl_min_fminimizer_f_minimum(m);
+  r->min_lo = gsl_min_fminimizer_x_lower(m);
+  r->min_hi = gsl_min_fminimizer_x_upper(m);
+  r->min_iter = it;
+  gsl_min_fminimizer_free(m);
+  if (!done)
+    return gs && gs != GSL_CONTINUE
+               ? gc_from_gsl(gs, "maxwidth: maximising the width")
+               : gc_no_conv("maxwidth: maximising the width",
+                            (unsigned long)it);
+
+  /* 2. the root of G = (w^2/2) dW/dw, bracketed around the minimiser's
+   * interval, widened so that G has opposite signs at the ends */
+  double lo = r->min_lo - 1e-3, hi = r->min_hi + 1e-3;
+  if (lo <= 4) lo = 0.5 * (4 + r->min_lo);
+  gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+  if (!s) return gc_error(GC_ENOMEM, "maxwidth: out of memory");
+  gsl_function Gf = {G_f, NULL};
+  gs = gsl_root_fsolver_set(s, &Gf, lo, hi);
+  if (gs) {
+    gsl_root_fsolver_free(s);
+    return gc_from_gsl(gs, "maxwidth: solving dW/dw = 0");
+  }
+  it = 0;
+  done = 0;
+  while (!done && it < p->max_iter) {
+    it++;
+    gs = gsl_root_fsolver_iterate(s);
+    if (gs) break;
+    gs = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+                                gsl_root_fsolver_x_upper(s), 0, p->root_tol);
+    if (gs == GSL_SUCCESS || G_f(gsl_root_fsolver_root(s), NULL) == 0)
+      done = 1;
+    else if (gs != GSL_CONTINUE) break;
+  }
+  double x = gsl_root_fsolver_root(s);
+  double blo = gsl_root_fsolver_x_lower(s), bhi = gsl_root_fsolver_x_upper(s);
+  gsl_root_fsolver_free(s);
+  r->root_iter = it;
+  if (!done)
+    return gs && gs != GSL_CONTINUE
+               ? gc_from_gsl(gs, "maxwidth: solving dW/dw = 0")
+               : gc_no_conv("maxwidth: solving dW/dw = 0", (unsigned long)it);
+  r->w_star = x;
+  r->w_err = 0.5 * (bhi - blo);
+  r->width_max = gc_maxwidth_width(x);
+  double e1 = fabs(gc_maxwidth_width(blo) - r->width_max);
+  double e2 = fabs(gc_maxwidth_width(bhi) - r->width_max);
+  r->width_err = fmax(e1, e2) + 4 * DBL_EPSILON * r->width_max;
+  return GC_OK;
+}
+
+/* ------------------------------------------------------------------ MPFR */
+
+int gc_maxwidth_mpfr(mpfr_t w_star, mpfr_t width_max, mpfr_prec_t prec,
+                     mpfr_rnd_t rnd, double w_start, size_t max_iter,
+                     size_t *iter)
+{
+  if (!isfinite(w_start) || !(w_start > 4))
+    return gc_error(GC_EINVAL, "maxwidth: the MPFR start must be > 4");
+  if (prec < MPFR_PREC_MIN || prec > MPFR_PREC_MAX - 64 || max_iter == 0)
+    return gc_error(GC_EINVAL, "maxwidth: precision %ld bits is out of "
+                    "range", (long)prec);
+  mpfr_prec_t wp = prec + 32;
+  mpfr_t w, s, u, G, dG, t, step, eps;
+  mpfr_inits2(wp, w, s, u, G, dG, t, step, eps, (mpfr_ptr)0);
+  mpfr_set_d(w, w_start, MPFR_RNDN);
+  mpfr_set_ui_2exp(eps, 1, -prec, MPFR_RNDN); /* 2^-prec */
+  size_t k = 0;
+  int st = GC_ENOCONV;
+  while (k < max_iter) {
+    /* s = sqrt((w-4)/w) */
+    mpfr_sub_ui(t, w, 4, MPFR_RNDN);
+    if (mpfr_sgn(t) <= 0) {
+      st = gc_error(GC_ENUMERIC, "maxwidth: Newton left the domain w > 4");
+      break;
+    }
+    mpfr_div(s, t, w, MPFR_RNDN);
+    mpfr_sqrt(s, s, MPFR_RNDN);
+    /* G = 1/s - 2 atanh(s) */
+    mpfr_atanh(u, s, MPFR_RNDN);
+    mpfr_mul_2ui(u, u, 1, MPFR_RNDN);
+    mpfr_ui_div(G, 1, s, MPFR_RNDN);
+    mpfr_sub(G, G, u, MPFR_RNDN);
+    /* G' = -2/(s^3 w^2) - 1/(s w) = -(2 + s^2 w) / (s^3 w^2) */
+    mpfr_sqr(t, s, MPFR_RNDN);
+    mpfr_mul(t, t, w, MPFR_RNDN);  /* s^2 w */
+    mpfr_add_ui(dG, t, 2, MPFR_RNDN);
+    mpfr_mul(t, t, s, MPFR_RNDN);  /* s^3 w */
+    mpfr_mul(t, t, w, MPFR_RNDN);  /* s^3 w^2 */
+    mpfr_div(dG, dG, t, MPFR_RNDN);
+    mpfr_neg(dG, dG, MPFR_RNDN);
+    mpfr_div(step, G, dG, MPFR_RNDN);
+    mpfr_sub(w, w, step, MPFR_RNDN);
+    k++;
+    if (!mpfr_number_p(w)) {
+      st = gc_error(GC_ENUMERIC, "maxwidth: Newton produced NaN");
+      break;
+    }
+    if (mpfr_cmpabs(step, eps) < 0) {
+      st = GC_OK;
+      break;
+    }
+  }
+  if (st == GC_ENOCONV)
+    gc_no_conv("maxwidth: MPFR Newton on dW/dw = 0", (unsigned long)k);
+  if (st == GC_OK) {
+    /* W = 4 atanh(s) / w at the new w */
+    mpfr_sub_ui(t, w, 4, MPFR_RNDN);
+    mpfr_div(s, t, w, MPFR_RNDN);
+    mpfr_sqrt(s, s, MPFR_RNDN);
+    mpfr_atanh(u, s, MPFR_RNDN);
+    mpfr_mul_2ui(u, u, 2, MPFR_RNDN);
+    mpfr_div(u, u, w, MPFR_RNDN);
+    mpfr_set(w_star, w, rnd);
+    mpfr_set(width_max, u, rnd);
+  }
+  if (iter) *iter = k;
+  mpfr_clears(w, s, u, G, dG, t, step, eps, (mpfr_ptr)0);
+  return st;
+}
+
+/* d significant digits of x as a fixed-point string (malloc'ed) */
+static char *fixed_digits(mpfr_t x, size_t d)
+{
+  mpfr_exp_t e;
+  char *m = mpfr_get_str(NULL, &e, 10, d, x, MPFR_RNDN);
+  if (!m) return NULL;
+  const char *dig = m[0] == '-' ? m + 1 : m;
+  size_t nd = strlen(dig);
+  size_t len = nd + 8 + (size_t)(e < 0 ? -e : e);
+  char *out = malloc(len), *o = out;
+  if (!out) {
+    mpfr_free_str(m);
+    return NULL;
+  }
+  if (m[0] == '-') *o++ = '-';
+  if (e <= 0) {
+    *o++ = '0';
+    *o++ = '.';
+    for (mpfr_exp_t i = 0; i < -e; i++) *o++ = '0';
+    memcpy(o, dig, nd);
+    o += nd;
+  } else if ((size_t)e >= nd) {
+    memcpy(o, dig, nd);
+    o += nd;
+    for (size_t i = nd; i < (size_t)e; i++) *o++ = '0';
+  } else {
+    memcpy(o, dig, (size_t)e);
+    o += e;
+    *o++ = '.';
+    memcpy(o, dig + e, nd - (size_t)e);
+    o += nd - (size_t)e;
+  }
+  *o = '\0';
+  mpfr_free_str(m);
+  return out;
+}
+
+size_t gc_mpfr_confirmed_digits(char *buf, size_t size, mpfr_t x,
+                                mpfr_t ref, mpfr_prec_t prec)
+{
+  if (size) buf[0] = '\0';
+  if (!mpfr_number_p(x) || !mpfr_number_p(ref) || mpfr_zero_p(ref))
+    return 0;
+  size_t dmax = (size_t)floor((double)prec * 0.30102999566398120);
+  /* start from the agreement that |x - ref| / |ref| suggests */
+  mpfr_t diff;
+  mpfr_init2(diff, 64);
+  mpfr_sub(diff, x, ref, MPFR_RNDN);
+  mpfr_div(diff, diff, ref, MPFR_RNDN);
+  double rel = fabs(mpfr_get_d(diff, MPFR_RNDN));
+  mpfr_clear(diff);
+  size_t d = dmax;
+  if (rel > 0) {
+    double guess = floor(-log10(rel)) + 1;
+    if (guess < (double)d) d = guess < 1 ? 1 : (size_t)guess;
+  }
+  for (; d >= 1; d--) {
+    char *a = fixed_digits(x, d), *b = fixed_digits(ref, d);
+    int same = a && b && strcmp(a, b) == 0;
+    if (same && size) {
+      strncpy(buf, a, size - 1);
+      buf[size - 1] = '\0';
+    }
+    free(a);
+    free(b);
+    if (same) return d;
+  }
+  return 0;
+}

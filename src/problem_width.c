@@ -1,0 +1,182 @@
+/* problem_width.c -- problem 2: the ends of {a : |w sigma'(wa+b)| >= 1}. */
+#include <float.h>
+#include <math.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+
+#include "gradchain/activation.h"
+#include "gradchain/error.h"
+#include "gradchain/problem_width.h"
+#include "problem_gsl.h"
+
+void gc_width_params_default(gc_width_params *p)
+{
+  p->tol = 1e-12;
+  p->max_iter = 100;
+  p->polish = 1;
+}
+
+double gc_width_closed_form(double w)
+{
+  double aw = fabs(w);
+  if (!isfinite(aw) || aw < 4) return NAN;
+  /* s = sqrt(1 - 4/|w|); |w|(1+s)/2 - 1 = (1+s)/(1-s) = 1 + 2s/(1-s),
+   * and 1 - s = (4/|w|)/(1+s), so 2s/(1-s) = s(1+s)|w|/2: no cancellation
+   * near |w| = 4, no 1/0 for huge |w| */
+  double s = sqrt((aw - 4.0) / aw);
+  return 2.0 / aw * log1p(s * (1.0 + s) * (aw / 2.0));
+}
+
+struct wb {
+  double w, b;
+};
+
+/* g(a) = |w| sigma'(wa+b) - 1 */
+static double g_f(double a, void *p)
+{
+  const struct wb *q = p;
+  return fabs(q->w) * gc_activation_deriv(GC_SIGMOID, q->w * a + q->b) - 1.0;
+}
+
+/* sigma''(z) = sigma'(z) (1 - 2 sigma(z)), without cancellation */
+static double sigma_second(double z)
+{
+  double t = exp(-fabs(z));
+  double m = -expm1(-fabs(z)) / (1.0 + t); /* |1 - 2 sigma(z)| */
+  double sp = t / ((1.0 + t) * (1.0 + t));
+  return z >= 0 ? -sp * m : sp * m;
+}
+
+static double g_df(double a, void *p)
+{
+  const struct wb *q = p;
+  return fabs(q->w) * q->w * sigma_second(q->w * a + q->b);
+}
+
+static void g_fdf(double a, void *p, double *f, double *df)
+{
+  *f = g_f(a, p);
+  *df = g_df(a, p);
+}
+
+/* One end: Brent on [lo, hi], then Newton from its answer. */
+static int one_end(double *root, size_t *iter, size_t *piter, struct wb *q,
+                   double lo, double hi, const gc_width_params *p)
+{
+  gsl_function F = {g_f, q};
+  gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+  if (!s) return gc_error(GC_ENOMEM, "width: out of memory");
+  int gs = gsl_root_fsolver_set(s, &F, lo, hi);
+  if (gs) {
+    gsl_root_fsolver_free(s);
+    return gc_from_gsl(gs, "width: bracketing an end of the interval");
+  }
+  size_t it = 0;
+  int done = 0;
+  double x = 0.5 * (lo + hi);
+  while (!done && it < p->max_iter) {
+    it++;
+    gs = gsl_root_fsolver_iterate(s);
+    if (gs) break;
+    x = gsl_root_fsolver_root(s);
+    gs = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+                                gsl_root_fsolver_x_upper(s),
+                                1e-3 * p->tol * (hi - lo), p->tol);
+    if (gs == GSL_SUCCESS || g_f(x, q) == 0) done = 1;
+    else if (gs != GSL_CONTINUE) break;
+  }
+  double blo = gsl_root_fsolver_x_lower(s), bhi = gsl_root_fsolver_x_upper(s);
+  gsl_root_fsolver_free(s);
+  *iter = it;
+  *piter = 0;
+  if (!done)
+    return gs && gs != GSL_CONTINUE
+               ? gc_from_gsl(gs, "width: solving for an end of the interval")
+               : gc_no_conv("width: solving for an end of the interval",
+                            (unsigned long)it);
+  *root = x;
+  if (!p->polish || g_f(x, q) == 0) return GC_OK;
+
+  /* Newton polish; kept only while it stays inside Brent's bracket and
+   * does not increase |g| */
+  gsl_function_fdf FDF = {g_f, g_df, g_fdf, q};
+  gsl_root_fdfsolver *n = gsl_root_fdfsolver_alloc(gsl_root_fdfsolver_newton);
+  if (!n) return gc_error(GC_ENOMEM, "width: out of memory");
+  if (gsl_root_fdfsolver_set(n, &FDF, x) == GSL_SUCCESS) {
+    double best = x, gbest = fabs(g_f(x, q));
+    for (it = 0; it < 10; it++) {
+      double x0 = gsl_root_fdfsolver_root(n);
+      if (gsl_root_fdfsolver_iterate(n) != GSL_SUCCESS) break;
+      double x1 = gsl_root_fdfsolver_root(n);
+      if (!(x1 >= blo && x1 <= bhi)) break;
+      double g1 = fabs(g_f(x1, q));
+      (*piter)++;
+      if (g1 <= gbest) {
+        best = x1;
+        gbest = g1;
+      }
+      if (gsl_root_test_delta(x1, x0, 0.0, 2 * GSL_DBL_EPSILON) ==
+              GSL_SUCCESS || g1 == 0)
+        break;
+    }
+    *root = best;
+  }
+  gsl_root_fdfsolver_free(n);
+  return GC_OK;
+}
+
+int gc_problem_width(gc_width_result *r, double w, double b,
+                     const gc_width_params *p)
+{
+  gc_width_params def;
+  if (!p) {
+    gc_width_params_default(&def);
+    p = &def;
+  }
+  if (!isfinite(w) || !isfinite(b))
+    return gc_error(GC_EINVAL, "width: w and b must be finite numbers");
+  if (w == 0)
+    return gc_error(GC_EINVAL, "width: w must not be 0 (the interval is "
+                    "centred on -b/w)");
+  if (!(p->tol > 0) || p->max_iter == 0)
+    return gc_error(GC_EINVAL, "width: tol and max_iter must be positive");
+  gsl_set_error_handler_off();
+
+  double aw = fabs(w);
+  r->w = w;
+  r->b = b;
+  r->tol = p->tol;
+  r->shift = b == 0 ? 0.0 : -b / w;
+  r->width_closed_form = gc_width_closed_form(w);
+  r->iter_lo = r->iter_hi = r->polish_lo = r->polish_hi = 0;
+  r->end_err = 0;
+  if (aw < 4) {
+    r->kind = GC_WIDTH_EMPTY;
+    r->a_lo = r->a_hi = r->centre = NAN;
+    r->width = 0;
+    return GC_OK;
+  }
+  if (aw == 4) {
+    r->kind = GC_WIDTH_POINT;
+    r->a_lo = r->a_hi = r->centre = r->shift;
+    r->width = 0;
+    return GC_OK;
+  }
+  r->kind = GC_WIDTH_INTERVAL;
+  struct wb q = {w, b};
+  double a0 = r->shift;
+  /* at |z| = ln|w| + 2, sigma'(z) < e^-|z| = 1/(e^2 |w|): g < 0 there */
+  double d = (log(aw) + 2.0) / aw;
+  int st = one_end(&r->a_lo, &r->iter_lo, &r->polish_lo, &q, a0 - d, a0, p);
+  if (!st) st = one_end(&r->a_hi, &r->iter_hi, &r->polish_hi, &q, a0, a0 + d, p);
+  if (st) return st;
+  r->width = r->a_hi - r->a_lo;
+  /* conditioning: g is known to ~ a few DBL_EPSILON, so an end is known
+   * to about that over |g'| there (large as |w| -> 4, where g is flat) */
+  double gp = fmax(fabs(g_df(r->a_lo, &q)), fabs(g_df(r->a_hi, &q)));
+  r->end_err = 4 * DBL_EPSILON / gp + p->tol * fmax(fabs(r->a_lo),
+                                                    fabs(r->a_hi));
+  r->centre = 0.5 * (r->a_lo + r->a_hi);
+  return GC_OK;
+}
