@@ -309,8 +309,7 @@ int stage_depth(const stage_ctx *ctx, FILE *md)
   c.seeds = (size_t)ctx->seeds;
   c.quiet = ctx->quiet;
   if (ctx->quick) {
-    c.epochs = 2;
-    c.train_size = 10000;
+    c.epochs = 3;
   }
   gc_mnist *m = NULL;
   if (load_data(&m, ctx->data)) return CLI_FAIL;

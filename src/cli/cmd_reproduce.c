@@ -34,6 +34,7 @@ struct stage {
 
 static const struct stage stages[] = {
   {"chains", "chain figures", stage_chains},
+  {"problems", "the chapter's problems", stage_problems},
   {"speeds", "learning speeds at initialisation and during training", stage_speeds},
   {"depth", "accuracy against depth", stage_depth},
   {NULL, NULL, NULL},

@@ -16,6 +16,7 @@ typedef struct stage_ctx {
 
 /* Each returns 0 on success; md receives the report fragment. */
 int stage_chains(const stage_ctx *ctx, FILE *md);
+int stage_problems(const stage_ctx *ctx, FILE *md);
 int stage_speeds(const stage_ctx *ctx, FILE *md);
 int stage_depth(const stage_ctx *ctx, FILE *md);
 
