@@ -83,7 +83,7 @@ static int train_one(const gc_mnist *m, const depth_cfg *c, size_t hidden,
     cfg.batch = c->batch;
     cfg.eta = c->eta;
     cfg.lambda = c->lambda;
-    cfg.seed = seed;
+    cfg.seed = seed + 1; /* as `gradchain train`: init S, shuffling S+1 */
     cfg.monitor = GC_MONITOR_EVAL_ACCURACY;
     st = gc_trainer_alloc(&t, net, &train, &m->validation, &cfg);
   }

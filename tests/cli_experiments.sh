@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# cli_experiments.sh -- small versions of the chapter's experiments on a
+# synthetic data set written here: the tables, CSV and JSON hold the values
+# that independent paths through the core give.
+set -u
+. "$(dirname "$0")/clilib.sh"
+: "${MKSYNTH:?MKSYNTH must name the tests/mksynth program}"
+data=$tmpd/data
+mkdir -p "$data"
+"$MKSYNTH" "$data" 1200 300 7 || { echo "mksynth failed"; exit 1; }
+
+# close: |a - b| <= tol * max(|a|, |b|, tiny)
+close() {
+  awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d;
+    m = (a < 0 ? -a : a); n = (b < 0 ? -b : b); if (n > m) m = n; if (m < 1e-300) m = 1e-300;
+    exit !(d <= t * m) }'
+}
+
+# depth: the final accuracy of 1 hidden layer equals `gradchain train`'s
+"$GRADCHAIN" depth --data "$data" --depths 1,2 --width 8 --epochs 2 --format csv --quiet >"$tmpd/depth.csv" 2>"$tmpd/err"
+d1=$(awk -F, '$1 == 1 { print $2 }' "$tmpd/depth.csv")
+"$GRADCHAIN" train --data "$data" --sizes 784,8,10 --epochs 2 --seed 1 --format json --quiet >"$tmpd/train.json" 2>>"$tmpd/err"
+t1=$(grep -o '"evaluation_accuracy": [0-9.e+-]*' "$tmpd/train.json" | tail -1 | awk '{ print $2 }')
+if [[ -n $d1 && -n $t1 ]] && close "$d1" "$t1" 1e-6; then pass; else fail "depth final accuracy $d1 != train's $t1 ($(cat "$tmpd/err"))"; fi
+# the CSV has one row per depth, the JSON the same numbers
+rows=$(awk -F, 'NR > 1' "$tmpd/depth.csv" | wc -l)
+[[ $rows -eq 2 ]] && pass || fail "depth.csv has $rows rows, expected 2"
+"$GRADCHAIN" depth --data "$data" --depths 1,2 --width 8 --epochs 2 --format json --quiet >"$tmpd/depth.json"
+j1=$(grep -o '"hidden": 1, "final_mean": [0-9.e+-]*' "$tmpd/depth.json" | awk '{ print $4 }')
+if [[ -n $j1 ]] && close "$j1" "$d1" 1e-6; then pass; else fail "depth json $j1 vs csv $d1"; fi
+# learnable data: one hidden layer does far better than chance
+awk -v a="$d1" 'BEGIN { exit !(a > 0.5) }' && pass || fail "accuracy $d1 not above chance"
+
+# speeds at initialisation (gc_layer_speeds) equal the speeds that the
+# trainer's first batch-gradient step sees (another path through the core)
+"$GRADCHAIN" speeds --data "$data" --sizes 784,6,5,10 --examples 1000 --format csv >"$tmpd/s0.csv"
+"$GRADCHAIN" speeds --data "$data" --sizes 784,6,5,10 --examples 1000 --train --epochs 3 --format csv --quiet >"$tmpd/s1.csv"
+for l in 1 2; do
+  a=$(awk -F, -v l=$l '$1 == l { print $2 }' "$tmpd/s0.csv")
+  b=$(awk -F, -v c=$((l + 1)) '$1 == "0" { print $c }' "$tmpd/s1.csv")
+  if [[ -n $a && -n $b ]] && close "$a" "$b" 1e-12; then pass; else fail "layer $l speed $a vs training's first $b"; fi
+done
+rows=$(awk 'NR > 1' "$tmpd/s1.csv" | wc -l)
+[[ $rows -eq 3 ]] && pass || fail "speeds --train csv has $rows epochs, expected 3"
+expect_output "speeds json keys" '"layers": \[\{"layer": 1, "mean"' -- speeds --data "$data" --sizes 784,6,5,10 --format json
+expect_output "speeds --train json" '"final_ratio"' -- speeds --data "$data" --sizes 784,6,5,10 --train --epochs 2 --format json --quiet
+
+# bad input
+expect_status 2 "speeds without hidden layer" -- speeds --data "$data" --sizes 784,10
+expect_status 2 "speeds wrong input size" -- speeds --data "$data" --sizes 100,5,10
+expect_status 2 "depth negative eta" -- depth --data "$data" --eta -1
+expect_status 2 "depth zero depth" -- depth --data "$data" --depths 0
+expect_status 1 "depth missing data" -- depth --data "$tmpd/nowhere"
+
+# reproduce on the synthetic set: report, data and resumption
+out=$tmpd/res
+if "$GRADCHAIN" reproduce --quick --out "$out" --data "$data" --quiet >/dev/null 2>"$tmpd/err"; then
+  pass
+  for f in report.md chain_gradients.csv width.csv speeds_init.json depth.csv depth.json speeds_train_4hidden.csv; do
+    [[ -s $out/$f ]] && pass || fail "reproduce did not write $f"
+  done
+  grep -q '| 1 | \[784,30,10\] |' "$out/report.md" && pass || fail "report lacks the depth table"
+  grep -q 'Quick run' "$out/report.md" && pass || fail "quick report does not say so"
+  # the report's table shows the depth.csv numbers
+  f1=$(awk -F, '$1 == 1 { printf "%.2f", 100 * $2 }' "$out/depth.csv")
+  grep -q "| 1 | \[784,30,10\] | $f1 |" "$out/report.md" && pass || fail "report's accuracy is not depth.csv's $f1"
+  "$GRADCHAIN" reproduce --quick --out "$out" --data "$data" 2>"$tmpd/err2" >/dev/null
+  grep -q 'already done' "$tmpd/err2" && pass || fail "a second run did not reuse finished stages"
+else
+  fail "reproduce --quick: $(cat "$tmpd/err")"
+fi
+finish
