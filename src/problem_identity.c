@@ -150,7 +150,8 @@ int gc_identity_optimise(gc_identity_neuron *opt, gc_identity_info *info,
   int stalled = 0;
   for (int restart = 0; !gs && restart < 4; restart++) {
     done = 0;
-    double best = gsl_multimin_fminimizer_minimum(m);
+    /* the minimiser's value is only defined after its first iteration */
+    double best = INFINITY;
     size_t last = it;
     while (!done && it < p->max_iter) {
       it++;
