@@ -11,7 +11,8 @@
  *      batch 10, then an evaluation of 10,000 examples in batches of 500;
  *      wall seconds, examples/s, GFLOP/s, fraction of peak, peak RSS.
  *
- * Usage: bench/bench [--quick]   (--quick: shorter timing runs)
+ * Usage: bench/bench [--quick] [--epoch]
+ *   --quick: shorter timing runs; --epoch: skip the kernel table
  * Timings are the best of several repetitions (the machine may be shared).
  */
 #include <math.h>
@@ -210,6 +211,7 @@ static double time_kernel(const shape *s, gsl_rng *r, double target)
 
 typedef struct {
   double train_s, eval_s, flops_train, flops_eval;
+  double part[4]; /* seconds in: batch scaling, forward, backward, update */
   size_t correct;
 } epoch_result;
 
@@ -262,10 +264,15 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
     perm[i] = perm[j];
     perm[j] = t;
   }
+  double part[4] = {0, 0, 0, 0};
   for (size_t s = 0; s + B <= N; s += B) {
+    double q0 = now();
     gc_dataset_batch(&train, perm + s, 0, B, x, y);
+    double q1 = now();
     if ((st = gc_net_forward(net, ws, x, B))) return st;
+    double q2 = now();
     if ((st = gc_net_backward(net, ws, y, &grad))) return st;
+    double q3 = now();
     for (size_t l = 1; l < L; l++) {
       size_t nw = sizes[l] * sizes[l - 1];
       double *w = net->p.w[l], *b = net->p.b[l];
@@ -273,6 +280,11 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
       for (size_t k = 0; k < nw; k++) w[k] = decay * w[k] - step * gw[k];
       for (size_t k = 0; k < sizes[l]; k++) b[k] -= step * gb[k];
     }
+    double q4 = now();
+    part[0] += q1 - q0;
+    part[1] += q2 - q1;
+    part[2] += q3 - q2;
+    part[3] += q4 - q3;
   }
   double t1 = now();
   size_t correct = 0;
@@ -297,6 +309,7 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
                      (double)(N / B) * 3 * nparams;
   res->flops_eval = (double)Nval * net_flops_per_example(sizes, L, 0);
   res->correct = correct;
+  memcpy(res->part, part, sizeof part);
   sink = net->p.data[0];
   gc_params_free(&grad);
   gc_workspace_free(ws);
@@ -308,10 +321,14 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
 
 int main(int argc, char **argv)
 {
-  int quick = argc > 1 && !strcmp(argv[1], "--quick");
-  if (argc > 1 && !quick) {
-    printf("usage: bench/bench [--quick]\n");
-    return strcmp(argv[1], "--help") ? 2 : 0;
+  int quick = 0, epoch_only = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--quick")) quick = 1;
+    else if (!strcmp(argv[i], "--epoch")) epoch_only = 1;
+    else {
+      printf("usage: bench/bench [--quick] [--epoch]\n");
+      return strcmp(argv[i], "--help") ? 2 : 0;
+    }
   }
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 2024);
@@ -337,9 +354,10 @@ int main(int argc, char **argv)
       {"grad     train L2", K_GRAD, 10, 10, 30},
       {"backprop train L2", K_BACKPROP, 10, 10, 30},
   };
+  size_t nshapes = epoch_only ? 0 : sizeof shapes / sizeof *shapes;
   printf("\n%-18s %14s %11s %10s %9s %9s\n", "kernel", "B x n x m",
          "us/call", "GFLOP/s", "of 1core", "of all");
-  for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+  for (size_t i = 0; i < nshapes; i++) {
     const shape *s = &shapes[i];
     double t = time_kernel(s, r, quick ? 0.02 : 0.1);
     double gf = kernel_flops(s) / t * 1e-9;
@@ -375,6 +393,9 @@ int main(int argc, char **argv)
          "%.2f GFLOP/s  %.1f%% of 1 core, %.1f%% of all\n",
          N, best.train_s, (double)N / best.train_s, best.flops_train * 1e-9,
          gtr, 100 * gtr / p1, 100 * gtr / pall);
+  printf("         of which: batch scaling %.3f s, forward %.3f s, "
+         "backward %.3f s, SGD update %.3f s\n",
+         best.part[0], best.part[1], best.part[2], best.part[3]);
   printf("  eval:  %zu examples  %.3f s  %.0f examples/s  %.2f GFLOP "
          "%.2f GFLOP/s  (batches of 500)\n",
          Nval, best.eval_s, (double)Nval / best.eval_s,
