@@ -1,6 +1,6 @@
 /* kernels.c -- dense kernels for the mini-batch forward and backward
- * passes, blocked for registers and vectorised (AVX-512, AVX2+FMA, or
- * portable scalar fma()).
+ * passes, blocked for registers and vectorised: AVX-512, or AVX2 with FMA,
+ * or portable scalar code (fma() where the target has a fast one).
  *
  * Reproducibility.  Every output element is summed in an order fixed by
  * the shapes and the build alone:
@@ -73,7 +73,11 @@ typedef int vmask;
 #define VSTORE(p, v) (*(p) = (v))
 #define VSTOREM(p, mk, v) ((mk) ? (void)(*(p) = (v)) : (void)0)
 #define VSET1(x) (x)
+#ifdef FP_FAST_FMA
 #define VFMA(a, b, c) fma((a), (b), (c))
+#else /* fma() would be a slow library call: multiply, then add */
+#define VFMA(a, b, c) ((a) * (b) + (c))
+#endif
 #define VMUL(a, b) ((a) * (b))
 #define VHSUM(v) (v)
 INLINE vmask vmask_first(size_t r) { return r > 0; }
