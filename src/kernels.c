@@ -117,7 +117,9 @@ INLINE vmask vmask_first(size_t r) { return r > 0; }
 #endif
 /* Work unit of the threaded path: ARG rows by ACG neurons. */
 #define ARG ((size_t)4 * AR)
-#define ACG ((size_t)6 * AC)
+#ifndef ACG
+#define ACG ((size_t)3 * AC)
+#endif
 
 /* Z[r][c] = b[c] + hsum(sum_k A[r][k] W[c][k]) for r < R, c < C, with R <=
  * AR and C <= AC; lane l of the sum takes k = l, l + VL, ... ascending. */
@@ -207,7 +209,7 @@ void gc_kernel_affine(size_t B, size_t n, size_t m, const double *A,
   const size_t gr = (B + ARG - 1) / ARG, gc = (n + ACG - 1) / ACG;
   const size_t ng = gr * gc;
   if (B * n * m >= GC_KERNEL_PAR_MIN && ng > 1) {
-    GC_PRAGMA(omp parallel for schedule(static))
+    GC_PRAGMA(omp parallel for schedule(dynamic))
     for (size_t q = 0; q < ng; q++) {
       size_t i = q / gc * ARG, j = q % gc * ACG;
       size_t nr = B - i < ARG ? B - i : ARG, nc = n - j < ACG ? n - j : ACG;
@@ -314,16 +316,20 @@ static void outer_block(size_t nrow, size_t k0, size_t k1, size_t T,
 /* Columns are cut into panels of KP (a multiple of OV*VL) so that the
  * rows of Y a panel reads stay in L1 while all output rows use them. */
 #define KP ((size_t)4 * OV * VL)
+/* Panel width of the threaded path (a multiple of OV*VL). */
+#ifndef KPP
+#define KPP ((size_t)2 * OV * VL)
+#endif
 
 static void outer(size_t nrow, size_t m, size_t T, const double *X,
                   size_t xt, size_t xr, const double *Y, size_t yt,
                   const double *F, size_t fr, double *O, size_t orow)
 {
-  const size_t np = (m + KP - 1) / KP;
+  const size_t np = (m + KPP - 1) / KPP;
   if (nrow * m * T >= GC_KERNEL_PAR_MIN && np > 1) {
-    GC_PRAGMA(omp parallel for schedule(static))
+    GC_PRAGMA(omp parallel for schedule(dynamic))
     for (size_t p = 0; p < np; p++) {
-      size_t k0 = p * KP, k1 = m - k0 < KP ? m : k0 + KP;
+      size_t k0 = p * KPP, k1 = m - k0 < KPP ? m : k0 + KPP;
       outer_block(nrow, k0, k1, T, X, xt, xr, Y, yt, F, fr, O, orow);
     }
   } else {
