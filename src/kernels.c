@@ -3,18 +3,21 @@
  * or portable scalar code (fma() where the target has a fast one).
  *
  * Reproducibility.  Every output element is summed in an order fixed by
- * the shapes and the build alone:
- *   affine:   Z[i][j] = b[j] + hsum(lanes), where lane l holds the fused sum
- *             of A[i][k] W[j][k] over k = l, l+VL, l+2VL, ... ascending, and
- *             hsum is the fixed reduction tree of the vector width;
- *   backprop: P[i][k] = F[i][k] * (fused sum of D[i][j] W[j][k], j ascending);
- *   grad:     G[j][k] = fused sum of D[i][j] A[i][k], i ascending;
+ * the shapes and the build alone (each step a fused multiply-add where the
+ * build has FMA, else a multiply then an add):
+ *   affine:   Z[i][j] = b[j] + hsum(lanes), where lane l holds the sum of
+ *             A[i][k] W[j][k] over k = l, l+VL, l+2VL, ... ascending (VL =
+ *             8, 4 or 1 doubles), and hsum is the vector width's fixed
+ *             reduction tree;
+ *   backprop: P[i][k] = F[i][k] * (sum of D[i][j] W[j][k], j ascending);
+ *   grad:     G[j][k] = sum of D[i][j] A[i][k], i ascending;
  *             g[j] = sum of D[i][j], i ascending.
- * Threads (OpenMP, for large calls only) split the output elements between
- * them and never a sum, so the thread count does not change any result.
+ * Register tiles and column panels only choose which elements are computed
+ * together, never the order within one.  Threads (OpenMP, for large calls
+ * only) share out output elements, never a sum, so the number of threads
+ * changes no result.
  */
 #include <stddef.h>
-#include <string.h>
 #include <math.h>
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
