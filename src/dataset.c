@@ -11,6 +11,7 @@ void gc_dataset_batch(const gc_dataset *d, const size_t *idx, size_t first,
     size_t e = idx ? idx[i] : first + i;
     const uint8_t *p = d->images + e * d->dim;
     double *xi = x + i * d->dim;
+#pragma omp simd
     for (size_t k = 0; k < d->dim; k++) xi[k] = p[k] * s;
     if (y) {
       double *yi = y + i * d->nclasses;

@@ -152,13 +152,14 @@ void gc_trainer_free(gc_trainer *t)
  * The test is an or-reduction of integers, which the compiler vectorises. */
 static int update(size_t k, double a, double s, const double *g, double *v)
 {
-  int ok = 1;
+  int bad = 0;
+#pragma omp simd reduction(|:bad)
   for (size_t i = 0; i < k; i++) {
     double r = a * v[i] - s * g[i];
     v[i] = r;
-    ok &= fabs(r) <= DBL_MAX;
+    bad |= !(fabs(r) <= DBL_MAX); /* NaN or infinity */
   }
-  return ok;
+  return !bad;
 }
 
 static int step(gc_trainer *t, const size_t *idx, size_t m, size_t batchno)

@@ -1,0 +1,456 @@
+/* bench.c -- how fast are the dense kernels and one training epoch?
+ *
+ * Prints, from one run:
+ *   1. the machine's double-precision FMA peak, measured here with a short
+ *      register-only loop on one core and on all cores (OpenMP);
+ *   2. each kernel at the MNIST shapes of network2 ([784,30,10], mini-batch
+ *      10; evaluation batches of 500): time per call, GFLOP/s, fraction of
+ *      the one-core peak;
+ *   3. one synthetic epoch: 50,000 examples of 784 random bytes through
+ *      gc_net_forward + gc_net_backward + an SGD step (L2 decay, as network2),
+ *      batch 10, then an evaluation of 10,000 examples in batches of 500;
+ *      wall seconds, examples/s, GFLOP/s, fraction of peak, peak RSS.
+ *
+ * Usage: bench/bench [--quick] [--epoch]
+ *   --quick: shorter timing runs; --epoch: skip the kernel table
+ * Timings are the best of several repetitions (the machine may be shared).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#if defined(__AVX512F__) || defined(__AVX2__)
+#include <immintrin.h>
+#endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include <gsl/gsl_rng.h>
+
+#include "gradchain/gradchain.h"
+
+static double now(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static volatile double sink; /* keeps results alive */
+
+/* ------------------------------------------------------------- FMA peak */
+
+/* 16 independent chains of fused multiply-adds, `iters` rounds; returns the
+ * number of flops done (2 per lane per FMA). */
+static double fma_loop(long iters, double seed)
+{
+#if defined(__AVX512F__)
+  __m512d acc[16];
+  const __m512d a = _mm512_set1_pd(0.9999999), c = _mm512_set1_pd(1e-9);
+  for (int r = 0; r < 16; r++) acc[r] = _mm512_set1_pd(seed + r);
+  for (long i = 0; i < iters; i++) {
+#pragma GCC unroll 16
+    for (int r = 0; r < 16; r++) acc[r] = _mm512_fmadd_pd(acc[r], a, c);
+  }
+  __m512d s = acc[0];
+  for (int r = 1; r < 16; r++) s = _mm512_add_pd(s, acc[r]);
+  sink = _mm512_reduce_add_pd(s);
+  return 2.0 * 8 * 16 * (double)iters;
+#elif defined(__AVX2__) && defined(__FMA__)
+  __m256d acc[12];
+  const __m256d a = _mm256_set1_pd(0.9999999), c = _mm256_set1_pd(1e-9);
+  for (int r = 0; r < 12; r++) acc[r] = _mm256_set1_pd(seed + r);
+  for (long i = 0; i < iters; i++) {
+#pragma GCC unroll 12
+    for (int r = 0; r < 12; r++) acc[r] = _mm256_fmadd_pd(acc[r], a, c);
+  }
+  double out[4], t = 0;
+  for (int r = 0; r < 12; r++) {
+    _mm256_storeu_pd(out, acc[r]);
+    t += out[0] + out[1] + out[2] + out[3];
+  }
+  sink = t;
+  return 2.0 * 4 * 12 * (double)iters;
+#else
+  double acc[16];
+  for (int r = 0; r < 16; r++) acc[r] = seed + r;
+  for (long i = 0; i < iters; i++)
+    for (int r = 0; r < 16; r++) acc[r] = fma(acc[r], 0.9999999, 1e-9);
+  double t = 0;
+  for (int r = 0; r < 16; r++) t += acc[r];
+  sink = t;
+  return 2.0 * 16 * (double)iters;
+#endif
+}
+
+static double peak_one(long iters)
+{
+  double best = 0;
+  for (int rep = 0; rep < 5; rep++) {
+    double t0 = now(), f = fma_loop(iters, 1.0 + rep), t = now() - t0;
+    if (f / t > best) best = f / t;
+  }
+  return best * 1e-9;
+}
+
+static double peak_all(long iters, int *threads)
+{
+  double best = 0;
+  *threads = 1;
+#ifdef _OPENMP
+  for (int rep = 0; rep < 5; rep++) {
+    double flops = 0, t0 = now();
+#pragma omp parallel reduction(+ : flops)
+    {
+      flops += fma_loop(iters, 1.0 + omp_get_thread_num());
+#pragma omp single
+      *threads = omp_get_num_threads();
+    }
+    double t = now() - t0;
+    if (flops / t > best) best = flops / t;
+  }
+#else
+  best = peak_one(iters) * 1e9;
+#endif
+  return best * 1e-9;
+}
+
+static int max_threads(void)
+{
+#ifdef _OPENMP
+  return omp_get_max_threads();
+#else
+  return 1;
+#endif
+}
+
+static void set_threads(int n)
+{
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#else
+  (void)n;
+#endif
+}
+
+/* ---------------------------------------------------------- the kernels */
+
+typedef enum { K_AFFINE, K_BACKPROP, K_GRAD } kind;
+
+typedef struct {
+  const char *name;
+  kind k;
+  size_t B, n, m;
+} shape;
+
+static double kernel_flops(const shape *s)
+{
+  double B = (double)s->B, n = (double)s->n, m = (double)s->m;
+  switch (s->k) {
+  case K_AFFINE: return 2 * B * n * m + B * n;
+  case K_BACKPROP: return 2 * B * n * m + B * m;
+  default: return 2 * B * n * m + B * n;
+  }
+}
+
+static void fill(gsl_rng *r, size_t n, double *x, double lo, double hi)
+{
+  for (size_t i = 0; i < n; i++) x[i] = lo + (hi - lo) * gsl_rng_uniform(r);
+}
+
+typedef struct {
+  const shape *s;
+  double *A, *W, *b, *Z, *D, *F, *P, *G, *g;
+} operands;
+
+static double run_calls(const operands *o, long reps)
+{
+  const shape *s = o->s;
+  double t0 = now();
+  for (long i = 0; i < reps; i++) {
+    switch (s->k) {
+    case K_AFFINE: gc_kernel_affine(s->B, s->n, s->m, o->A, o->W, o->b, o->Z);
+      break;
+    case K_BACKPROP:
+      gc_kernel_backprop(s->B, s->n, s->m, o->D, o->W, o->F, o->P);
+      break;
+    case K_GRAD: gc_kernel_grad(s->B, s->n, s->m, o->D, o->A, o->G, o->g);
+      break;
+    }
+  }
+  return now() - t0;
+}
+
+/* Seconds per call: best over 5 runs of `reps` calls each, with `reps`
+ * chosen so that one run lasts about `target` seconds. */
+static double time_kernel(const shape *s, gsl_rng *r, double target)
+{
+  size_t B = s->B, n = s->n, m = s->m;
+  operands o = {s, malloc(B * m * sizeof(double)),
+                malloc(n * m * sizeof(double)), malloc(n * sizeof(double)),
+                malloc(B * n * sizeof(double)), malloc(B * n * sizeof(double)),
+                malloc(B * m * sizeof(double)), malloc(B * m * sizeof(double)),
+                malloc(n * m * sizeof(double)), malloc(n * sizeof(double))};
+  if (!o.A || !o.W || !o.b || !o.Z || !o.D || !o.F || !o.P || !o.G || !o.g) {
+    fprintf(stderr, "bench: out of memory\n");
+    exit(1);
+  }
+  fill(r, B * m, o.A, 0, 1);
+  fill(r, n * m, o.W, -0.1, 0.1);
+  fill(r, n, o.b, -1, 1);
+  fill(r, B * n, o.D, -1, 1);
+  fill(r, B * m, o.F, 0, 0.25);
+  memset(o.Z, 0, B * n * sizeof(double));
+  memset(o.P, 0, B * m * sizeof(double));
+  memset(o.G, 0, n * m * sizeof(double));
+  memset(o.g, 0, n * sizeof(double));
+  long reps = 1;
+  double t;
+  while ((t = run_calls(&o, reps)) < target / 4 && reps < (1L << 40))
+    reps *= 2;
+  reps = (long)ceil((double)reps * target / t);
+  double best = INFINITY;
+  for (int run = 0; run < 5; run++) {
+    t = run_calls(&o, reps) / (double)reps;
+    if (t < best) best = t;
+  }
+  sink = o.Z[0] + o.P[0] + o.G[0] + o.g[0];
+  free(o.A); free(o.W); free(o.b); free(o.Z); free(o.D); free(o.F);
+  free(o.P); free(o.G); free(o.g);
+  return best;
+}
+
+/* -------------------------------------------------------- one epoch */
+
+typedef struct {
+  double train_s, eval_s, flops_train, flops_eval;
+  double part[4]; /* seconds in: batch scaling, forward, backward, update */
+  size_t correct;
+} epoch_result;
+
+static double net_flops_per_example(const size_t *sizes, size_t L, int train)
+{
+  double f = 0;
+  for (size_t l = 1; l < L; l++) {
+    double n = (double)sizes[l], m = (double)sizes[l - 1];
+    f += 2 * n * m + n;                    /* affine */
+    if (train) {
+      f += 2 * n * m + n;                  /* grad */
+      if (l > 1) f += 2 * n * m + m;       /* backprop */
+    }
+  }
+  return f;
+}
+
+/* w = decay * w - step * g.  GCC 12 at -O2 leaves this loop scalar; the
+ * simd pragma (with OpenMP) vectorises it. */
+static void sgd_step(size_t n, double *restrict w, const double *restrict g,
+                     double decay, double step)
+{
+#ifdef _OPENMP
+#pragma omp simd
+#endif
+  for (size_t k = 0; k < n; k++) w[k] = decay * w[k] - step * g[k];
+}
+
+static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
+                     epoch_result *res)
+{
+  const size_t sizes[3] = {784, 30, 10}, L = 3, dim = 784, EB = 500;
+  uint8_t *img = malloc((N + Nval) * dim), *lab = malloc(N + Nval);
+  size_t *perm = malloc(N * sizeof *perm);
+  double *x = malloc(EB * dim * sizeof *x), *y = malloc(EB * 10 * sizeof *y);
+  if (!img || !lab || !perm || !x || !y) return GC_ENOMEM;
+  for (size_t i = 0; i < (N + Nval) * dim; i++)
+    img[i] = (uint8_t)gsl_rng_uniform_int(r, 256);
+  for (size_t i = 0; i < N + Nval; i++)
+    lab[i] = (uint8_t)gsl_rng_uniform_int(r, 10);
+  gc_dataset train = {N, dim, 10, img, lab};
+  gc_dataset val = {Nval, dim, 10, img + N * dim, lab + N};
+
+  gc_net *net;
+  int st = gc_net_alloc(&net, L, sizes, GC_SIGMOID, GC_CROSS_ENTROPY);
+  if (st) return st;
+  gc_net_init(net, GC_INIT_DEFAULT, r);
+  gc_workspace *ws, *wse;
+  gc_params grad;
+  if ((st = gc_workspace_alloc(&ws, net, B))) return st;
+  if ((st = gc_workspace_alloc(&wse, net, EB))) return st;
+  if ((st = gc_params_alloc_like(&grad, net))) return st;
+
+  const double eta = 0.5, lambda = 5.0;
+  double decay = 1.0 - eta * lambda / (double)N, step = eta / (double)B;
+
+  double t0 = now();
+  for (size_t i = 0; i < N; i++) perm[i] = i;
+  for (size_t i = N - 1; i > 0; i--) {
+    size_t j = gsl_rng_uniform_int(r, i + 1), t = perm[i];
+    perm[i] = perm[j];
+    perm[j] = t;
+  }
+  double part[4] = {0, 0, 0, 0};
+  for (size_t s = 0; s + B <= N; s += B) {
+    double q0 = now();
+    gc_dataset_batch(&train, perm + s, 0, B, x, y);
+    double q1 = now();
+    if ((st = gc_net_forward(net, ws, x, B))) return st;
+    double q2 = now();
+    if ((st = gc_net_backward(net, ws, y, &grad))) return st;
+    double q3 = now();
+    for (size_t l = 1; l < L; l++) {
+      size_t nw = sizes[l] * sizes[l - 1];
+      sgd_step(nw, net->p.w[l], grad.w[l], decay, step);
+      sgd_step(sizes[l], net->p.b[l], grad.b[l], 1.0, step);
+    }
+    double q4 = now();
+    part[0] += q1 - q0;
+    part[1] += q2 - q1;
+    part[2] += q3 - q2;
+    part[3] += q4 - q3;
+  }
+  double t1 = now();
+  size_t correct = 0;
+  for (size_t s = 0; s < Nval; s += EB) {
+    size_t nb = Nval - s < EB ? Nval - s : EB;
+    gc_dataset_batch(&val, NULL, s, nb, x, NULL);
+    if ((st = gc_net_forward(net, wse, x, nb))) return st;
+    const double *a = gc_net_output(net, wse);
+    for (size_t i = 0; i < nb; i++) {
+      size_t best = 0;
+      for (size_t k = 1; k < 10; k++)
+        if (a[i * 10 + k] > a[i * 10 + best]) best = k;
+      correct += best == val.labels[s + i];
+    }
+  }
+  double t2 = now();
+
+  double nparams = (double)net->p.n;
+  res->train_s = t1 - t0;
+  res->eval_s = t2 - t1;
+  res->flops_train = (double)N * net_flops_per_example(sizes, L, 1) +
+                     (double)(N / B) * 3 * nparams;
+  res->flops_eval = (double)Nval * net_flops_per_example(sizes, L, 0);
+  res->correct = correct;
+  memcpy(res->part, part, sizeof part);
+  sink = net->p.data[0];
+  gc_params_free(&grad);
+  gc_workspace_free(ws);
+  gc_workspace_free(wse);
+  gc_net_free(net);
+  free(img); free(lab); free(perm); free(x); free(y);
+  return GC_OK;
+}
+
+int main(int argc, char **argv)
+{
+  int quick = 0, epoch_only = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--quick")) quick = 1;
+    else if (!strcmp(argv[i], "--epoch")) epoch_only = 1;
+    else {
+      printf("usage: bench/bench [--quick] [--epoch]\n");
+      return strcmp(argv[i], "--help") ? 2 : 0;
+    }
+  }
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 2024);
+
+  long iters = quick ? 2000000L : 10000000L;
+  int threads = 1;
+  double p1 = peak_one(iters), pall = peak_all(iters, &threads);
+  printf("gradchain bench%s\n", quick ? " (quick)" : "");
+  printf("FMA peak (double): one core %.1f GFLOP/s, %d threads %.1f GFLOP/s\n",
+         p1, threads, pall);
+#ifdef _OPENMP
+  printf("OpenMP: up to %d threads\n", omp_get_max_threads());
+#else
+  printf("OpenMP: off\n");
+#endif
+
+  const shape shapes[] = {
+      {"affine   train L1", K_AFFINE, 10, 30, 784},
+      {"affine   train L2", K_AFFINE, 10, 10, 30},
+      {"affine   eval  L1", K_AFFINE, 500, 30, 784},
+      {"affine   eval  L2", K_AFFINE, 500, 10, 30},
+      {"grad     train L1", K_GRAD, 10, 30, 784},
+      {"grad     train L2", K_GRAD, 10, 10, 30},
+      {"backprop train L2", K_BACKPROP, 10, 10, 30},
+  };
+  size_t nshapes = epoch_only ? 0 : sizeof shapes / sizeof *shapes;
+  int nthr[2] = {1, max_threads()};
+  int nvar = nthr[1] > 1 ? 2 : 1;
+  if (nshapes) {
+    printf("\n%-18s %11s", "kernel", "B x n x m");
+    for (int v = 0; v < nvar; v++)
+      printf(" | %d thread%s: %9s %8s %7s", nthr[v], nthr[v] > 1 ? "s" : "",
+             "us/call", "GFLOP/s", v ? "of all" : "of 1c");
+    printf("\n");
+  }
+  for (size_t i = 0; i < nshapes; i++) {
+    const shape *s = &shapes[i];
+    char dims[32];
+    snprintf(dims, sizeof dims, "%zux%zux%zu", s->B, s->n, s->m);
+    printf("%-18s %11s", s->name, dims);
+    for (int v = 0; v < nvar; v++) {
+      set_threads(nthr[v]);
+      double t = time_kernel(s, r, quick ? 0.02 : 0.1);
+      double gf = kernel_flops(s) / t * 1e-9;
+      printf(" | %*s %9.3f %8.2f %6.1f%%", v ? 11 : 10, "", t * 1e6, gf,
+             100 * gf / (v ? pall : p1));
+    }
+    printf("\n");
+  }
+  set_threads(nthr[1]);
+
+  size_t N = quick ? 10000 : 50000, Nval = quick ? 2000 : 10000;
+  int runs = quick ? 1 : 3;
+  printf("\nsynthetic epoch, [784,30,10], sigmoid + cross-entropy, batch 10 "
+         "(best of %d)\n", runs);
+  for (int v = 0; v < nvar; v++) {
+    set_threads(nthr[v]);
+    epoch_result best = {.train_s = INFINITY, .eval_s = INFINITY};
+    for (int k = 0; k < runs; k++) {
+      epoch_result e;
+      int st = run_epoch(N, Nval, 10, r, &e);
+      if (st) {
+        fprintf(stderr, "bench: epoch failed: %s\n", gc_strerror_last());
+        return 1;
+      }
+      if (e.train_s < best.train_s) {
+        double ev = best.eval_s < e.eval_s ? best.eval_s : e.eval_s;
+        best = e;
+        best.eval_s = ev;
+      } else if (e.eval_s < best.eval_s) {
+        best.eval_s = e.eval_s;
+      }
+    }
+    double gtr = best.flops_train / best.train_s * 1e-9;
+    double gev = best.flops_eval / best.eval_s * 1e-9;
+    double pk = v ? pall : p1;
+    printf(" %d thread%s (OMP_NUM_THREADS)\n", nthr[v], nthr[v] > 1 ? "s" : "");
+    printf("  train: %zu examples  %.3f s  %.0f examples/s  %.2f GFLOP  "
+           "%.2f GFLOP/s  %.1f%% of peak\n",
+           N, best.train_s, (double)N / best.train_s,
+           best.flops_train * 1e-9, gtr, 100 * gtr / pk);
+    printf("         of which: batch scaling %.3f s, forward %.3f s, "
+           "backward %.3f s, SGD update %.3f s\n",
+           best.part[0], best.part[1], best.part[2], best.part[3]);
+    printf("  eval:  %zu examples  %.3f s  %.0f examples/s  %.2f GFLOP  "
+           "%.2f GFLOP/s  (batches of 500)\n",
+           Nval, best.eval_s, (double)Nval / best.eval_s,
+           best.flops_eval * 1e-9, gev);
+    double ep = (best.train_s + best.eval_s) * (50000.0 / (double)N);
+    printf("  epoch + evaluation (scaled to 50,000 + 10,000): %.3f s; "
+           "30 epochs: %.2f s\n", ep, 30 * ep);
+  }
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  printf("peak resident memory: %.1f MiB\n", (double)ru.ru_maxrss / 1024.0);
+  gsl_rng_free(r);
+  return 0;
+}
