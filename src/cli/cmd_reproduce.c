@@ -20,7 +20,7 @@ static const char usage[] =
   "figure, the CSV/JSON behind each, gnuplot scripts and PNG figures.\n\n"
   "  --out DIR    output directory (default results)\n"
   "  --quick      reduced epochs and sizes: about a minute; the report says so\n"
-  "  --seeds N    seeds for the MNIST experiments (default 1)\n"
+  "  --seeds N    seeds for the MNIST experiments (default 3)\n"
   "  --data DIR   the MNIST files (default: $GRADCHAIN_DATA or the cache)\n"
   "  --force      redo every stage (by default finished stages are kept, so\n"
   "               an interrupted run continues where it stopped)\n"
@@ -82,7 +82,7 @@ int cmd_reproduce(int argc, char **argv)
     {"seeds", required_argument, 0, 's'}, {"data", required_argument, 0, 'd'},
     {"force", no_argument, 0, 'F'}, {"quiet", no_argument, 0, 'Q'},
     {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  stage_ctx c = {"results", 0, 1, NULL, 0};
+  stage_ctx c = {"results", 0, 3, NULL, 0};
   int force = 0, ch;
   size_t v;
   optind = 1;
