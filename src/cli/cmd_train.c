@@ -436,6 +436,12 @@ int cmd_train(int argc, char **argv)
   }
   gc_dataset train = m->training;
   const gc_dataset *eval = use_test ? &m->test : &m->validation;
+  if (ck && train_size > train.n) {
+    rc = cli_fail(CLI_FAIL, "--resume %s: the run trained on %zu images but "
+                  "the data have only %zu (other data?)", resume, train_size,
+                  train.n);
+    goto done;
+  }
   if (train_size) {
     if (train_size > train.n) {
       rc = cli_fail(CLI_USAGE, "--train-size: %zu is more than the %zu "
