@@ -117,12 +117,14 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
 static int save_atomic(const char *path, const gc_trainer *t,
                        const gc_checkpoint_run *run, const gc_epoch_stats *h)
 {
+  /* PATH.tmpPID: one writer per process; a stale file of a dead process
+   * with the same id is simply overwritten.  open() rather than mkstemp()
+   * so that the permissions follow the umask, as for any other output. */
   size_t plen = strlen(path);
-  char *tmp = malloc(plen + 12);
+  char *tmp = malloc(plen + 32);
   if (!tmp) return gc_error(GC_ENOMEM, "out of memory");
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".tmpXXXXXX", 11);
-  int fd = mkstemp(tmp);
+  snprintf(tmp, plen + 32, "%s.tmp%ld", path, (long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) {
     int e = errno;
     free(tmp);

@@ -196,9 +196,9 @@ static int adopt(const gc_checkpoint *ck, const char *file, unsigned long given,
          G_MONITOR, G_EVAL, G_TRAINSIZE, G_EARLY };
 #define G(b) (given & (1UL << (b)))
 #define DIFFER(opt, fmt, mine, theirs)                                       \
-  return cli_fail(CLI_USAGE, "%s " fmt " disagrees with the checkpoint %s "  \
-                  "(" fmt "); leave it out to continue that run", opt, mine, \
-                  file, theirs)
+  return cli_fail(CLI_USAGE, "%s " fmt " disagrees with the checkpoint %s, " \
+                  "which has " fmt "; leave it out to continue that run",   \
+                  opt, mine, file, theirs)
   const gc_checkpoint_run *r = &ck->run;
   const gc_train_config *k = &ck->cfg;
   if (strcmp(r->eval_set, "validation") && strcmp(r->eval_set, "test"))
@@ -226,7 +226,7 @@ static int adopt(const gc_checkpoint *ck, const char *file, unsigned long given,
   if (G(G_BATCH) && cfg->batch != k->batch)
     DIFFER("--batch", "%zu", cfg->batch, k->batch);
   if (G(G_ETA) && cfg->eta != k->eta)
-    DIFFER("--eta", "%.17g", cfg->eta, k->eta);
+    DIFFER("--eta", "%.17g", cfg->eta, k->eta);  /* 17 digits: tell apart */
   if (G(G_LAMBDA) && cfg->lambda != k->lambda)
     DIFFER("--lambda", "%.17g", cfg->lambda, k->lambda);
   if (G(G_COST) && cost != ck->net->cost)
