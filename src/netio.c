@@ -12,6 +12,7 @@
 #include "gradchain/error.h"
 #include "gradchain/netio.h"
 #include "json.h"
+#include "netio_write.h"
 
 /* ------------------------------------------------------------ saving */
 
@@ -23,7 +24,7 @@ static void write_doubles(FILE *f, size_t n, const double *x, int column)
   }
 }
 
-static int write_net(FILE *f, const gc_net *net)
+int gc_net_write_json(FILE *f, const gc_net *net)
 {
   size_t L = net->nlayers;
   fputs("{\"sizes\": [", f);
@@ -66,7 +67,7 @@ int gc_net_save(const char *path, const gc_net *net)
     free(tmp);
     return gc_error(GC_EIO, "cannot create %s.tmp: %s", path, strerror(e));
   }
-  int bad = write_net(f, net);
+  int bad = gc_net_write_json(f, net);
   int e = errno;
   if (!bad && fflush(f)) bad = -1, e = errno;
   if (!bad && fsync(fileno(f))) bad = -1, e = errno;

@@ -16,6 +16,7 @@
 #include "gradchain/evaluate.h"
 #include "gradchain/train.h"
 #include "gradchain/netio.h"
+#include "gradchain/checkpoint.h"
 #include "gradchain/problem_bound.h"
 #include "gradchain/problem_width.h"
 #include "gradchain/problem_maxwidth.h"

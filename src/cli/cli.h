@@ -11,6 +11,7 @@
 #define CLI_OK 0
 #define CLI_FAIL 1   /* bad input, failed computation */
 #define CLI_USAGE 2  /* bad command line */
+#define CLI_INTERRUPTED 130 /* stopped by SIGINT (128 + 2) */
 
 typedef enum cli_format { CLI_TEXT = 0, CLI_JSON, CLI_CSV } cli_format;
 

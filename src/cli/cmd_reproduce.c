@@ -24,7 +24,19 @@ static const char usage[] =
   "  --data DIR   the MNIST files (default: $GRADCHAIN_DATA or the cache)\n"
   "  --force      redo every stage (by default finished stages are kept, so\n"
   "               an interrupted run continues where it stopped)\n"
-  "  --quiet      no progress on stderr\n";
+  "  --quiet      no progress on stderr\n\n"
+  "On SIGINT (Ctrl-C) the running stage is finished, the run stops before\n"
+  "the next one with status 130, and rerunning the same command continues;\n"
+  "a second SIGINT ends it at once (finished stages are kept).\n";
+
+/* set by SIGINT, checked between stages */
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_sigint(int sig)
+{
+  (void)sig;
+  interrupted = 1;
+}
 
 struct stage {
   const char *name;
@@ -75,6 +87,8 @@ static int append_file(FILE *out, const char *path, int skip_first_line)
   return 0;
 }
 
+static int run_stages(const stage_ctx *c, int force);
+
 int cmd_reproduce(int argc, char **argv)
 {
   static const struct option lo[] = {
@@ -111,11 +125,30 @@ int cmd_reproduce(int argc, char **argv)
   snprintf(parts, sizeof parts, "%s/parts", c.dir);
   if (make_dirs(parts)) return CLI_FAIL;
 
+  struct sigaction sa, old_sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  interrupted = 0;
+  int handler = !sigaction(SIGINT, &sa, &old_sa);
+  int rc = run_stages(&c, force);
+  if (handler) sigaction(SIGINT, &old_sa, NULL);
+  return rc;
+}
+
+static int run_stages(const stage_ctx *cp, int force)
+{
+  stage_ctx c = *cp;
   time_t t0 = time(NULL);
   size_t nst = 0;
   while (stages[nst].name) nst++;
   for (size_t i = 0; i < nst; i++) {
     const struct stage *s = &stages[i];
+    if (interrupted)
+      return cli_fail(CLI_INTERRUPTED, "interrupted; rerun the same command "
+                      "to continue (the %zu finished stage%s kept in "
+                      "%s/parts)", i, i == 1 ? " is" : "s are", c.dir);
     if (!force && stage_done(&c, s->name)) {
       if (!c.quiet)
         fprintf(stderr, "reproduce: [%zu/%zu] %s: already done (--force to "
@@ -133,6 +166,10 @@ int cmd_reproduce(int argc, char **argv)
     time_t ts = time(NULL);
     if (s->run(&c, o.f)) {
       outfile_abort(&o);
+      if (interrupted) /* e.g. a child (gnuplot) got the SIGINT too */
+        return cli_fail(CLI_INTERRUPTED, "interrupted during stage '%s'; "
+                        "rerun the same command to continue (finished "
+                        "stages are kept in %s/parts)", s->name, c.dir);
       return cli_fail(CLI_FAIL, "stage '%s' failed; finished stages are kept "
                       "in %s: rerun to continue", s->name, c.dir);
     }

@@ -1,6 +1,7 @@
 /* cmd_train.c -- gradchain train: network2's SGD on MNIST. */
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,10 +32,62 @@ static const char usage[] =
   "  --early-stop N      stop after N epochs without a better evaluation\n"
   "                      accuracy (0: never)\n"
   "  --save FILE         save the trained net as network2 JSON\n"
+  "  --checkpoint FILE   after every epoch write the whole state to FILE\n"
+  "                      (atomically), so that --resume can continue\n"
+  "  --resume FILE       continue the run saved in FILE (and keep writing\n"
+  "                      it unless --checkpoint names another); the result\n"
+  "                      is bit for bit the uninterrupted run's.  The\n"
+  "                      configuration comes from FILE; options given must\n"
+  "                      agree with it, except --epochs, which may extend\n"
+  "                      the run\n"
   "  --data DIR          MNIST directory ($GRADCHAIN_DATA or the cache)\n"
   "  --format F          text | json (text)\n"
   "  --quiet             no progress lines on stderr\n"
-  "  --help              this text\n";
+  "  --help              this text\n"
+  "On SIGINT (Ctrl-C) the current epoch is finished and checkpointed, and\n"
+  "the program exits with status 130 after printing the command that\n"
+  "resumes; a second SIGINT ends it at once.\n";
+
+/* set by SIGINT, checked between epochs */
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_sigint(int sig)
+{
+  (void)sig;
+  interrupted = 1;
+}
+
+/* Print argv as a shell command line, quoting what needs it, with any
+ * --resume replaced by "--resume RESUME" at the end. */
+static void print_command(FILE *f, int argc, char **argv, const char *resume)
+{
+  fputs("gradchain", f);
+  for (int i = 0; i <= argc; i++) {
+    const char *a = i < argc ? argv[i] : NULL;
+    if (a && !strcmp(a, "--resume")) {
+      i++;
+      continue;
+    }
+    if (a && !strncmp(a, "--resume=", 9)) continue;
+    if (!a) {
+      fputs(" --resume", f);
+      a = resume;
+    }
+    fputc(' ', f);
+    if (*a && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     "0123456789_./,=:+-@%") == strlen(a)) {
+      fputs(a, f);
+      continue;
+    }
+    fputc('\'', f);
+    for (; *a; a++) {
+      if (*a == '\'') fputs("'\\''", f);
+      else fputc(*a, f);
+    }
+    fputc('\'', f);
+  }
+}
+
 
 static double now(void)
 {
@@ -132,11 +185,78 @@ static void print_text(const gc_epoch_stats *st, size_t k, unsigned mon,
   printf("seconds: %.3f\n", secs);
 }
 
+/* --resume: the options given on the command line must agree with the
+ * checkpoint's run (all but --epochs, which may lengthen it). */
+static int adopt(const gc_checkpoint *ck, const char *file, unsigned long given,
+                 const size_t *sizes, size_t L, size_t *epochs,
+                 gc_train_config *cfg, gc_cost cost, gc_init init,
+                 int use_test, size_t train_size)
+{
+  enum { G_SIZES, G_EPOCHS, G_BATCH, G_ETA, G_LAMBDA, G_COST, G_INIT, G_SEED,
+         G_MONITOR, G_EVAL, G_TRAINSIZE, G_EARLY };
+#define G(b) (given & (1UL << (b)))
+#define DIFFER(opt, fmt, mine, theirs)                                       \
+  return cli_fail(CLI_USAGE, "%s " fmt " disagrees with the checkpoint %s, " \
+                  "which has " fmt "; leave it out to continue that run",   \
+                  opt, mine, file, theirs)
+  const gc_checkpoint_run *r = &ck->run;
+  const gc_train_config *k = &ck->cfg;
+  if (strcmp(r->eval_set, "validation") && strcmp(r->eval_set, "test"))
+    return cli_fail(CLI_FAIL, "--resume %s: unknown evaluation set \"%s\"",
+                    file, r->eval_set);
+  gc_init ci;
+  if (gc_init_from_name(&ci, r->init))
+    return cli_fail(CLI_FAIL, "--resume %s: %s", file, gc_strerror_last());
+  if (k->seed != r->seed + 1)
+    return cli_fail(CLI_FAIL, "--resume %s: shuffle seed %lu is not seed %lu "
+                    "+ 1: not written by gradchain train", file, k->seed,
+                    r->seed);
+  if (G(G_SIZES) && (L != ck->net->nlayers ||
+                     memcmp(sizes, ck->net->sizes, L * sizeof *sizes)))
+    return cli_fail(CLI_USAGE, "--sizes disagrees with the layer sizes of "
+                    "the checkpoint %s; leave it out to continue that run",
+                    file);
+  if (G(G_EPOCHS)) {
+    if (*epochs < ck->epoch)
+      return cli_fail(CLI_USAGE, "--epochs %zu: the checkpoint %s has done "
+                      "%zu already", *epochs, file, ck->epoch);
+  } else {
+    *epochs = r->epochs;
+  }
+  if (G(G_BATCH) && cfg->batch != k->batch)
+    DIFFER("--batch", "%zu", cfg->batch, k->batch);
+  if (G(G_ETA) && cfg->eta != k->eta)
+    DIFFER("--eta", "%.17g", cfg->eta, k->eta);  /* 17 digits: tell apart */
+  if (G(G_LAMBDA) && cfg->lambda != k->lambda)
+    DIFFER("--lambda", "%.17g", cfg->lambda, k->lambda);
+  if (G(G_COST) && cost != ck->net->cost)
+    DIFFER("--cost", "%s", gc_cost_name(cost), gc_cost_name(ck->net->cost));
+  if (G(G_INIT) && init != ci)
+    DIFFER("--init", "%s", init == GC_INIT_LARGE ? "large" : "default",
+           r->init);
+  if (G(G_SEED) && cfg->seed != r->seed)
+    DIFFER("--seed", "%lu", cfg->seed, r->seed);
+  if (G(G_MONITOR) && cfg->monitor != k->monitor)
+    return cli_fail(CLI_USAGE, "--monitor disagrees with the monitors of the "
+                    "checkpoint %s; leave it out to continue that run", file);
+  if (G(G_EVAL) && use_test != !strcmp(r->eval_set, "test"))
+    DIFFER("--eval", "%s", use_test ? "test" : "validation", r->eval_set);
+  if (G(G_TRAINSIZE) && train_size != ck->train_size)
+    DIFFER("--train-size", "%zu", train_size, ck->train_size);
+  if (G(G_EARLY) && cfg->early_stop != k->early_stop)
+    DIFFER("--early-stop", "%zu", cfg->early_stop, k->early_stop);
+#undef DIFFER
+#undef G
+  *cfg = *k;
+  cfg->seed = r->seed; /* the shuffling uses seed + 1 */
+  return CLI_OK;
+}
+
 int cmd_train(int argc, char **argv)
 {
   enum { O_SIZES = 256, O_EPOCHS, O_BATCH, O_ETA, O_LAMBDA, O_COST, O_INIT,
          O_SEED, O_MONITOR, O_EVAL, O_TRAINSIZE, O_EARLY, O_SAVE, O_DATA,
-         O_FORMAT, O_QUIET, O_HELP };
+         O_FORMAT, O_QUIET, O_HELP, O_CHECKPOINT, O_RESUME };
   static const struct option opts[] = {
     {"sizes", required_argument, NULL, O_SIZES},
     {"epochs", required_argument, NULL, O_EPOCHS},
@@ -151,6 +271,8 @@ int cmd_train(int argc, char **argv)
     {"train-size", required_argument, NULL, O_TRAINSIZE},
     {"early-stop", required_argument, NULL, O_EARLY},
     {"save", required_argument, NULL, O_SAVE},
+    {"checkpoint", required_argument, NULL, O_CHECKPOINT},
+    {"resume", required_argument, NULL, O_RESUME},
     {"data", required_argument, NULL, O_DATA},
     {"format", required_argument, NULL, O_FORMAT},
     {"quiet", no_argument, NULL, O_QUIET},
@@ -161,7 +283,8 @@ int cmd_train(int argc, char **argv)
   size_t *sizes = NULL, L = 0, epochs = 30, train_size = 0;
   gc_cost cost = GC_CROSS_ENTROPY;
   gc_init init = GC_INIT_DEFAULT;
-  const char *save = NULL, *data = NULL;
+  const char *save = NULL, *data = NULL, *ckpath = NULL, *resume = NULL;
+  unsigned long given = 0; /* options given, as bits 1 << (c - O_SIZES) */
   int use_test = 0, quiet = 0;
   cli_format format = CLI_TEXT;
   int c, rc = CLI_OK;
@@ -169,6 +292,7 @@ int cmd_train(int argc, char **argv)
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (c >= O_SIZES && c <= O_RESUME) given |= 1UL << (c - O_SIZES);
     switch (c) {
     case O_SIZES:
       free(sizes);
@@ -237,6 +361,8 @@ int cmd_train(int argc, char **argv)
         goto usage_fail;
       break;
     case O_SAVE: save = optarg; break;
+    case O_CHECKPOINT: ckpath = optarg; break;
+    case O_RESUME: resume = optarg; break;
     case O_DATA: data = optarg; break;
     case O_FORMAT:
       if (cli_parse_format(optarg, 0, &format)) goto usage_fail;
@@ -254,6 +380,30 @@ int cmd_train(int argc, char **argv)
   if (optind < argc) {
     rc = cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
     goto out;
+  }
+  gc_checkpoint *ck = NULL;
+  if (resume) {
+    if (!ckpath) ckpath = resume;
+    if (gc_checkpoint_load(&ck, resume)) {
+      rc = cli_fail_lib();
+      goto out;
+    }
+    if ((rc = adopt(ck, resume, given, sizes, L, &epochs, &cfg, cost, init,
+                    use_test, train_size)))
+      goto out;
+    /* the run is the checkpoint's */
+    free(sizes);
+    L = ck->net->nlayers;
+    sizes = malloc(L * sizeof *sizes);
+    if (!sizes) {
+      rc = cli_fail(CLI_FAIL, "out of memory");
+      goto out;
+    }
+    memcpy(sizes, ck->net->sizes, L * sizeof *sizes);
+    cost = ck->net->cost;
+    gc_init_from_name(&init, ck->run.init);
+    use_test = !strcmp(ck->run.eval_set, "test");
+    train_size = ck->train_size;
   }
   if (!sizes) {
     static const size_t def[] = {784, 30, 10};
@@ -278,12 +428,20 @@ int cmd_train(int argc, char **argv)
   gc_trainer *t = NULL;
   gsl_rng *rng = NULL;
   gc_epoch_stats *st = NULL;
+  struct sigaction sa, old_sa;
+  int handler = 0;
   if (gc_mnist_load(&m, data)) {
     rc = cli_fail_lib();
-    goto out;
+    goto done;
   }
   gc_dataset train = m->training;
   const gc_dataset *eval = use_test ? &m->test : &m->validation;
+  if (ck && train_size > train.n) {
+    rc = cli_fail(CLI_FAIL, "--resume %s: the run trained on %zu images but "
+                  "the data have only %zu (other data?)", resume, train_size,
+                  train.n);
+    goto done;
+  }
   if (train_size) {
     if (train_size > train.n) {
       rc = cli_fail(CLI_USAGE, "--train-size: %zu is more than the %zu "
@@ -309,15 +467,42 @@ int cmd_train(int argc, char **argv)
   }
   /* the initialisation draws from seed S, the shuffling from S+1 */
   gsl_rng_set(rng, cfg.seed);
-  gc_net_init(net, init, rng);
+  if (!ck) gc_net_init(net, init, rng);
   cfg.seed += 1;
   if (gc_trainer_alloc(&t, net, &train, eval, &cfg)) {
     rc = cli_fail_lib();
     goto done;
   }
   cfg.seed -= 1;
-  double t0 = now();
   size_t k = 0;
+  if (ck) {
+    if (gc_checkpoint_restore(t, ck)) {
+      rc = cli_fail(CLI_FAIL, "--resume %s: %s (not the same data?)", resume,
+                    gc_strerror_last());
+      goto done;
+    }
+    k = ck->epoch;
+    if (k) memcpy(st, ck->history, k * sizeof *st);
+  }
+  gc_checkpoint_run run;
+  memset(&run, 0, sizeof run);
+  run.epochs = epochs;
+  run.seed = cfg.seed;
+  snprintf(run.init, sizeof run.init, "%s",
+           init == GC_INIT_LARGE ? "large" : "default");
+  snprintf(run.eval_set, sizeof run.eval_set, "%s",
+           use_test ? "test" : "validation");
+
+  /* SIGINT: finish the epoch, checkpoint it, stop; a second one kills */
+  interrupted = 0;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESETHAND;
+  handler = !sigaction(SIGINT, &sa, &old_sa);
+
+  double t0 = now();
+  size_t k0 = k;
   while (k < epochs && !t->stopped) {
     if (gc_trainer_epoch(t, &st[k])) {
       rc = cli_fail_lib();
@@ -326,8 +511,28 @@ int cmd_train(int argc, char **argv)
     k++;
     double el = now() - t0;
     if (!quiet)
-      progress(&st[k - 1], epochs, cfg.monitor, (double)train.n * k / el,
-               t->stopped ? 0.0 : el / k * (epochs - k));
+      progress(&st[k - 1], epochs, cfg.monitor,
+               (double)train.n * (k - k0) / el,
+               t->stopped ? 0.0 : el / (k - k0) * (epochs - k));
+    if (ckpath && gc_checkpoint_save(ckpath, t, &run, st)) {
+      rc = cli_fail_lib();
+      goto done;
+    }
+    if (interrupted && k < epochs && !t->stopped) {
+      if (ckpath) {
+        fprintf(stderr, "gradchain train: interrupted after epoch %zu of "
+                "%zu; the checkpoint %s holds it; continue with: ", k, epochs,
+                ckpath);
+        print_command(stderr, argc, argv, ckpath);
+        fputc('\n', stderr);
+      } else {
+        fprintf(stderr, "gradchain train: interrupted after epoch %zu of %zu; "
+                "no checkpoint was requested, so the run cannot be resumed "
+                "(give --checkpoint FILE to make it resumable)\n", k, epochs);
+      }
+      rc = CLI_INTERRUPTED;
+      goto done;
+    }
   }
   double secs = now() - t0;
   if (save && gc_net_save(save, net)) {
@@ -339,12 +544,14 @@ int cmd_train(int argc, char **argv)
   else
     print_text(st, k, cfg.monitor, secs, t->stopped, cfg.early_stop);
 done:
+  if (handler) sigaction(SIGINT, &old_sa, NULL);
   free(st);
   if (rng) gsl_rng_free(rng);
   gc_trainer_free(t);
   gc_net_free(net);
   gc_mnist_free(m);
 out:
+  gc_checkpoint_free(ck);
   free(sizes);
   return rc;
 usage_fail:

@@ -1,0 +1,683 @@
+/* checkpoint.c -- a training run's whole state as JSON, written atomically,
+ * read back with every field checked. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "gradchain/checkpoint.h"
+#include "gradchain/error.h"
+#include "gradchain/netio.h"
+#include "json.h"
+#include "netio_write.h"
+
+#define FORMAT_NAME "gradchain-checkpoint"
+#define FORMAT_VERSION 1
+
+/* gsl's mt19937 state (gsl/rng/mt.c); used only to check a loaded state's
+ * position before gsl reads the table with it */
+#define MT_N 624
+typedef struct {
+  unsigned long mt[MT_N];
+  int mti;
+} mt_state;
+
+/* ------------------------------------------------------------ saving */
+
+static const struct {
+  const char *name;
+  unsigned flag;
+} monitors[] = {
+  {"eval-accuracy", GC_MONITOR_EVAL_ACCURACY},
+  {"eval-cost", GC_MONITOR_EVAL_COST},
+  {"train-accuracy", GC_MONITOR_TRAIN_ACCURACY},
+  {"train-cost", GC_MONITOR_TRAIN_COST},
+};
+#define NMON (sizeof monitors / sizeof monitors[0])
+
+static void put_double(FILE *f, double x)
+{
+  if (isfinite(x)) fprintf(f, "%.17g", x);
+  else fputs("null", f);
+}
+
+static void put_string(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c < 0x20) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+static int write_checkpoint(FILE *f, const gc_trainer *t,
+                            const gc_checkpoint_run *run,
+                            const gc_epoch_stats *h)
+{
+  const gc_train_config *c = &t->cfg;
+  fprintf(f, "{\"format\": \"%s\", \"version\": %d,\n \"config\": {"
+          "\"batch\": %zu, \"eta\": ", FORMAT_NAME, FORMAT_VERSION, c->batch);
+  put_double(f, c->eta);
+  fputs(", \"lambda\": ", f);
+  put_double(f, c->lambda);
+  fprintf(f, ", \"shuffle_seed\": %lu, \"monitor\": [", c->seed);
+  for (size_t i = 0, k = 0; i < NMON; i++)
+    if (c->monitor & monitors[i].flag)
+      fprintf(f, k++ ? ", \"%s\"" : "\"%s\"", monitors[i].name);
+  fprintf(f, "], \"early_stop\": %zu, \"eval_batch\": %zu,\n  \"train_size\": "
+          "%zu, \"eval_size\": %zu, \"epochs\": %zu, \"seed\": %lu, "
+          "\"init\": ", c->early_stop, c->eval_batch, t->train->n,
+          t->eval ? t->eval->n : 0, run->epochs, run->seed);
+  put_string(f, run->init);
+  fputs(", \"eval_set\": ", f);
+  put_string(f, run->eval_set);
+  fprintf(f, "},\n \"epoch\": %zu, \"best_correct\": %zu, \"since_best\": %zu, "
+          "\"stopped\": %s,\n \"rng\": {\"type\": \"%s\", \"size\": %zu, "
+          "\"state\": \"", t->epoch, t->best_correct, t->since_best,
+          t->stopped ? "true" : "false", gsl_rng_name(t->rng),
+          gsl_rng_size(t->rng));
+  const unsigned char *s = gsl_rng_state(t->rng);
+  for (size_t i = 0; i < gsl_rng_size(t->rng); i++) fprintf(f, "%02x", s[i]);
+  fputs("\"},\n \"order\": [", f);
+  for (size_t i = 0; i < t->train->n; i++)
+    fprintf(f, i ? (i % 16 ? ", %zu" : ",\n  %zu") : "%zu", t->idx[i]);
+  fputs("],\n \"history\": [", f);
+  for (size_t i = 0; i < t->epoch; i++) {
+    fprintf(f, "%s{\"epoch\": %zu, \"evaluation_correct\": %zu, "
+            "\"evaluation_accuracy\": ", i ? ",\n  " : "\n  ", h[i].epoch,
+            h[i].evaluation_correct);
+    put_double(f, h[i].evaluation_accuracy);
+    fputs(", \"evaluation_cost\": ", f);
+    put_double(f, h[i].evaluation_cost);
+    fprintf(f, ", \"training_correct\": %zu, \"training_accuracy\": ",
+            h[i].training_correct);
+    put_double(f, h[i].training_accuracy);
+    fputs(", \"training_cost\": ", f);
+    put_double(f, h[i].training_cost);
+    fprintf(f, ", \"stop\": %s}", h[i].stop ? "true" : "false");
+  }
+  fputs("],\n \"net\": ", f);
+  if (gc_net_write_json(f, t->net)) return -1;
+  fputs("}\n", f);
+  return ferror(f) ? -1 : 0;
+}
+
+/* Write through a temporary file in path's directory: flush, fsync,
+ * rename, then fsync the directory so that the rename is durable. */
+static int save_atomic(const char *path, const gc_trainer *t,
+                       const gc_checkpoint_run *run, const gc_epoch_stats *h)
+{
+  /* PATH.tmpPID: one writer per process; a stale file of a dead process
+   * with the same id is simply overwritten.  open() rather than mkstemp()
+   * so that the permissions follow the umask, as for any other output. */
+  size_t plen = strlen(path);
+  char *tmp = malloc(plen + 32);
+  if (!tmp) return gc_error(GC_ENOMEM, "out of memory");
+  snprintf(tmp, plen + 32, "%s.tmp%ld", path, (long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    int e = errno;
+    free(tmp);
+    return gc_error(GC_EIO, "cannot create a temporary file beside %s: %s",
+                    path, strerror(e));
+  }
+  FILE *f = fdopen(fd, "w");
+  if (!f) {
+    int e = errno;
+    close(fd);
+    unlink(tmp);
+    free(tmp);
+    return gc_error(GC_EIO, "cannot write %s: %s", path, strerror(e));
+  }
+  int bad = write_checkpoint(f, t, run, h);
+  int e = bad ? errno : 0;
+  if (!bad && fflush(f)) bad = -1, e = errno;
+  if (!bad && fsync(fileno(f))) bad = -1, e = errno;
+  if (fclose(f) && !bad) bad = -1, e = errno;
+  if (!bad && rename(tmp, path)) bad = -1, e = errno;
+  if (bad) {
+    unlink(tmp);
+    free(tmp);
+    return gc_error(GC_EIO, "cannot write the checkpoint %s: %s", path,
+                    strerror(e ? e : EIO));
+  }
+  memcpy(tmp, path, plen + 1);
+  int dfd = open(dirname(tmp), O_RDONLY);
+  if (dfd >= 0) {
+    (void)fsync(dfd);
+    close(dfd);
+  }
+  free(tmp);
+  return GC_OK;
+}
+
+int gc_checkpoint_save(const char *path, const gc_trainer *t,
+                       const gc_checkpoint_run *run,
+                       const gc_epoch_stats *history)
+{
+  if (t->epoch > run->epochs)
+    return gc_error(GC_EINVAL, "checkpoint: %zu epochs done but the run has "
+                    "only %zu", t->epoch, run->epochs);
+  if (t->epoch && !history)
+    return gc_error(GC_EINVAL, "checkpoint: no history of the %zu epochs",
+                    t->epoch);
+  if (!memchr(run->init, 0, sizeof run->init) ||
+      !memchr(run->eval_set, 0, sizeof run->eval_set))
+    return gc_error(GC_EINVAL, "checkpoint: init or eval_set not a string");
+  for (size_t k = 0; k < t->net->p.n; k++)
+    if (!isfinite(t->net->p.data[k]))
+      return gc_error(GC_ENUMERIC, "the net has a NaN or infinite parameter "
+                      "(index %zu); no checkpoint written to %s", k, path);
+  return save_atomic(path, t, run, history);
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* Record where the values of the known keys of an object start (the
+ * cursor is before its '{'); refuse duplicates and missing keys; leave
+ * the cursor after the object. */
+static int collect(gc_json *j, const char *const *names, int n,
+                   const char **at, const char *ctx)
+{
+  int st;
+  for (int k = 0; k < n; k++) at[k] = NULL;
+  if ((st = gc_json_expect(j, '{', ctx))) return st;
+  if (!gc_json_accept(j, '}'))
+    for (;;) {
+      gc_json_peek(j);
+      const char *k0 = j->p;
+      if ((st = gc_json_string(j, NULL, 0, "object key"))) return st;
+      size_t klen = (size_t)(j->p - k0) - 2;
+      int which = -1;
+      for (int k = 0; k < n; k++)
+        if (strlen(names[k]) == klen && !memcmp(k0 + 1, names[k], klen))
+          which = k;
+      if ((st = gc_json_expect(j, ':', ctx))) return st;
+      gc_json_peek(j);
+      if (which >= 0) {
+        if (at[which])
+          return gc_json_fail(j, "%s: the key \"%s\" appears twice", ctx,
+                              names[which]);
+        at[which] = j->p;
+      }
+      if ((st = gc_json_skip(j))) return st;
+      if (gc_json_accept(j, '}')) break;
+      if ((st = gc_json_expect(j, ',', ctx))) return st;
+    }
+  for (int k = 0; k < n; k++)
+    if (!at[k])
+      return gc_json_fail(j, "%s has no \"%s\"", ctx, names[k]);
+  return GC_OK;
+}
+
+/* a whole number 0 <= x <= max */
+static int get_size(gc_json *j, const char *at, const char *ctx, double max,
+                    size_t *out)
+{
+  double x;
+  j->p = at;
+  int st = gc_json_number(j, &x, ctx);
+  if (st) return st;
+  if (x != floor(x) || x < 0 || x > max)
+    return gc_json_fail(j, "%s = %.17g is not a whole number from 0 to %.0f",
+                        ctx, x, max);
+  *out = (size_t)x;
+  return GC_OK;
+}
+
+/* a finite number, or null (NaN: a value not monitored or not finite) */
+static int get_double(gc_json *j, const char *at, const char *ctx, int nullok,
+                      double *out)
+{
+  j->p = at;
+  if (nullok && j->end - j->p >= 4 && !memcmp(j->p, "null", 4)) {
+    *out = NAN;
+    return GC_OK;
+  }
+  return gc_json_number(j, out, ctx);
+}
+
+static int get_bool(gc_json *j, const char *at, const char *ctx, int *out)
+{
+  j->p = at;
+  if (j->end - j->p >= 4 && !memcmp(j->p, "true", 4)) *out = 1;
+  else if (j->end - j->p >= 5 && !memcmp(j->p, "false", 5)) *out = 0;
+  else return gc_json_fail(j, "%s: expected true or false", ctx);
+  return GC_OK;
+}
+
+static int get_monitor(gc_json *j, const char *at, unsigned *out)
+{
+  int st;
+  unsigned m = 0;
+  j->p = at;
+  if ((st = gc_json_expect(j, '[', "\"monitor\""))) return st;
+  if (!gc_json_accept(j, ']'))
+    for (;;) {
+      char name[32];
+      if ((st = gc_json_string(j, name, sizeof name, "\"monitor\" entry")))
+        return st;
+      size_t i;
+      for (i = 0; i < NMON; i++)
+        if (!strcmp(name, monitors[i].name)) break;
+      if (i == NMON)
+        return gc_json_fail(j, "\"monitor\": unknown monitor \"%s\"", name);
+      m |= monitors[i].flag;
+      if (gc_json_accept(j, ']')) break;
+      if ((st = gc_json_expect(j, ',', "\"monitor\""))) return st;
+    }
+  *out = m;
+  return GC_OK;
+}
+
+enum { C_BATCH, C_ETA, C_LAMBDA, C_SHUFFLE, C_MONITOR, C_EARLY, C_EVALBATCH,
+       C_TRAINSIZE, C_EVALSIZE, C_EPOCHS, C_SEED, C_INIT, C_EVALSET, C_N };
+static const char *const config_keys[C_N] = {
+  "batch", "eta", "lambda", "shuffle_seed", "monitor", "early_stop",
+  "eval_batch", "train_size", "eval_size", "epochs", "seed", "init",
+  "eval_set"};
+
+static int read_config(gc_json *j, const char *at, gc_checkpoint *ck)
+{
+  const char *v[C_N];
+  double big = 9007199254740992.0; /* 2^53 */
+  size_t seed, shuffle;
+  int st;
+  j->p = at;
+  if ((st = collect(j, config_keys, C_N, v, "\"config\""))) return st;
+  gc_train_config *c = &ck->cfg;
+  gc_train_config_default(c);
+  if ((st = get_size(j, v[C_BATCH], "\"config\".\"batch\"", 1e9, &c->batch)) ||
+      (st = get_double(j, v[C_ETA], "\"config\".\"eta\"", 0, &c->eta)) ||
+      (st = get_double(j, v[C_LAMBDA], "\"config\".\"lambda\"", 0,
+                       &c->lambda)) ||
+      (st = get_size(j, v[C_SHUFFLE], "\"config\".\"shuffle_seed\"",
+                     (double)(unsigned long)-1 < big ?
+                       (double)(unsigned long)-1 : big, &shuffle)) ||
+      (st = get_monitor(j, v[C_MONITOR], &c->monitor)) ||
+      (st = get_size(j, v[C_EARLY], "\"config\".\"early_stop\"", 1e9,
+                     &c->early_stop)) ||
+      (st = get_size(j, v[C_EVALBATCH], "\"config\".\"eval_batch\"", 1e9,
+                     &c->eval_batch)) ||
+      (st = get_size(j, v[C_TRAINSIZE], "\"config\".\"train_size\"", 1e12,
+                     &ck->train_size)) ||
+      (st = get_size(j, v[C_EVALSIZE], "\"config\".\"eval_size\"", 1e12,
+                     &ck->eval_size)) ||
+      (st = get_size(j, v[C_EPOCHS], "\"config\".\"epochs\"", 1e9,
+                     &ck->run.epochs)) ||
+      (st = get_size(j, v[C_SEED], "\"config\".\"seed\"",
+                     (double)(unsigned long)-1 < big ?
+                       (double)(unsigned long)-1 : big, &seed)))
+    return st;
+  c->seed = (unsigned long)shuffle;
+  ck->run.seed = (unsigned long)seed;
+  j->p = v[C_INIT];
+  if ((st = gc_json_string(j, ck->run.init, sizeof ck->run.init,
+                           "\"config\".\"init\"")))
+    return st;
+  j->p = v[C_EVALSET];
+  if ((st = gc_json_string(j, ck->run.eval_set, sizeof ck->run.eval_set,
+                           "\"config\".\"eval_set\"")))
+    return st;
+  if (c->batch == 0 || c->batch > ck->train_size) {
+    j->p = v[C_BATCH];
+    return gc_json_fail(j, "\"config\".\"batch\" = %zu: must be from 1 to "
+                        "the train_size %zu", c->batch, ck->train_size);
+  }
+  if (c->eta < 0 || c->lambda < 0) {
+    j->p = v[c->eta < 0 ? C_ETA : C_LAMBDA];
+    return gc_json_fail(j, "\"config\": eta and lambda must be >= 0");
+  }
+  if (ck->run.epochs < 1) {
+    j->p = v[C_EPOCHS];
+    return gc_json_fail(j, "\"config\".\"epochs\" must be at least 1");
+  }
+  return GC_OK;
+}
+
+static int hexval(int c)
+{
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+enum { R_TYPE, R_SIZE, R_STATE, R_N };
+static const char *const rng_keys[R_N] = {"type", "size", "state"};
+
+static int read_rng(gc_json *j, const char *at, gc_checkpoint *ck)
+{
+  const char *v[R_N];
+  char type[32];
+  int st;
+  j->p = at;
+  if ((st = collect(j, rng_keys, R_N, v, "\"rng\""))) return st;
+  j->p = v[R_TYPE];
+  if ((st = gc_json_string(j, type, sizeof type, "\"rng\".\"type\"")))
+    return st;
+  if (strcmp(type, gsl_rng_mt19937->name))
+    return gc_json_fail(j, "\"rng\".\"type\" is \"%s\"; the trainer's "
+                        "generator is %s", type, gsl_rng_mt19937->name);
+  size_t n;
+  if ((st = get_size(j, v[R_SIZE], "\"rng\".\"size\"", 1e6, &n))) return st;
+  if (n != gsl_rng_mt19937->size || n != sizeof(mt_state))
+    return gc_json_fail(j, "\"rng\".\"size\" = %zu bytes, but an %s state "
+                        "has %zu here", n, type, gsl_rng_mt19937->size);
+  /* the hex string: exactly 2n digits */
+  j->p = v[R_STATE];
+  if (gc_json_peek(j) != '"')
+    return gc_json_fail(j, "\"rng\".\"state\": expected a string of hex "
+                        "digits");
+  const char *s = j->p + 1;
+  size_t len = 0;
+  while (s + len < j->end && s[len] != '"') len++;
+  if (s + len >= j->end)
+    return gc_json_fail(j, "\"rng\".\"state\": unterminated string");
+  if (len != 2 * n)
+    return gc_json_fail(j, "\"rng\".\"state\" has %zu hex digits; %zu bytes "
+                        "need %zu", len, n, 2 * n);
+  ck->rng_state = malloc(n);
+  if (!ck->rng_state) return gc_error(GC_ENOMEM, "out of memory");
+  ck->rng_size = n;
+  for (size_t i = 0; i < n; i++) {
+    int hi = hexval((unsigned char)s[2 * i]), lo = hexval((unsigned char)s[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      j->p = s + 2 * i;
+      return gc_json_fail(j, "\"rng\".\"state\": not a hex digit");
+    }
+    ck->rng_state[i] = (unsigned char)(16 * hi + lo);
+  }
+  mt_state m;
+  memcpy(&m, ck->rng_state, sizeof m);
+  if (m.mti < 0 || m.mti > MT_N) {
+    j->p = v[R_STATE];
+    return gc_json_fail(j, "\"rng\".\"state\": position %d outside the %d "
+                        "words of the mt19937 state (corrupt)", m.mti, MT_N);
+  }
+  for (size_t i = 0; i < MT_N; i++)
+    if (m.mt[i] > 0xffffffffUL) {
+      j->p = v[R_STATE];
+      return gc_json_fail(j, "\"rng\".\"state\": word %zu exceeds 32 bits "
+                          "(corrupt)", i);
+    }
+  return GC_OK;
+}
+
+enum { H_EPOCH, H_ECORR, H_EACC, H_ECOST, H_TCORR, H_TACC, H_TCOST, H_STOP,
+       H_N };
+static const char *const hist_keys[H_N] = {
+  "epoch", "evaluation_correct", "evaluation_accuracy", "evaluation_cost",
+  "training_correct", "training_accuracy", "training_cost", "stop"};
+
+static int read_history(gc_json *j, const char *at, gc_checkpoint *ck)
+{
+  int st;
+  size_t k = 0, n = ck->epoch;
+  j->p = at;
+  if ((st = gc_json_expect(j, '[', "\"history\""))) return st;
+  ck->history = calloc(n ? n : 1, sizeof *ck->history);
+  if (!ck->history) return gc_error(GC_ENOMEM, "out of memory");
+  if (!gc_json_accept(j, ']'))
+    for (;;) {
+      char ctx[64];
+      const char *v[H_N];
+      snprintf(ctx, sizeof ctx, "\"history\"[%zu]", k);
+      if (k == n)
+        return gc_json_fail(j, "\"history\" has more than the %zu entries "
+                            "of the %zu epochs done", n, n);
+      if ((st = collect(j, hist_keys, H_N, v, ctx))) return st;
+      const char *after = j->p;
+      gc_epoch_stats *h = &ck->history[k];
+      if ((st = get_size(j, v[H_EPOCH], ctx, 1e9, &h->epoch))) return st;
+      if (h->epoch != k + 1)
+        return gc_json_fail(j, "%s is epoch %zu, expected %zu", ctx, h->epoch,
+                            k + 1);
+      if ((st = get_size(j, v[H_ECORR], ctx, (double)ck->eval_size,
+                         &h->evaluation_correct)) ||
+          (st = get_size(j, v[H_TCORR], ctx, (double)ck->train_size,
+                         &h->training_correct)) ||
+          (st = get_double(j, v[H_EACC], ctx, 1, &h->evaluation_accuracy)) ||
+          (st = get_double(j, v[H_ECOST], ctx, 1, &h->evaluation_cost)) ||
+          (st = get_double(j, v[H_TACC], ctx, 1, &h->training_accuracy)) ||
+          (st = get_double(j, v[H_TCOST], ctx, 1, &h->training_cost)) ||
+          (st = get_bool(j, v[H_STOP], ctx, &h->stop)))
+        return st;
+      j->p = after;
+      k++;
+      if (gc_json_accept(j, ']')) break;
+      if ((st = gc_json_expect(j, ',', "\"history\""))) return st;
+    }
+  if (k != n)
+    return gc_json_fail(j, "\"history\" has %zu entries but %zu epochs are "
+                        "done", k, n);
+  return GC_OK;
+}
+
+/* a permutation of 0..train_size-1 */
+static int read_order(gc_json *j, const char *at, gc_checkpoint *ck)
+{
+  size_t n = ck->train_size;
+  int st;
+  j->p = at;
+  if ((st = gc_json_expect(j, '[', "\"order\""))) return st;
+  /* every entry takes at least two bytes: refuse before allocating */
+  if (n > (size_t)(j->end - j->p) / 2 + 1)
+    return gc_json_fail(j, "\"order\" cannot hold the %zu examples of "
+                        "train_size in the text left", n);
+  ck->order = malloc((n ? n : 1) * sizeof *ck->order);
+  unsigned char *seen = calloc(n ? n : 1, 1);
+  if (!ck->order || !seen) {
+    free(seen);
+    return gc_error(GC_ENOMEM, "out of memory");
+  }
+  for (size_t k = 0; k < n; k++) {
+    double x;
+    if (gc_json_peek(j) == ']') {
+      free(seen);
+      return gc_json_fail(j, "\"order\" has %zu entries, expected the "
+                          "train_size %zu", k, n);
+    }
+    if (k && (st = gc_json_expect(j, ',', "\"order\""))) break;
+    if ((st = gc_json_number(j, &x, "\"order\" entry"))) break;
+    if (x != floor(x) || x < 0 || x >= (double)n || seen[(size_t)x]) {
+      free(seen);
+      return gc_json_fail(j, "\"order\"[%zu] = %.17g: not a permutation of "
+                          "the %zu training examples", k, x, n);
+    }
+    seen[(size_t)x] = 1;
+    ck->order[k] = (size_t)x;
+  }
+  free(seen);
+  if (st) return st;
+  if (gc_json_peek(j) == ',')
+    return gc_json_fail(j, "\"order\" has more than the train_size %zu "
+                        "entries", n);
+  return gc_json_expect(j, ']', "\"order\"");
+}
+
+enum { K_FORMAT, K_VERSION, K_CONFIG, K_EPOCH, K_BEST, K_SINCE, K_STOPPED,
+       K_RNG, K_ORDER, K_HISTORY, K_NET, K_N };
+static const char *const top_keys[K_N] = {
+  "format", "version", "config", "epoch", "best_correct", "since_best",
+  "stopped", "rng", "order", "history", "net"};
+
+static int parse(gc_checkpoint *ck, const char *text, size_t len,
+                 const char *what)
+{
+  gc_json j;
+  const char *v[K_N];
+  char fmt[64];
+  size_t version;
+  int st;
+  gc_json_init(&j, text, len, what);
+  if (gc_json_peek(&j) == 0)
+    return gc_json_fail(&j, "empty: no checkpoint in it");
+  if ((st = collect(&j, top_keys, K_N, v, "a checkpoint"))) return st;
+  if ((st = gc_json_end(&j))) return st;
+  j.p = v[K_FORMAT];
+  if ((st = gc_json_string(&j, fmt, sizeof fmt, "\"format\""))) return st;
+  if (strcmp(fmt, FORMAT_NAME))
+    return gc_json_fail(&j, "\"format\" is \"%s\", not \"%s\"", fmt,
+                        FORMAT_NAME);
+  if ((st = get_size(&j, v[K_VERSION], "\"version\"", 1e9, &version)))
+    return st;
+  if (version != FORMAT_VERSION)
+    return gc_json_fail(&j, "checkpoint version %zu; this gradchain reads "
+                        "version %d", version, FORMAT_VERSION);
+  if ((st = read_config(&j, v[K_CONFIG], ck))) return st;
+  if ((st = get_size(&j, v[K_EPOCH], "\"epoch\"", 1e9, &ck->epoch)))
+    return st;
+  if (ck->epoch > ck->run.epochs)
+    return gc_json_fail(&j, "\"epoch\" = %zu is more than the run's %zu "
+                        "epochs", ck->epoch, ck->run.epochs);
+  if ((st = get_size(&j, v[K_BEST], "\"best_correct\"", (double)ck->eval_size,
+                     &ck->best_correct)) ||
+      (st = get_size(&j, v[K_SINCE], "\"since_best\"", (double)ck->epoch,
+                     &ck->since_best)) ||
+      (st = get_bool(&j, v[K_STOPPED], "\"stopped\"", &ck->stopped)))
+    return st;
+  if (ck->stopped && (!ck->cfg.early_stop ||
+                      ck->since_best != ck->cfg.early_stop))
+    return gc_json_fail(&j, "\"stopped\" is true but early stopping after "
+                        "%zu epochs was not reached (%zu since the best)",
+                        ck->cfg.early_stop, ck->since_best);
+  if ((st = read_rng(&j, v[K_RNG], ck))) return st;
+  if ((st = read_order(&j, v[K_ORDER], ck))) return st;
+  if ((st = read_history(&j, v[K_HISTORY], ck))) return st;
+  /* the net: its own object, read by netio */
+  j.p = v[K_NET];
+  if ((st = gc_json_skip(&j))) return st;
+  if ((st = gc_net_from_json(&ck->net, v[K_NET], (size_t)(j.p - v[K_NET]))))
+    return gc_error(st, "%s: \"net\": %s", what, gc_strerror_last());
+  size_t L = ck->net->nlayers;
+  if (ck->net->sizes[0] == 0 || ck->net->sizes[L - 1] == 0)
+    return gc_error(GC_EFORMAT, "%s: \"net\" has an empty layer", what);
+  if (ck->cfg.batch > ck->train_size)
+    return gc_error(GC_EFORMAT, "%s: batch larger than the training set",
+                    what);
+  return GC_OK;
+}
+
+int gc_checkpoint_from_json(gc_checkpoint **out, const char *text, size_t len,
+                            const char *what)
+{
+  *out = NULL;
+  gc_checkpoint *ck = calloc(1, sizeof *ck);
+  if (!ck) return gc_error(GC_ENOMEM, "out of memory");
+  int st = parse(ck, text, len, what ? what : "checkpoint");
+  if (st) {
+    gc_checkpoint_free(ck);
+    return st;
+  }
+  *out = ck;
+  return GC_OK;
+}
+
+int gc_checkpoint_load(gc_checkpoint **out, const char *path)
+{
+  *out = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return gc_error(GC_EIO, "cannot open the checkpoint %s: %s", path,
+                    strerror(errno));
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  int st = GC_OK;
+  while (buf) {
+    if (len == cap) {
+      if (cap >= GC_CHECKPOINT_MAX_BYTES) {
+        st = gc_error(GC_EFORMAT, "%s: larger than %zu bytes: not a "
+                      "checkpoint", path, GC_CHECKPOINT_MAX_BYTES);
+        break;
+      }
+      char *nb = realloc(buf, 2 * cap);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t r = fread(buf + len, 1, cap - len, f);
+    len += r;
+    if (r == 0) {
+      if (ferror(f))
+        st = gc_error(GC_EIO, "cannot read %s: %s", path, strerror(errno));
+      break;
+    }
+  }
+  fclose(f);
+  if (!buf) return gc_error(GC_ENOMEM, "out of memory reading %s", path);
+  if (!st) st = gc_checkpoint_from_json(out, buf, len, path);
+  free(buf);
+  return st;
+}
+
+void gc_checkpoint_free(gc_checkpoint *ck)
+{
+  if (!ck) return;
+  gc_net_free(ck->net);
+  free(ck->rng_state);
+  free(ck->order);
+  free(ck->history);
+  free(ck);
+}
+
+/* ------------------------------------------------------------ restoring */
+
+int gc_checkpoint_restore(gc_trainer *t, const gc_checkpoint *ck)
+{
+  const gc_net *a = t->net, *b = ck->net;
+  if (a->nlayers != b->nlayers ||
+      memcmp(a->sizes, b->sizes, a->nlayers * sizeof *a->sizes))
+    return gc_error(GC_EINVAL, "the checkpoint's net has other layer sizes "
+                    "than the trainer's");
+  if (a->cost != b->cost)
+    return gc_error(GC_EINVAL, "the checkpoint's cost is %s, the trainer's "
+                    "%s", gc_cost_name(b->cost), gc_cost_name(a->cost));
+  const gc_train_config *x = &t->cfg, *y = &ck->cfg;
+#define SAME(field, f)                                                        \
+  if (x->field != y->field)                                                   \
+    return gc_error(GC_EINVAL, "the checkpoint's " #field " is " f ", the "   \
+                    "trainer's " f, y->field, x->field)
+  SAME(batch, "%zu");
+  SAME(eta, "%.17g");
+  SAME(lambda, "%.17g");
+  SAME(seed, "%lu");
+  SAME(monitor, "%u");
+  SAME(early_stop, "%zu");
+  SAME(eval_batch, "%zu");
+#undef SAME
+  if (t->train->n != ck->train_size)
+    return gc_error(GC_EINVAL, "the checkpoint trained on %zu examples, the "
+                    "trainer has %zu", ck->train_size, t->train->n);
+  size_t en = t->eval ? t->eval->n : 0;
+  if (en != ck->eval_size)
+    return gc_error(GC_EINVAL, "the checkpoint evaluated on %zu examples, "
+                    "the trainer has %zu", ck->eval_size, en);
+  if (strcmp(gsl_rng_name(t->rng), gsl_rng_mt19937->name) ||
+      gsl_rng_size(t->rng) != ck->rng_size)
+    return gc_error(GC_EINVAL, "the trainer's generator is not the "
+                    "checkpoint's %s of %zu bytes", gsl_rng_mt19937->name,
+                    ck->rng_size);
+  memcpy(t->net->p.data, b->p.data, b->p.n * sizeof *b->p.data);
+  memcpy(gsl_rng_state(t->rng), ck->rng_state, ck->rng_size);
+  memcpy(t->idx, ck->order, ck->train_size * sizeof *t->idx);
+  t->epoch = ck->epoch;
+  t->best_correct = ck->best_correct;
+  t->since_best = ck->since_best;
+  t->stopped = ck->stopped;
+  return GC_OK;
+}
