@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gradchain/error.h"
+#include "textfile.h"
 #include "gradchain/netio.h"
 #include "json.h"
 #include "netio_write.h"
@@ -300,38 +301,12 @@ int gc_net_from_json(gc_net **out, const char *text, size_t len)
 int gc_net_load(gc_net **out, const char *path)
 {
   *out = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f) return gc_error(GC_EIO, "cannot open %s: %s", path, strerror(errno));
-  size_t cap = 1 << 16, len = 0;
-  char *buf = malloc(cap);
-  int st = GC_OK;
-  while (buf) {
-    if (len == cap) {
-      if (cap >= GC_NETIO_MAX_BYTES) {
-        st = gc_error(GC_EFORMAT, "%s: larger than %zu bytes: not a saved "
-                      "network", path, GC_NETIO_MAX_BYTES);
-        break;
-      }
-      char *nb = realloc(buf, 2 * cap);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    size_t r = fread(buf + len, 1, cap - len, f);
-    len += r;
-    if (r == 0) {
-      if (ferror(f))
-        st = gc_error(GC_EIO, "cannot read %s: %s", path, strerror(errno));
-      break;
-    }
-  }
-  fclose(f);
-  if (!buf) return gc_error(GC_ENOMEM, "out of memory reading %s", path);
-  if (!st) st = parse(out, buf, len, path);
+  char *buf;
+  size_t len;
+  int st = gc_read_text_file(&buf, &len, path, GC_NETIO_MAX_BYTES,
+                             "a saved network");
+  if (st) return st;
+  st = parse(out, buf, len, path);
   free(buf);
   return st;
 }
