@@ -288,6 +288,7 @@ int cmd_train(int argc, char **argv)
   int use_test = 0, quiet = 0;
   cli_format format = CLI_TEXT;
   int c, rc = CLI_OK;
+  gc_checkpoint *ck = NULL; /* before any goto out */
 
   optind = 1;
   opterr = 0;
@@ -381,7 +382,6 @@ int cmd_train(int argc, char **argv)
     rc = cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
     goto out;
   }
-  gc_checkpoint *ck = NULL;
   if (resume) {
     if (!ckpath) ckpath = resume;
     if (gc_checkpoint_load(&ck, resume)) {
