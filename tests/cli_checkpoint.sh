@@ -91,9 +91,16 @@ else
   fail "SIGINT message gives no --resume command: $(cat "$tmpd/err")"
 fi
 # SIGINT without --checkpoint says so
-"$GRADCHAIN" "${args[@]}" >/dev/null 2>"$tmpd/err" &
+# (not --quiet: its first progress line shows the handler is in place; a
+# background job of a script starts with SIGINT ignored until then)
+loud=()
+for a in "${args[@]}"; do [[ $a == --quiet ]] || loud+=("$a"); done
+"$GRADCHAIN" "${loud[@]}" >/dev/null 2>"$tmpd/err" &
 pid=$!
-sleep 0.3
+for _ in $(seq 1 200); do
+  grep -q 'epoch 1/' "$tmpd/err" 2>/dev/null && break
+  sleep 0.05
+done
 kill -INT "$pid"
 wait "$pid"
 rc=$?
