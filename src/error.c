@@ -1,6 +1,7 @@
 /* error.c -- the thread-local last-error message. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "gradchain/error.h"
 
@@ -12,10 +13,14 @@ void gc_error_clear(void) { last_message[0] = '\0'; }
 
 int gc_error(int code, const char *fmt, ...)
 {
+  /* format aside first: the arguments may include gc_strerror_last(), to
+   * prefix the previous message with context */
+  char buf[sizeof last_message];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(last_message, sizeof last_message, fmt, ap);
+  vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  memcpy(last_message, buf, sizeof buf);
   return code;
 }
 
