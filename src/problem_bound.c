@@ -62,36 +62,16 @@ int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
   gsl_set_error_handler_off();
 
   /* 1. argmax sigma' = argmin -sigma' */
-  gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-  if (!m) return gc_error(GC_ENOMEM, "bound: out of memory");
   gsl_function F = {neg_sigma_prime, NULL};
-  int gs = gsl_min_fminimizer_set(m, &F, p->z_guess, p->z_lo, p->z_hi);
-  if (gs) {
-    gsl_min_fminimizer_free(m);
-    return gc_from_gsl(gs, "bound: maximising sigma'");
-  }
-  size_t it = 0;
-  int done = 0;
-  while (!done && it < p->max_iter) {
-    it++;
-    gs = gsl_min_fminimizer_iterate(m);
-    if (gs) break;
-    gs = gsl_min_test_interval(gsl_min_fminimizer_x_lower(m),
-                               gsl_min_fminimizer_x_upper(m), p->z_tol, 0.0);
-    if (gs == GSL_SUCCESS) done = 1;
-    else if (gs != GSL_CONTINUE) break;
-  }
-  r->z_star = gsl_min_fminimizer_x_minimum(m);
-  r->z_lo = gsl_min_fminimizer_x_lower(m);
-  r->z_hi = gsl_min_fminimizer_x_upper(m);
-  r->z_iter = it;
+  gc_brent_min bm;
   r->z_tol = p->z_tol;
-  gsl_min_fminimizer_free(m);
-  if (!done)
-    return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, "bound: maximising "
-                                                  "sigma'")
-                                    : gc_no_conv("bound: maximising sigma'",
-                                                 (unsigned long)it);
+  st = gc_brent_minimise(&bm, &F, p->z_guess, p->z_lo, p->z_hi, p->z_tol,
+                         p->max_iter, "bound: maximising sigma'");
+  r->z_star = bm.x;
+  r->z_lo = bm.lo;
+  r->z_hi = bm.hi;
+  r->z_iter = bm.iter;
+  if (st) return st;
   r->sigma_prime_max = gc_activation_deriv(GC_SIGMOID, r->z_star);
 
   /* 2. the smallest |w| with |w| sigma'max = 1 */
@@ -99,13 +79,13 @@ int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
   if (!s) return gc_error(GC_ENOMEM, "bound: out of memory");
   double smax = r->sigma_prime_max;
   gsl_function G = {bound_gap, &smax};
-  gs = gsl_root_fsolver_set(s, &G, p->w_lo, p->w_hi);
+  int gs = gsl_root_fsolver_set(s, &G, p->w_lo, p->w_hi);
   if (gs) {
     gsl_root_fsolver_free(s);
     return gc_from_gsl(gs, "bound: solving |w| max sigma' = 1");
   }
-  it = 0;
-  done = 0;
+  size_t it = 0;
+  int done = 0;
   while (!done && it < p->max_iter) {
     it++;
     gs = gsl_root_fsolver_iterate(s);

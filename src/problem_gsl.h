@@ -3,7 +3,10 @@
 #ifndef GRADCHAIN_PROBLEM_GSL_H
 #define GRADCHAIN_PROBLEM_GSL_H
 
+#include <math.h>
+#include <stddef.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_min.h>
 
 #include "gradchain/error.h"
 
@@ -34,6 +37,53 @@ static inline int gc_no_conv(const char *what, unsigned long iter)
 {
   return gc_error(GC_ENOCONV, "%s: no convergence after %lu iterations",
                   what, iter);
+}
+
+/* The result of a bracketed Brent minimisation. */
+typedef struct gc_brent_min {
+  double x, f;    /* the minimum found and the function there */
+  double lo, hi;  /* the final bracket */
+  size_t iter;
+} gc_brent_min;
+
+/* Minimise F with GSL's Brent minimiser from guess in [lo, hi] until the
+ * bracket is narrower than tol (absolute), at most max_iter iterations;
+ * WHAT names the step in messages.  out is filled even on failure. */
+static inline int gc_brent_minimise(gc_brent_min *out, gsl_function *F,
+                                    double guess, double lo, double hi,
+                                    double tol, size_t max_iter,
+                                    const char *what)
+{
+  out->x = out->f = out->lo = out->hi = NAN;
+  out->iter = 0;
+  gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+  if (!m) return gc_error(GC_ENOMEM, "%s: out of memory", what);
+  int gs = gsl_min_fminimizer_set(m, F, guess, lo, hi);
+  if (gs) {
+    gsl_min_fminimizer_free(m);
+    return gc_from_gsl(gs, what);
+  }
+  size_t it = 0;
+  int done = 0;
+  while (!done && it < max_iter) {
+    it++;
+    gs = gsl_min_fminimizer_iterate(m);
+    if (gs) break;
+    gs = gsl_min_test_interval(gsl_min_fminimizer_x_lower(m),
+                               gsl_min_fminimizer_x_upper(m), tol, 0.0);
+    if (gs == GSL_SUCCESS) done = 1;
+    else if (gs != GSL_CONTINUE) break;
+  }
+  out->x = gsl_min_fminimizer_x_minimum(m);
+  out->f = gsl_min_fminimizer_f_minimum(m);
+  out->lo = gsl_min_fminimizer_x_lower(m);
+  out->hi = gsl_min_fminimizer_x_upper(m);
+  out->iter = it;
+  gsl_min_fminimizer_free(m);
+  if (!done)
+    return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
+                                    : gc_no_conv(what, (unsigned long)it);
+  return GC_OK;
 }
 
 #endif

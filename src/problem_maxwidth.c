@@ -74,36 +74,17 @@ int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
   r->root_tol = p->root_tol;
 
   /* 1. maximise W with Brent's minimiser on -W */
-  gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-  if (!m) return gc_error(GC_ENOMEM, "maxwidth: out of memory");
   gsl_function F = {neg_width, NULL};
-  int gs = gsl_min_fminimizer_set(m, &F, p->w_guess, p->w_lo, p->w_hi);
-  if (gs) {
-    gsl_min_fminimizer_free(m);
-    return gc_from_gsl(gs, "maxwidth: maximising the width");
-  }
-  size_t it = 0;
-  int done = 0;
-  while (!done && it < p->max_iter) {
-    it++;
-    gs = gsl_min_fminimizer_iterate(m);
-    if (gs) break;
-    gs = gsl_min_test_interval(gsl_min_fminimizer_x_lower(m),
-                               gsl_min_fminimizer_x_upper(m), p->min_tol, 0);
-    if (gs == GSL_SUCCESS) done = 1;
-    else if (gs != GSL_CONTINUE) break;
-  }
-  r->min_w = gsl_min_fminimizer_x_minimum(m);
-  r->min_width = -gsl_min_fminimizer_f_minimum(m);
-  r->min_lo = gsl_min_fminimizer_x_lower(m);
-  r->min_hi = gsl_min_fminimizer_x_upper(m);
-  r->min_iter = it;
-  gsl_min_fminimizer_free(m);
-  if (!done)
-    return gs && gs != GSL_CONTINUE
-               ? gc_from_gsl(gs, "maxwidth: maximising the width")
-               : gc_no_conv("maxwidth: maximising the width",
-                            (unsigned long)it);
+  gc_brent_min bm;
+  st = gc_brent_minimise(&bm, &F, p->w_guess, p->w_lo, p->w_hi,
+                         p->min_tol, p->max_iter,
+                         "maxwidth: maximising the width");
+  r->min_w = bm.x;
+  r->min_width = -bm.f;
+  r->min_lo = bm.lo;
+  r->min_hi = bm.hi;
+  r->min_iter = bm.iter;
+  if (st) return st;
 
   /* 2. the root of G = (w^2/2) dW/dw, bracketed around the minimiser's
    * interval, widened so that G has opposite signs at the ends */
@@ -112,13 +93,13 @@ int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
   gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
   if (!s) return gc_error(GC_ENOMEM, "maxwidth: out of memory");
   gsl_function Gf = {G_f, NULL};
-  gs = gsl_root_fsolver_set(s, &Gf, lo, hi);
+  int gs = gsl_root_fsolver_set(s, &Gf, lo, hi);
   if (gs) {
     gsl_root_fsolver_free(s);
     return gc_from_gsl(gs, "maxwidth: solving dW/dw = 0");
   }
-  it = 0;
-  done = 0;
+  size_t it = 0;
+  int done = 0;
   while (!done && it < p->max_iter) {
     it++;
     gs = gsl_root_fsolver_iterate(s);
