@@ -32,6 +32,8 @@ expect_status 2 "inf input" -- chain --weights 1 --biases 0 --input inf
 expect_status 2 "lengths differ" -- chain --weights 1,2,3 --biases 0,0
 expect_status 2 "depth 0" -- chain --depth 0 --weights 1 --biases 0
 expect_status 2 "negative depth" -- chain --depth -5 --weights 1 --biases 0
+expect_status 2 "sign behind a tab" -- chain --depth "$(printf '\t-5')" --weights 1 --biases 0
+expect_status 2 "seed with a sign behind a tab" -- chain --random 3 --seed "$(printf '\t-1')"
 expect_status 2 "depth too large" -- chain --depth 999999999999 --weights 1 --biases 0
 expect_status 1 "depth above memory" -- chain --depth 100000000 --weights 1 --biases 0 --prec 1000000
 expect_status 2 "prec too small" -- chain --weights 1 --biases 0 --prec 3

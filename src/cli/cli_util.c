@@ -1,4 +1,5 @@
 /* cli_util.c -- parsing and printing shared by the subcommands. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -47,7 +48,9 @@ int cli_parse_size(const char *s, const char *opt, size_t min, size_t max,
 {
   char *end;
   errno = 0;
-  while (*s == ' ') s++;
+  /* all the white space strtoull would skip, so that no sign hides
+   * behind a tab or a carriage return (found by fuzzing) */
+  while (isspace((unsigned char)*s)) s++;
   if (*s == '-' || *s == '+' || !*s)
     return cli_fail(CLI_USAGE, "%s: '%s' is not a whole number from %zu to "
                     "%zu", opt, s, min, max);
