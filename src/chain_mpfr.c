@@ -7,6 +7,7 @@
 
 #include "gradchain/chain_mpfr.h"
 #include "gradchain/error.h"
+#include "gradchain/mpfr_expneg.h"
 
 #define RND MPFR_RNDN
 
@@ -41,6 +42,7 @@ typedef struct run {
   int layers;
   mpfr_t *z, *a, *fp, *factor, *dC_db, *dC_dw;
   mpfr_t dC_db1, dC_daL, cost;
+  gc_mpfr_exp_table *ex;   /* e^{-x} at wp */
 } run;
 
 static void free_arrays(run *r)
@@ -57,6 +59,8 @@ static void free_arrays(run *r)
 static void run_clear(run *r)
 {
   free_arrays(r);
+  gc_mpfr_exp_table_free(r->ex);
+  r->ex = NULL;
   mpfr_clears(r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
 }
 
@@ -67,6 +71,12 @@ static int run_init(run *r, size_t L, mpfr_prec_t wp, int layers)
   r->wp = wp;
   r->layers = layers;
   mpfr_inits2(wp, r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
+  r->ex = gc_mpfr_exp_table_alloc(wp);
+  if (!r->ex) {
+    mpfr_clears(r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
+    return gc_error(GC_ENOMEM, "out of memory for the exponential's tables "
+                    "at %ld bits", (long)wp);
+  }
   if (!layers) return GC_OK;
   mpfr_t **arr[] = {&r->z, &r->a, &r->fp, &r->factor, &r->dC_db, &r->dC_dw};
   for (size_t k = 0; k < 6; k++) {
@@ -79,6 +89,8 @@ static int run_init(run *r, size_t L, mpfr_prec_t wp, int layers)
         *arr[q] = NULL;
       }
       mpfr_clears(r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
+      gc_mpfr_exp_table_free(r->ex);
+      r->ex = NULL;
       return gc_error(GC_ENOMEM, "out of memory for %zu layers at %ld bits",
                       L, (long)wp);
     }
@@ -89,14 +101,14 @@ static int run_init(run *r, size_t L, mpfr_prec_t wp, int layers)
 
 /* a = f(z), fp = f'(z); t, d scratch */
 static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
-                       mpfr_srcptr z, mpfr_ptr t, mpfr_ptr d)
+                       mpfr_srcptr z, mpfr_ptr t, mpfr_ptr d,
+                       gc_mpfr_exp_table *ex)
 {
   switch (act) {
   case GC_SIGMOID:
   case GC_SOFTPLUS:
-    mpfr_abs(t, z, RND);
-    mpfr_neg(t, t, RND);
-    mpfr_exp(t, t, RND);          /* t = e^{-|z|} */
+    mpfr_abs(d, z, RND);
+    gc_mpfr_expneg(t, d, ex);     /* t = e^{-|z|} */
     mpfr_add_ui(d, t, 1, RND);
     mpfr_ui_div(d, 1, d, RND);    /* d = 1/(1+t) */
     if (act == GC_SIGMOID) {
@@ -114,9 +126,9 @@ static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
     break;
   case GC_TANH:
     mpfr_tanh(a, z, RND);
-    mpfr_abs(t, z, RND);
-    mpfr_mul_si(t, t, -2, RND);
-    mpfr_exp(t, t, RND);          /* t = e^{-2|z|} */
+    mpfr_abs(d, z, RND);
+    mpfr_mul_2ui(d, d, 1, RND);
+    gc_mpfr_expneg(t, d, ex);     /* t = e^{-2|z|} */
     mpfr_add_ui(d, t, 1, RND);
     mpfr_sqr(d, d, RND);
     mpfr_mul_ui(fp, t, 4, RND);
@@ -167,7 +179,7 @@ static void output_terms(run *r, const gc_chain *c, mpfr_srcptr aL,
     mpfr_mul(tail, fpL, r->dC_daL, RND);
 }
 
-static void evaluate(run *r, const gc_chain *c)
+static void evaluate(run *r, const gc_chain *c, gc_mpfr_exp_table *ex)
 {
   mpfr_prec_t wp = r->wp;
   size_t L = r->L;
@@ -191,7 +203,7 @@ static void evaluate(run *r, const gc_chain *c)
       /* dC/dw_j = dC/db_j a_{j-1}: keep a_{j-1} there for now */
       mpfr_set(r->dC_dw[j], a, RND);
     }
-    activation(c->act, a, fp, z, t, d);
+    activation(c->act, a, fp, z, t, d, ex);
     /* left to right: P = f'(z_1) w_2 f'(z_2) ... w_{L-1} f'(z_{L-1}) w_L;
      * the tail f'(z_L) dC/da_L comes last */
     if (j > 0) mpfr_mul(P, P, w, RND);
@@ -309,13 +321,13 @@ int gc_chain_mpfr_eval(gc_chain_mpfr **out, const gc_chain *c,
       {
         mpfr_set_emin(mpfr_get_emin_min());
         mpfr_set_emax(mpfr_get_emax_max());
-        evaluate(&r1, c);
+        evaluate(&r1, c, r1.ex);
       }
 #pragma omp section
       {
         mpfr_set_emin(mpfr_get_emin_min());
         mpfr_set_emax(mpfr_get_emax_max());
-        evaluate(&r2, c);
+        evaluate(&r2, c, r2.ex);
       }
     }
     tries += 2;
@@ -346,6 +358,7 @@ int gc_chain_mpfr_eval(gc_chain_mpfr **out, const gc_chain *c,
       mpfr_swap(res->dC_daL, r2.dC_daL);
       mpfr_swap(res->cost, r2.cost);
       mpfr_clears(r2.dC_db1, r2.dC_daL, r2.cost, (mpfr_ptr)0);
+      gc_mpfr_exp_table_free(r2.ex);
       res->tries = tries;
       *out = res;
       return GC_OK;

@@ -12,6 +12,7 @@
 #include "gradchain/net.h"
 #include "gradchain/chain.h"
 #include "gradchain/chain_mpfr.h"
+#include "gradchain/mpfr_expneg.h"
 #include "gradchain/speeds.h"
 #include "gradchain/evaluate.h"
 #include "gradchain/train.h"
