@@ -30,6 +30,17 @@ typedef struct source {
   gzFile gz;    /* gzip: the stream, else NULL */
 } source;
 
+/* zlib's message for a stream opened by gzdopen() starts "<fd:N>: ":
+ * the descriptor number means nothing to a user (the path is named
+ * already), so drop it. */
+static const char *gz_message(gzFile gz, int *zerr)
+{
+  const char *m = gzerror(gz, zerr);
+  const char *c = strstr(m, ">: ");
+  if (!strncmp(m, "<fd:", 4) && c) m = c + 3;
+  return m;
+}
+
 /* Read up to n bytes into buf; *nread is the number read (short only at
  * the end of the data).  Returns a status (the error recorded). */
 static int src_read(source *s, void *buf, size_t n, size_t *nread)
@@ -44,7 +55,7 @@ static int src_read(source *s, void *buf, size_t n, size_t *nread)
       int r = gzread(s->gz, p + got, (unsigned)want);
       if (r < 0) {
         int zerr;
-        const char *m = gzerror(s->gz, &zerr);
+        const char *m = gz_message(s->gz, &zerr);
         if (zerr == Z_ERRNO)
           return gc_error(GC_EIO, "%s: read error: %s", s->path,
                           strerror(errno));
@@ -53,7 +64,7 @@ static int src_read(source *s, void *buf, size_t n, size_t *nread)
       }
       if (r == 0) {
         int zerr;
-        const char *m = gzerror(s->gz, &zerr);
+        const char *m = gz_message(s->gz, &zerr);
         if (zerr == Z_BUF_ERROR)
           return gc_error(GC_EFORMAT, "%s: truncated gzip stream (%s)",
                           s->path, m);
@@ -137,8 +148,9 @@ static int read_header(source *s, gc_idx *idx, unsigned long long *claim)
   st = src_read(s, h + 4, 4 * (size_t)nd, &r);
   if (st) return st;
   if (r < 4 * (size_t)nd)
-    return gc_error(GC_EFORMAT, "%s: truncated header: %u dimensions declared "
-                    "but the file ends after %zu bytes", s->path, nd, 4 + r);
+    return gc_error(GC_EFORMAT, "%s: truncated header: %u dimension%s "
+                    "declared but the file ends after %zu bytes", s->path, nd,
+                    nd == 1 ? "" : "s", 4 + r);
   idx->ndims = nd;
   unsigned long long prod = 1;
   for (unsigned i = 0; i < nd; i++) {

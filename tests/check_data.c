@@ -289,6 +289,27 @@ START_TEST(test_gzip_malformed)
 }
 END_TEST
 
+/* Regression (found writing doc/bad-input.md): a broken gzip stream's
+ * message carried zlib's "<fd:3>" for the descriptor, and a one-dimension
+ * header cut short said "1 dimensions". */
+START_TEST(test_messages_clean)
+{
+  const uint8_t junk[] = {0x1f, 0x8b, 0x08, 0x00, 'j', 'u', 'n', 'k'};
+  write_raw(tpath("junk.gz"), junk, sizeof junk);
+  expect_fail(tpath("junk.gz"), GC_EFORMAT, "gzip");
+  const char *m = gc_strerror_last();
+  ck_assert_msg(strstr(m, "<fd:") == NULL, "message '%s' names a descriptor",
+                m);
+  ck_assert_msg(strstr(m, "unexpected end of file") != NULL,
+                "message '%s' lacks zlib's reason", m);
+  const uint8_t cut[] = {0, 0, 8, 1, 0, 0};
+  write_raw(tpath("cut1"), cut, sizeof cut);
+  expect_fail(tpath("cut1"), GC_EFORMAT,
+              "truncated header: 1 dimension declared but the file ends "
+              "after 6 bytes");
+}
+END_TEST
+
 START_TEST(test_malformed_headers)
 {
   uint8_t f[64];
@@ -664,6 +685,7 @@ int main(void)
   tcase_add_test(tc, test_gzip_round_trip);
   tcase_add_test(tc, test_gzip_malformed);
   tcase_add_test(tc, test_malformed_headers);
+  tcase_add_test(tc, test_messages_clean);
   suite_add_tcase(s, tc);
   TCase *tm = tcase_create("mnist");
   tcase_add_checked_fixture(tm, setup, teardown);
