@@ -8,6 +8,8 @@
  * reported quantity, rounded to `digits` significant decimal digits, is the
  * same in both; otherwise it doubles g and tries again.  `digits` is
  * floor(prec * log10(2)), so a 128-bit request gives 38 digits.
+ * Exponentials are gc_mpfr_expneg() (gradchain/mpfr_expneg.h), one
+ * evaluator per working precision.
  *
  * The weights, biases, input and target are the chain's doubles, taken
  * exactly.  For the exploding construction b_j = -W a_{j-1} is recomputed

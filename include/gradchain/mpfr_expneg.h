@@ -6,16 +6,17 @@
  * x = k1 2^-6 + k2 2^-15 + k3 2^-24 + t exactly (0 <= t < 2^-24), takes
  * e^{-k1/2^6}, e^{-k2/2^15}, e^{-k3/2^24} from three tables (each entry
  * computed once, by mpfr_exp, when first needed) and e^{-t} from its
- * Taylor series, whose terms are summed at falling precisions (the last
- * ones in double).  Everything before the final rounding is carried at
+ * Taylor series, summed in fixed point on GMP limbs (fewer limbs for the
+ * later terms).  Everything before the final rounding is carried at
  * P + 12 bits, so the result is within 0.5625 ulp of the true value:
  * faithfully rounded, and correctly rounded but for rare near-ties.
  * Other x (negative, 64 and above, NaN, inf, x with more than P + 12
  * bits) and every x when P is above GC_MPFR_EXPNEG_PREC_MAX go to
  * mpfr_exp and are correctly rounded.
  *
- * The tables take (4096 + 512 + 512) (P + 12) bits at most, 400 KB at
- * P = 600.  An evaluator is not thread safe: one per thread.
+ * The tables hold at most 4096 + 512 + 512 numbers of P + 12 bits (with
+ * MPFR's overhead about 0.6 MB at P = 600).  An evaluator is not thread
+ * safe: one per thread.
  */
 #ifndef GRADCHAIN_MPFR_EXPNEG_H
 #define GRADCHAIN_MPFR_EXPNEG_H
