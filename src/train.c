@@ -162,10 +162,14 @@ static int update(size_t k, double a, double s, const double *g, double *v)
   return !bad;
 }
 
-static int step(gc_trainer *t, const size_t *idx, size_t m, size_t batchno)
+/* One SGD step on examples idx[0..m-1]; the mnext examples next[] of the
+ * following step are prefetched while this one computes. */
+static int step(gc_trainer *t, const size_t *idx, size_t m, size_t batchno,
+                const size_t *next, size_t mnext)
 {
   gc_net *net = t->net;
   gc_dataset_batch(t->train, idx, 0, m, t->x, t->y);
+  gc_dataset_prefetch(t->train, next, mnext);
   int st = gc_net_forward(net, t->ws, t->x, m);
   if (st) return st;
   if ((st = gc_net_backward(net, t->ws, t->y, &t->grad))) return st;
@@ -196,7 +200,7 @@ int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m)
     if (idx[i] >= t->train->n)
       return gc_error(GC_EINVAL, "example %zu is outside the training set",
                       idx[i]);
-  return step(t, idx, m, 0);
+  return step(t, idx, m, 0, NULL, 0);
 }
 
 int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats)
@@ -211,7 +215,8 @@ int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats)
   gsl_ran_shuffle(t->rng, t->idx, n, sizeof *t->idx);
   for (size_t k = 0, no = 0; k < n; k += B, no++) {
     size_t m = n - k < B ? n - k : B;
-    int st = step(t, t->idx + k, m, no);
+    size_t k2 = k + m, m2 = n - k2 < B ? n - k2 : B; /* m2 = 0 at the end */
+    int st = step(t, t->idx + k, m, no, t->idx + k2, m2);
     if (st) return st;
   }
   t->epoch++;
