@@ -43,7 +43,6 @@ typedef __mmask8 vmask;
 #define VSET1(x) _mm512_set1_pd(x)
 #define VFMA(a, b, c) _mm512_fmadd_pd((a), (b), (c))
 #define VMUL(a, b) _mm512_mul_pd((a), (b))
-#define VADD(a, b) _mm512_add_pd((a), (b))
 #define VSUB(a, b) _mm512_sub_pd((a), (b))
 #define VMASKZ(mk, v) _mm512_maskz_mov_pd((mk), (v))
 #define VHSUM(v) _mm512_reduce_add_pd(v)
@@ -60,7 +59,6 @@ typedef __m256i vmask;
 #define VSET1(x) _mm256_set1_pd(x)
 #define VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
 #define VMUL(a, b) _mm256_mul_pd((a), (b))
-#define VADD(a, b) _mm256_add_pd((a), (b))
 #define VSUB(a, b) _mm256_sub_pd((a), (b))
 #define VMASKZ(mk, v) _mm256_and_pd(_mm256_castsi256_pd(mk), (v))
 INLINE double VHSUM(vd v)
@@ -90,7 +88,6 @@ typedef int vmask;
 #define VFMA(a, b, c) ((a) * (b) + (c))
 #endif
 #define VMUL(a, b) ((a) * (b))
-#define VADD(a, b) ((a) + (b))
 #define VSUB(a, b) ((a) - (b))
 #define VMASKZ(mk, v) ((mk) ? (v) : 0.0)
 #define VHSUM(v) (v)
@@ -102,9 +99,10 @@ INLINE vmask vmask_first(size_t r) { return r > 0; }
 #if VL > 1 && defined(__GNUC__)
 #define VKEEP(x) __asm__("" : "+v"(x))
 /* Make pointer p depend on vector v, so that loads through p stay after
- * the computation of v (GCC otherwise starts the SGD step's loads of W
- * before the multiply-add loop, and the loop then runs out of
- * registers). */
+ * the computation of v.  The SGD step's a and s are read through such a
+ * pointer after the multiply-add loop: otherwise GCC 12 broadcasts them
+ * before it, and the loop then runs out of registers (its y vectors are
+ * spilled to the stack). */
 #define VAFTER(p, v) __asm__("" : "+r"(p) : "v"(v))
 #else
 #define VKEEP(x) ((void)0)
@@ -315,12 +313,11 @@ INLINE void outer_tile(size_t R, size_t V, int MASKED, vmask mk, size_t T,
     }
   }
   if (mode == OUT_STEP) {
-    /* chk = sum of result * 0: NaN if a result is NaN or infinite, else
-     * 0; reduced to an integer per tile, so that no vector lives across
-     * tiles to take a register from the loop above */
-    double *Oa = O;
+    /* chk = sum of result * 0 (each product exact, so one multiply-add):
+     * NaN if a result is NaN or infinite, else 0; reduced to an integer
+     * per tile, so that no vector lives across tiles to take a register
+     * from the loop above */
     const double *asa = as;
-    VAFTER(Oa, acc[0][0]);
     VAFTER(asa, acc[0][0]);
     const vd va = VSET1(asa[0]), vs = VSET1(asa[1]);
     vd chk = VZERO();
@@ -328,15 +325,15 @@ INLINE void outer_tile(size_t R, size_t V, int MASKED, vmask mk, size_t T,
     for (size_t r = 0; r < R; r++) {
 #pragma GCC unroll 8
       for (size_t v = 0; v < V; v++) {
-        double *o = Oa + r * orow + v * VL;
+        double *o = O + r * orow + v * VL;
         if (MASKED && v + 1 == V) {
           vd w = VSUB(VMUL(va, VLOADM(o, mk)), VMUL(vs, acc[r][v]));
           VSTOREM(o, mk, w);
-          chk = VADD(chk, VMASKZ(mk, VMUL(w, VZERO())));
+          chk = VFMA(VMASKZ(mk, w), VZERO(), chk);
         } else {
           vd w = VSUB(VMUL(va, VLOAD(o)), VMUL(vs, acc[r][v]));
           VSTORE(o, w);
-          chk = VADD(chk, VMUL(w, VZERO()));
+          chk = VFMA(w, VZERO(), chk);
         }
       }
     }
