@@ -234,7 +234,8 @@ static double time_kernel(const shape *s, gsl_rng *r, double target)
 
 typedef struct {
   double train_s, eval_s, flops_train, flops_eval;
-  double part[4]; /* seconds in: batch scaling, forward, backward, update */
+  double part[4]; /* seconds in: batch scaling, forward, deltas,
+                     gradient + SGD step */
   size_t correct;
 } epoch_result;
 
