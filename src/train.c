@@ -149,9 +149,9 @@ void gc_trainer_free(gc_trainer *t)
   free(t);
 }
 
-/* b = b - s*g over k values (1.0*b - s*g, as network2's update of the
- * weights with no decay); returns 0 if a result is NaN or infinite.  The
- * test is an or-reduction of integers, which the compiler vectorises. */
+/* b = 1.0*b - s*g over k values (the weights' formula with decay 1, as
+ * network2 has it); returns 0 if a result is NaN or infinite.  The test is
+ * an or-reduction of integers, which the compiler vectorises. */
 static int update_biases(size_t k, double s, const double *g, double *b)
 {
   int bad = 0;
@@ -174,11 +174,11 @@ static int step(gc_trainer *t, const size_t *idx, size_t m, size_t batchno,
   gc_dataset_prefetch(t->train, next, mnext);
   int st = gc_net_forward(net, t->ws, t->x, m);
   if (st) return st;
-  /* every delta first, from the weights before the step ... */
+  /* every layer's delta first, from the weights before the step; then per
+   * layer network2's (1-eta*(lmbda/n))*w - (eta/len(mini_batch))*nw, the
+   * weights' gradient summed and applied in one pass (gc_kernel_grad_step),
+   * the biases' kept in t->grad */
   if ((st = gc_net_backward(net, t->ws, t->y, NULL))) return st;
-  /* network2: (1-eta*(lmbda/n))*w - (eta/len(mini_batch))*nw; the weights'
-   * gradient is summed and applied in one pass (gc_kernel_grad_step), the
-   * biases' kept in t->grad */
   double n = (double)t->train->n;
   double decay = 1.0 - t->cfg.eta * (t->cfg.lambda / n);
   double rate = t->cfg.eta / (double)m;
