@@ -432,14 +432,14 @@ static int outer_block_step(size_t nrow, size_t k0, size_t k1, size_t T,
                             const double *Y, size_t yt, double *O,
                             size_t orow, double a, double s)
 {
-  /* a and s stay in memory until a tile's end needs them, rather than
-   * take two registers from the multiply-add loop */
+  /* a and s are read from memory after each tile's multiply-add loop
+   * (see VAFTER), not held in registers across it */
   const double as[2] = {a, s};
   return outer_block(nrow, k0, k1, T, X, xt, xr, Y, yt, NULL, 0, O, orow,
                      OUT_STEP, as);
 }
 
-/* outer_block in mode */
+/* outer_block, compiled for mode */
 INLINE int outer_block_mode(size_t nrow, size_t k0, size_t k1, size_t T,
                             const double *X, size_t xt, size_t xr,
                             const double *Y, size_t yt, const double *F,
