@@ -140,7 +140,7 @@ static void set_threads(int n)
 
 /* ---------------------------------------------------------- the kernels */
 
-typedef enum { K_AFFINE, K_BACKPROP, K_GRAD } kind;
+typedef enum { K_AFFINE, K_BACKPROP, K_GRAD, K_GRAD_STEP } kind;
 
 typedef struct {
   const char *name;
@@ -154,6 +154,7 @@ static double kernel_flops(const shape *s)
   switch (s->k) {
   case K_AFFINE: return 2 * B * n * m + B * n;
   case K_BACKPROP: return 2 * B * n * m + B * m;
+  case K_GRAD_STEP: return 2 * B * n * m + B * n + 3 * n * m;
   default: return 2 * B * n * m + B * n;
   }
 }
@@ -180,6 +181,10 @@ static double run_calls(const operands *o, long reps)
       gc_kernel_backprop(s->B, s->n, s->m, o->D, o->W, o->F, o->P);
       break;
     case K_GRAD: gc_kernel_grad(s->B, s->n, s->m, o->D, o->A, o->G, o->g);
+      break;
+    case K_GRAD_STEP: /* W decays a little at every call, stays finite */
+      gc_kernel_grad_step(s->B, s->n, s->m, o->D, o->A, 0.9999, 1e-3, o->W,
+                          o->g);
       break;
     }
   }
@@ -229,7 +234,8 @@ static double time_kernel(const shape *s, gsl_rng *r, double target)
 
 typedef struct {
   double train_s, eval_s, flops_train, flops_eval;
-  double part[4]; /* seconds in: batch scaling, forward, backward, update */
+  double part[4]; /* seconds in: batch scaling, forward, deltas,
+                     gradient + SGD step */
   size_t correct;
 } epoch_result;
 
@@ -247,15 +253,12 @@ static double net_flops_per_example(const size_t *sizes, size_t L, int train)
   return f;
 }
 
-/* w = decay * w - step * g.  GCC 12 at -O2 leaves this loop scalar; the
- * simd pragma (with OpenMP) vectorises it. */
-static void sgd_step(size_t n, double *restrict w, const double *restrict g,
-                     double decay, double step)
+/* b = b - step * g, the biases' step (the weights' is fused into
+ * gc_kernel_grad_step, as in the trainer). */
+static void bias_step(size_t n, double *restrict b, const double *restrict g,
+                      double step)
 {
-#ifdef _OPENMP
-#pragma omp simd
-#endif
-  for (size_t k = 0; k < n; k++) w[k] = decay * w[k] - step * g[k];
+  for (size_t k = 0; k < n; k++) b[k] = 1.0 * b[k] - step * g[k];
 }
 
 static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
@@ -294,18 +297,22 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
     perm[j] = t;
   }
   double part[4] = {0, 0, 0, 0};
+  /* as gc_trainer_epoch: scale the batch and prefetch the next one;
+   * forward; the deltas; then per layer the weights' gradient and step in
+   * one pass, and the biases' step */
   for (size_t s = 0; s + B <= N; s += B) {
     double q0 = now();
     gc_dataset_batch(&train, perm + s, 0, B, x, y);
+    gc_dataset_prefetch(&train, perm + s + B, s + 2 * B <= N ? B : 0);
     double q1 = now();
     if ((st = gc_net_forward(net, ws, x, B))) return st;
     double q2 = now();
-    if ((st = gc_net_backward(net, ws, y, &grad))) return st;
+    if ((st = gc_net_backward(net, ws, y, NULL))) return st;
     double q3 = now();
     for (size_t l = 1; l < L; l++) {
-      size_t nw = sizes[l] * sizes[l - 1];
-      sgd_step(nw, net->p.w[l], grad.w[l], decay, step);
-      sgd_step(sizes[l], net->p.b[l], grad.b[l], 1.0, step);
+      gc_kernel_grad_step(B, sizes[l], sizes[l - 1], ws->delta[l],
+                          ws->a[l - 1], decay, step, net->p.w[l], grad.b[l]);
+      bias_step(sizes[l], net->p.b[l], grad.b[l], step);
     }
     double q4 = now();
     part[0] += q1 - q0;
@@ -379,6 +386,8 @@ int main(int argc, char **argv)
       {"affine   eval  L2", K_AFFINE, 500, 10, 30},
       {"grad     train L1", K_GRAD, 10, 30, 784},
       {"grad     train L2", K_GRAD, 10, 10, 30},
+      {"grad_step train L1", K_GRAD_STEP, 10, 30, 784},
+      {"grad_step train L2", K_GRAD_STEP, 10, 10, 30},
       {"backprop train L2", K_BACKPROP, 10, 10, 30},
   };
   size_t nshapes = epoch_only ? 0 : sizeof shapes / sizeof *shapes;
@@ -438,7 +447,7 @@ int main(int argc, char **argv)
            N, best.train_s, (double)N / best.train_s,
            best.flops_train * 1e-9, gtr, 100 * gtr / pk);
     printf("         of which: batch scaling %.3f s, forward %.3f s, "
-           "backward %.3f s, SGD update %.3f s\n",
+           "deltas %.3f s, gradient + SGD step %.3f s\n",
            best.part[0], best.part[1], best.part[2], best.part[3]);
     printf("  eval:  %zu examples  %.3f s  %.0f examples/s  %.2f GFLOP  "
            "%.2f GFLOP/s  (batches of 500)\n",

@@ -20,3 +20,23 @@ void gc_dataset_batch(const gc_dataset *d, const size_t *idx, size_t first,
     }
   }
 }
+
+void gc_dataset_prefetch(const gc_dataset *d, const size_t *idx, size_t B)
+{
+#if defined(__GNUC__)
+  enum { LINE = 64 };
+  for (size_t i = 0; i < B && d->dim; i++) {
+    const uint8_t *p = d->images + idx[i] * d->dim;
+    /* every cache line the row touches, its last byte's included */
+    const uintptr_t first = (uintptr_t)p / LINE;
+    const uintptr_t last = ((uintptr_t)p + d->dim - 1) / LINE;
+    for (uintptr_t q = first; q <= last; q++)
+      __builtin_prefetch((const void *)(q * LINE), 0, 3);
+    __builtin_prefetch(d->labels + idx[i], 0, 3);
+  }
+#else
+  (void)d;
+  (void)idx;
+  (void)B;
+#endif
+}

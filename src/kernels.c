@@ -12,6 +12,8 @@
  *   backprop: P[i][k] = F[i][k] * (sum of D[i][j] W[j][k], j ascending);
  *   grad:     G[j][k] = sum of D[i][j] A[i][k], i ascending;
  *             g[j] = sum of D[i][j], i ascending.
+ *   grad_step: W[j][k] = a*W[j][k] - s*G[j][k], G[j][k] summed as in
+ *             grad, then two separately rounded products and a difference.
  * Register tiles and column panels only choose which elements are computed
  * together, never the order within one.  Threads (OpenMP, for large calls
  * only) share out output elements, never a sum, so the number of threads
@@ -41,6 +43,8 @@ typedef __mmask8 vmask;
 #define VSET1(x) _mm512_set1_pd(x)
 #define VFMA(a, b, c) _mm512_fmadd_pd((a), (b), (c))
 #define VMUL(a, b) _mm512_mul_pd((a), (b))
+#define VSUB(a, b) _mm512_sub_pd((a), (b))
+#define VMASKZ(mk, v) _mm512_maskz_mov_pd((mk), (v))
 #define VHSUM(v) _mm512_reduce_add_pd(v)
 INLINE vmask vmask_first(size_t r) { return (vmask)((1u << r) - 1u); }
 #elif defined(__AVX2__) && defined(__FMA__)
@@ -55,6 +59,8 @@ typedef __m256i vmask;
 #define VSET1(x) _mm256_set1_pd(x)
 #define VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
 #define VMUL(a, b) _mm256_mul_pd((a), (b))
+#define VSUB(a, b) _mm256_sub_pd((a), (b))
+#define VMASKZ(mk, v) _mm256_and_pd(_mm256_castsi256_pd(mk), (v))
 INLINE double VHSUM(vd v)
 {
   __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
@@ -82,6 +88,8 @@ typedef int vmask;
 #define VFMA(a, b, c) ((a) * (b) + (c))
 #endif
 #define VMUL(a, b) ((a) * (b))
+#define VSUB(a, b) ((a) - (b))
+#define VMASKZ(mk, v) ((mk) ? (v) : 0.0)
 #define VHSUM(v) (v)
 INLINE vmask vmask_first(size_t r) { return r > 0; }
 #endif
@@ -90,8 +98,15 @@ INLINE vmask vmask_first(size_t r) { return r > 0; }
  * every FMA that uses it, and the loads then outnumber the FMAs. */
 #if VL > 1 && defined(__GNUC__)
 #define VKEEP(x) __asm__("" : "+v"(x))
+/* Make pointer p depend on vector v, so that loads through p stay after
+ * the computation of v.  The SGD step's a and s are read through such a
+ * pointer after the multiply-add loop: otherwise GCC 12 broadcasts them
+ * before it, and the loop then runs out of registers (its y vectors are
+ * spilled to the stack). */
+#define VAFTER(p, v) __asm__("" : "+r"(p) : "v"(v))
 #else
 #define VKEEP(x) ((void)0)
+#define VAFTER(p, v) ((void)0)
 #endif
 
 #ifdef _OPENMP
@@ -257,14 +272,23 @@ void gc_kernel_affine(size_t B, size_t n, size_t m, const double *A,
 #define OV 4
 #endif
 
+/* How a tile's sums are stored (every mode sums the same way). */
+enum {
+  OUT_SET,  /* O = sum, or sum * F */
+  OUT_STEP  /* O = a*O - s*sum, the products rounded separately (the SGD
+               step with the sum as the gradient); *bad = 1 if a result is
+               NaN or infinite */
+};
+
 /* For r < R, and the VW = V*VL columns from 0 (the last vector masked by mk
  * if MASKED):
  *   O[r][col] = sum over t < T, ascending, of X[t*xt + r*xr] * Y[t*yt + col]
- * then, if F != NULL, times F[r*fr + col]. */
+ * then, if F != NULL, times F[r*fr + col]; or, in mode OUT_STEP, O[r][col]
+ * = a*O[r][col] - s*sum. */
 INLINE void outer_tile(size_t R, size_t V, int MASKED, vmask mk, size_t T,
                        const double *X, size_t xt, size_t xr, const double *Y,
                        size_t yt, const double *F, size_t fr, double *O,
-                       size_t orow)
+                       size_t orow, int mode, const double *as, int *bad)
 {
   vd acc[OR][OV];
 #pragma GCC unroll 8
@@ -288,17 +312,46 @@ INLINE void outer_tile(size_t R, size_t V, int MASKED, vmask mk, size_t T,
       for (size_t v = 0; v < V; v++) acc[r][v] = VFMA(x, y[v], acc[r][v]);
     }
   }
+  if (mode == OUT_STEP) {
+    /* chk = sum of result * 0 (each product exact, so one multiply-add):
+     * NaN if a result is NaN or infinite, else 0; reduced to an integer
+     * per tile, so that no vector lives across tiles to take a register
+     * from the loop above */
+    const double *asa = as;
+    VAFTER(asa, acc[0][0]);
+    const vd va = VSET1(asa[0]), vs = VSET1(asa[1]);
+    vd chk = VZERO();
+#pragma GCC unroll 8
+    for (size_t r = 0; r < R; r++) {
+#pragma GCC unroll 8
+      for (size_t v = 0; v < V; v++) {
+        double *o = O + r * orow + v * VL;
+        if (MASKED && v + 1 == V) {
+          vd w = VSUB(VMUL(va, VLOADM(o, mk)), VMUL(vs, acc[r][v]));
+          VSTOREM(o, mk, w);
+          chk = VFMA(VMASKZ(mk, w), VZERO(), chk);
+        } else {
+          vd w = VSUB(VMUL(va, VLOAD(o)), VMUL(vs, acc[r][v]));
+          VSTORE(o, w);
+          chk = VFMA(w, VZERO(), chk);
+        }
+      }
+    }
+    double h = VHSUM(chk);
+    *bad |= !(h == h);
+    return;
+  }
 #pragma GCC unroll 8
   for (size_t r = 0; r < R; r++) {
 #pragma GCC unroll 8
     for (size_t v = 0; v < V; v++) {
-      vd s = acc[r][v];
+      vd q = acc[r][v];
       if (MASKED && v + 1 == V) {
-        if (F) s = VMUL(s, VLOADM(F + r * fr + v * VL, mk));
-        VSTOREM(O + r * orow + v * VL, mk, s);
+        if (F) q = VMUL(q, VLOADM(F + r * fr + v * VL, mk));
+        VSTOREM(O + r * orow + v * VL, mk, q);
       } else {
-        if (F) s = VMUL(s, VLOAD(F + r * fr + v * VL));
-        VSTORE(O + r * orow + v * VL, s);
+        if (F) q = VMUL(q, VLOAD(F + r * fr + v * VL));
+        VSTORE(O + r * orow + v * VL, q);
       }
     }
   }
@@ -309,52 +362,94 @@ INLINE void outer_tile(size_t R, size_t V, int MASKED, vmask mk, size_t T,
 INLINE void outer_rows(size_t R, size_t k0, size_t k1, size_t T,
                        const double *X, size_t xt, size_t xr, const double *Y,
                        size_t yt, const double *F, size_t fr, double *O,
-                       size_t orow)
+                       size_t orow, int mode, const double *as, int *bad)
 {
   size_t k = k0;
   for (; k + OV * VL <= k1; k += OV * VL)
     outer_tile(R, OV, 0, vmask_first(0), T, X, xt, xr, Y + k, yt,
-               F ? F + k : NULL, fr, O + k, orow);
+               F ? F + k : NULL, fr, O + k, orow, mode, as, bad);
   for (; k + VL <= k1; k += VL)
     outer_tile(R, 1, 0, vmask_first(0), T, X, xt, xr, Y + k, yt,
-               F ? F + k : NULL, fr, O + k, orow);
+               F ? F + k : NULL, fr, O + k, orow, mode, as, bad);
   if (k < k1)
     outer_tile(R, 1, 1, vmask_first(k1 - k), T, X, xt, xr, Y + k, yt,
-               F ? F + k : NULL, fr, O + k, orow);
+               F ? F + k : NULL, fr, O + k, orow, mode, as, bad);
 }
 
 /* Output rows [0, nrow) in tiles of OR, columns [k0, k1). Row r of X is
- * at X + r*xr, row r of O at O + r*orow, of F at F + r*fr. */
-static void outer_block(size_t nrow, size_t k0, size_t k1, size_t T,
-                        const double *X, size_t xt, size_t xr,
-                        const double *Y, size_t yt, const double *F,
-                        size_t fr, double *O, size_t orow)
+ * at X + r*xr, row r of O at O + r*orow, of F at F + r*fr.  Returns 1 if
+ * mode is OUT_STEP and a result is NaN or infinite, else 0.  Inlined into
+ * one function per mode (below), so that each is compiled for its own. */
+INLINE int outer_block(size_t nrow, size_t k0, size_t k1, size_t T,
+                       const double *X, size_t xt, size_t xr,
+                       const double *Y, size_t yt, const double *F,
+                       size_t fr, double *O, size_t orow, int mode,
+                       const double *as)
 {
+  int bad = 0;
   size_t r = 0;
   for (; r + OR <= nrow; r += OR)
     outer_rows(OR, k0, k1, T, X + r * xr, xt, xr, Y, yt,
-               F ? F + r * fr : NULL, fr, O + r * orow, orow);
+               F ? F + r * fr : NULL, fr, O + r * orow, orow, mode, as, &bad);
   const double *Xr = X + r * xr, *Fr = F ? F + r * fr : NULL;
   double *Or = O + r * orow;
+#define OUTER_ROWS(R) outer_rows((R), k0, k1, T, Xr, xt, xr, Y, yt, Fr, fr, \
+                                 Or, orow, mode, as, &bad)
   switch (nrow - r) {
 #if OR > 6
 #error "outer_block: add cases for OR > 6"
 #endif
 #if OR > 5
-  case 5: outer_rows(5, k0, k1, T, Xr, xt, xr, Y, yt, Fr, fr, Or, orow); break;
+  case 5: OUTER_ROWS(5); break;
 #endif
 #if OR > 4
-  case 4: outer_rows(4, k0, k1, T, Xr, xt, xr, Y, yt, Fr, fr, Or, orow); break;
+  case 4: OUTER_ROWS(4); break;
 #endif
 #if OR > 3
-  case 3: outer_rows(3, k0, k1, T, Xr, xt, xr, Y, yt, Fr, fr, Or, orow); break;
+  case 3: OUTER_ROWS(3); break;
 #endif
 #if OR > 2
-  case 2: outer_rows(2, k0, k1, T, Xr, xt, xr, Y, yt, Fr, fr, Or, orow); break;
+  case 2: OUTER_ROWS(2); break;
 #endif
-  case 1: outer_rows(1, k0, k1, T, Xr, xt, xr, Y, yt, Fr, fr, Or, orow); break;
+  case 1: OUTER_ROWS(1); break;
   default: break;
   }
+#undef OUTER_ROWS
+  return bad;
+}
+
+static int outer_block_set(size_t nrow, size_t k0, size_t k1, size_t T,
+                           const double *X, size_t xt, size_t xr,
+                           const double *Y, size_t yt, const double *F,
+                           size_t fr, double *O, size_t orow)
+{
+  return outer_block(nrow, k0, k1, T, X, xt, xr, Y, yt, F, fr, O, orow,
+                     OUT_SET, NULL);
+}
+
+static int outer_block_step(size_t nrow, size_t k0, size_t k1, size_t T,
+                            const double *X, size_t xt, size_t xr,
+                            const double *Y, size_t yt, double *O,
+                            size_t orow, double a, double s)
+{
+  /* a and s are read from memory after each tile's multiply-add loop
+   * (see VAFTER), not held in registers across it */
+  const double as[2] = {a, s};
+  return outer_block(nrow, k0, k1, T, X, xt, xr, Y, yt, NULL, 0, O, orow,
+                     OUT_STEP, as);
+}
+
+/* outer_block, compiled for mode */
+INLINE int outer_block_mode(size_t nrow, size_t k0, size_t k1, size_t T,
+                            const double *X, size_t xt, size_t xr,
+                            const double *Y, size_t yt, const double *F,
+                            size_t fr, double *O, size_t orow, int mode,
+                            double a, double s)
+{
+  if (mode == OUT_STEP)
+    return outer_block_step(nrow, k0, k1, T, X, xt, xr, Y, yt, O, orow, a,
+                            s);
+  return outer_block_set(nrow, k0, k1, T, X, xt, xr, Y, yt, F, fr, O, orow);
 }
 
 /* Columns are cut into panels of KP (a multiple of OV*VL) so that the
@@ -365,23 +460,28 @@ static void outer_block(size_t nrow, size_t k0, size_t k1, size_t T,
 #define KPP ((size_t)4 * OV * VL)
 #endif
 
-static void outer(size_t nrow, size_t m, size_t T, const double *X,
-                  size_t xt, size_t xr, const double *Y, size_t yt,
-                  const double *F, size_t fr, double *O, size_t orow)
+static int outer(size_t nrow, size_t m, size_t T, const double *X,
+                 size_t xt, size_t xr, const double *Y, size_t yt,
+                 const double *F, size_t fr, double *O, size_t orow,
+                 int mode, double a, double s)
 {
   const size_t np = (m + KPP - 1) / KPP;
+  int bad = 0;
   if (nrow * m * T >= GC_KERNEL_PAR_MIN && np > 1) {
-    GC_PRAGMA(omp parallel for schedule(dynamic))
+    GC_PRAGMA(omp parallel for schedule(dynamic) reduction(|:bad))
     for (size_t p = 0; p < np; p++) {
       size_t k0 = p * KPP, k1 = m - k0 < KPP ? m : k0 + KPP;
-      outer_block(nrow, k0, k1, T, X, xt, xr, Y, yt, F, fr, O, orow);
+      bad |= outer_block_mode(nrow, k0, k1, T, X, xt, xr, Y, yt, F, fr, O,
+                              orow, mode, a, s);
     }
   } else {
     for (size_t k0 = 0; k0 < m; k0 += KP) {
       size_t k1 = m - k0 < KP ? m : k0 + KP;
-      outer_block(nrow, k0, k1, T, X, xt, xr, Y, yt, F, fr, O, orow);
+      bad |= outer_block_mode(nrow, k0, k1, T, X, xt, xr, Y, yt, F, fr, O,
+                              orow, mode, a, s);
     }
   }
+  return bad;
 }
 
 /* ----------------------------------------------------------- backprop */
@@ -390,19 +490,35 @@ void gc_kernel_backprop(size_t B, size_t n, size_t m, const double *D,
                         const double *W, const double *F, double *P)
 {
   /* P[i][k] = F[i][k] * sum_j D[i][j] W[j][k]: output rows i, t = j */
-  outer(B, m, n, D, 1, n, W, m, F, m, P, m);
+  outer(B, m, n, D, 1, n, W, m, F, m, P, m, OUT_SET, 0.0, 0.0);
 }
 
 /* --------------------------------------------------------------- grad */
 
-void gc_kernel_grad(size_t B, size_t n, size_t m, const double *D,
-                    const double *A, double *G, double *g)
+/* g[j] = sum of D[i][j], i ascending */
+static void column_sums(size_t B, size_t n, const double *D, double *g)
 {
-  /* G[j][k] = sum_i D[i][j] A[i][k]: output rows j, t = i */
-  outer(n, m, B, D, n, 1, A, m, NULL, 0, G, m);
   for (size_t j = 0; j < n; j++) {
     double s = 0.0;
     for (size_t i = 0; i < B; i++) s += D[i * n + j];
     g[j] = s;
   }
+}
+
+void gc_kernel_grad(size_t B, size_t n, size_t m, const double *D,
+                    const double *A, double *G, double *g)
+{
+  /* G[j][k] = sum_i D[i][j] A[i][k]: output rows j, t = i */
+  outer(n, m, B, D, n, 1, A, m, NULL, 0, G, m, OUT_SET, 0.0, 0.0);
+  column_sums(B, n, D, g);
+}
+
+int gc_kernel_grad_step(size_t B, size_t n, size_t m, const double *D,
+                        const double *A, double a, double s, double *W,
+                        double *g)
+{
+  /* W[j][k] = a*W[j][k] - s*sum_i D[i][j] A[i][k] */
+  int bad = outer(n, m, B, D, n, 1, A, m, NULL, 0, W, m, OUT_STEP, a, s);
+  column_sums(B, n, D, g);
+  return !bad;
 }

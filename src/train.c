@@ -8,6 +8,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "gradchain/error.h"
+#include "gradchain/kernels.h"
 #include "gradchain/train.h"
 
 void gc_train_config_default(gc_train_config *c)
@@ -148,35 +149,45 @@ void gc_trainer_free(gc_trainer *t)
   free(t);
 }
 
-/* v = a*v - s*g over k values; returns 0 if a result is NaN or infinite.
- * The test is an or-reduction of integers, which the compiler vectorises. */
-static int update(size_t k, double a, double s, const double *g, double *v)
+/* b = 1.0*b - s*g over k values (the weights' formula with decay 1, as
+ * network2 has it); returns 0 if a result is NaN or infinite.  The test is
+ * an or-reduction of integers, which the compiler vectorises. */
+static int update_biases(size_t k, double s, const double *g, double *b)
 {
   int bad = 0;
 #pragma omp simd reduction(|:bad)
   for (size_t i = 0; i < k; i++) {
-    double r = a * v[i] - s * g[i];
-    v[i] = r;
+    double r = 1.0 * b[i] - s * g[i];
+    b[i] = r;
     bad |= !(fabs(r) <= DBL_MAX); /* NaN or infinity */
   }
   return !bad;
 }
 
-static int step(gc_trainer *t, const size_t *idx, size_t m, size_t batchno)
+/* One SGD step on examples idx[0..m-1]; the mnext examples next[] of the
+ * following step are prefetched while this one computes. */
+static int step(gc_trainer *t, const size_t *idx, size_t m, size_t batchno,
+                const size_t *next, size_t mnext)
 {
   gc_net *net = t->net;
   gc_dataset_batch(t->train, idx, 0, m, t->x, t->y);
+  gc_dataset_prefetch(t->train, next, mnext);
   int st = gc_net_forward(net, t->ws, t->x, m);
   if (st) return st;
-  if ((st = gc_net_backward(net, t->ws, t->y, &t->grad))) return st;
-  /* network2: (1-eta*(lmbda/n))*w - (eta/len(mini_batch))*nw */
+  /* every layer's delta first, from the weights before the step; then per
+   * layer network2's (1-eta*(lmbda/n))*w - (eta/len(mini_batch))*nw, the
+   * weights' gradient summed and applied in one pass (gc_kernel_grad_step),
+   * the biases' kept in t->grad */
+  if ((st = gc_net_backward(net, t->ws, t->y, NULL))) return st;
   double n = (double)t->train->n;
   double decay = 1.0 - t->cfg.eta * (t->cfg.lambda / n);
   double rate = t->cfg.eta / (double)m;
+  const gc_workspace *ws = t->ws;
   for (size_t l = 1; l < net->nlayers; l++) {
-    size_t nw = net->sizes[l] * net->sizes[l - 1];
-    int okw = update(nw, decay, rate, t->grad.w[l], net->p.w[l]);
-    int okb = update(net->sizes[l], 1.0, rate, t->grad.b[l], net->p.b[l]);
+    int okw = gc_kernel_grad_step(m, net->sizes[l], net->sizes[l - 1],
+                                  ws->delta[l], ws->a[l - 1], decay, rate,
+                                  net->p.w[l], t->grad.b[l]);
+    int okb = update_biases(net->sizes[l], rate, t->grad.b[l], net->p.b[l]);
     if (!okw || !okb)
       return gc_error(GC_ENUMERIC, "training diverged: NaN or infinity in "
                       "the %s of layer %zu (of %zu) at epoch %zu, mini-batch "
@@ -196,7 +207,7 @@ int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m)
     if (idx[i] >= t->train->n)
       return gc_error(GC_EINVAL, "example %zu is outside the training set",
                       idx[i]);
-  return step(t, idx, m, 0);
+  return step(t, idx, m, 0, NULL, 0);
 }
 
 int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats)
@@ -211,7 +222,8 @@ int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats)
   gsl_ran_shuffle(t->rng, t->idx, n, sizeof *t->idx);
   for (size_t k = 0, no = 0; k < n; k += B, no++) {
     size_t m = n - k < B ? n - k : B;
-    int st = step(t, t->idx + k, m, no);
+    size_t k2 = k + m, m2 = n - k2 < B ? n - k2 : B; /* m2 = 0 at the end */
+    int st = step(t, t->idx + k, m, no, t->idx + k2, m2);
     if (st) return st;
   }
   t->epoch++;

@@ -2,7 +2,8 @@
  * here, summed in long double with exact products and compensation; exact
  * agreement on small integers (no rounding anywhere); no reads or writes
  * outside the arrays (each one ends at an inaccessible page); the same bits
- * from one thread and from several. */
+ * from one thread and from several.  The fused SGD step (grad_step) also
+ * bit for bit against grad followed by the update loop. */
 #include <check.h>
 #include <float.h>
 #include <math.h>
@@ -153,6 +154,32 @@ static const size_t inner[] = {1, 3, 7, 17, 30, 31, 784};
  * or a lost term is off by far more; test_exact_integers checks exactly. */
 static double tol(size_t k) { return 4.0 + 3.0 * sqrt((double)k); }
 
+/* The fused SGD step W1 = a*W0 - s*G against the compensated G; the worst
+ * error in units of u * (|s| sum|terms| + |a W0| + |s G|): the sum's error
+ * scaled by s, plus the roundings of the two products and the
+ * difference. */
+static double check_grad_step(size_t B, size_t n, size_t m, const double *D,
+                              const double *A, double a, double s,
+                              const double *W0, const double *W1,
+                              size_t sum_tol)
+{
+  double worst = 0;
+  for (size_t j = 0; j < n; j++)
+    for (size_t k = 0; k < m; k++) {
+      csum c = {0, 0, 0};
+      for (size_t i = 0; i < B; i++) csum_fma(&c, D[i * n + j], A[i * m + k]);
+      long double g = csum_value(&c);
+      long double exact = (long double)a * W0[j * m + k] - (long double)s * g;
+      double bound = fabs(s) * c.abs * tol(sum_tol) +
+                     3.0 * (double)(fabsl((long double)a * W0[j * m + k]) +
+                                    fabsl((long double)s * g));
+      double e = err_units(W1[j * m + k], exact, bound);
+      ck_assert_msg(isfinite(W1[j * m + k]), "W[%zu][%zu] not finite", j, k);
+      if (e > worst) worst = e;
+    }
+  return worst;
+}
+
 static void fill(gsl_rng *r, size_t n, double *x, int positive)
 {
   for (size_t i = 0; i < n; i++) {
@@ -196,15 +223,34 @@ static void random_case(gsl_rng *r, size_t B, size_t n, size_t m,
                 m, e);
   if (e > worst[2]) worst[2] = e;
 
+  /* the fused step: within the rounding bound of the exact sums, and bit
+   * for bit the separate grad followed by the update loop */
+  const double a = 1.0 - 0.1 * (5.0 / 50000.0), s = 0.1 / (double)B;
+  garray gV, gh;
+  double *V = galloc(&gV, n * m, 0), *h = galloc(&gh, n, 0);
+  memcpy(V, W, n * m * sizeof *V);
+  ck_assert_int_eq(gc_kernel_grad_step(B, n, m, D, A, a, s, V, h), 1);
+  e = check_grad_step(B, n, m, D, A, a, s, W, V, B);
+  ck_assert_msg(e <= 1.0, "grad_step B=%zu n=%zu m=%zu: error %g of the "
+                "bound", B, n, m, e);
+  for (size_t i = 0; i < n * m; i++) {
+    double w = a * W[i] - s * G[i];
+    ck_assert_msg(!memcmp(&V[i], &w, sizeof w), "grad_step B=%zu n=%zu "
+                  "m=%zu: W[%zu] = %a, grad then update gives %a", B, n, m,
+                  i, V[i], w);
+  }
+  ck_assert(!memcmp(h, g, n * sizeof *h));
+  if (e > worst[3]) worst[3] = e;
+
   gfree(&gA); gfree(&gW); gfree(&gb); gfree(&gZ); gfree(&gD); gfree(&gF);
-  gfree(&gP); gfree(&gG); gfree(&gg);
+  gfree(&gP); gfree(&gG); gfree(&gg); gfree(&gV); gfree(&gh);
 }
 
 START_TEST(test_random_shapes)
 {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 20 + (unsigned long)_i);
-  double worst[3] = {0, 0, 0};
+  double worst[4] = {0, 0, 0, 0};
   size_t B = batches[_i];
   for (size_t a = 0; a < LEN(widths); a++)
     for (size_t c = 0; c < LEN(inner); c++) {
@@ -214,7 +260,8 @@ START_TEST(test_random_shapes)
     }
 #ifdef CHECK_KERNELS_VERBOSE
   fprintf(stderr, "B=%zu worst error (u*sum|t|): affine %.3g backprop %.3g "
-          "grad %.3g\n", B, worst[0], worst[1], worst[2]);
+          "grad %.3g grad_step %.3g of its bound\n", B, worst[0], worst[1],
+          worst[2], worst[3]);
 #endif
   gsl_rng_free(r);
 }
@@ -226,7 +273,7 @@ START_TEST(test_mnist_shapes)
 {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 7);
-  double worst[3] = {0, 0, 0};
+  double worst[4] = {0, 0, 0, 0};
   for (size_t slack = 0; slack < 3; slack++) {
     random_case(r, 10, 30, 784, 0, slack, worst);
     random_case(r, 10, 10, 30, 1, slack, worst);
@@ -234,7 +281,8 @@ START_TEST(test_mnist_shapes)
   random_case(r, 500, 30, 784, 1, 1, worst);
 #ifdef CHECK_KERNELS_VERBOSE
   fprintf(stderr, "MNIST shapes worst error (u*sum|t|): affine %.3g "
-          "backprop %.3g grad %.3g\n", worst[0], worst[1], worst[2]);
+          "backprop %.3g grad %.3g grad_step %.3g of its bound\n", worst[0],
+          worst[1], worst[2], worst[3]);
 #endif
   gsl_rng_free(r);
 }
@@ -267,6 +315,10 @@ START_TEST(test_exact_integers)
     gc_kernel_affine(B, n, m, A, W, b, Z);
     gc_kernel_backprop(B, n, m, D, W, F, P);
     gc_kernel_grad(B, n, m, D, A, G, g);
+    garray gV, gh;
+    double *V = galloc(&gV, n * m, 1), *h = galloc(&gh, n, 0);
+    memcpy(V, W, n * m * sizeof *V);
+    ck_assert_int_eq(gc_kernel_grad_step(B, n, m, D, A, 3.0, -2.0, V, h), 1);
     for (size_t i = 0; i < B; i++)
       for (size_t j = 0; j < n; j++) {
         double s = b[j]; /* exact: |s| < 2^53 */
@@ -290,10 +342,13 @@ START_TEST(test_exact_integers)
         for (size_t i = 0; i < B; i++) s += D[i * n + j] * A[i * m + k];
         ck_assert_msg(G[j * m + k] == s, "grad %zux%zux%zu G[%zu][%zu]", B,
                       n, m, j, k);
+        ck_assert_msg(V[j * m + k] == 3.0 * W[j * m + k] + 2.0 * s,
+                      "grad_step %zux%zux%zu W[%zu][%zu]", B, n, m, j, k);
       }
+      ck_assert_msg(h[j] == t, "grad_step g[%zu]", j);
     }
     gfree(&gA); gfree(&gW); gfree(&gb); gfree(&gZ); gfree(&gD); gfree(&gF);
-    gfree(&gP); gfree(&gG); gfree(&gg);
+    gfree(&gP); gfree(&gG); gfree(&gg); gfree(&gV); gfree(&gh);
   }
   gsl_rng_free(r);
 }
@@ -312,7 +367,7 @@ START_TEST(test_deterministic)
     double *A = malloc(B * m * sizeof *A), *W = malloc(n * m * sizeof *W);
     double *b = malloc(n * sizeof *b), *D = malloc(B * n * sizeof *D);
     double *F = malloc(B * m * sizeof *F);
-    double *out[2][4];
+    double *out[2][6];
     fill(r, B * m, A, 0);
     fill(r, n * m, W, 0);
     fill(r, n, b, 0);
@@ -328,9 +383,14 @@ START_TEST(test_deterministic)
       out[t][1] = malloc(B * m * sizeof(double));
       out[t][2] = malloc(n * m * sizeof(double));
       out[t][3] = malloc(n * sizeof(double));
+      out[t][4] = malloc(n * m * sizeof(double));
+      out[t][5] = malloc(n * sizeof(double));
       gc_kernel_affine(B, n, m, A, W, b, out[t][0]);
       gc_kernel_backprop(B, n, m, D, W, F, out[t][1]);
       gc_kernel_grad(B, n, m, D, A, out[t][2], out[t][3]);
+      memcpy(out[t][4], W, n * m * sizeof(double));
+      ck_assert_int_eq(gc_kernel_grad_step(B, n, m, D, A, 0.999, 0.01,
+                                           out[t][4], out[t][5]), 1);
 #ifdef _OPENMP
       omp_set_num_threads(save);
 #endif
@@ -339,9 +399,52 @@ START_TEST(test_deterministic)
     ck_assert(!memcmp(out[0][1], out[1][1], B * m * sizeof(double)));
     ck_assert(!memcmp(out[0][2], out[1][2], n * m * sizeof(double)));
     ck_assert(!memcmp(out[0][3], out[1][3], n * sizeof(double)));
+    ck_assert(!memcmp(out[0][4], out[1][4], n * m * sizeof(double)));
+    ck_assert(!memcmp(out[0][5], out[1][5], n * sizeof(double)));
     for (int t = 0; t < 2; t++)
-      for (int k = 0; k < 4; k++) free(out[t][k]);
+      for (int k = 0; k < 6; k++) free(out[t][k]);
     free(A); free(W); free(b); free(D); free(F);
+  }
+  gsl_rng_free(r);
+}
+END_TEST
+
+/* gc_kernel_grad_step reports a NaN or infinite new weight wherever it
+ * is: in a full vector or the masked last one of a row, in the first or
+ * last row, on the one-thread path and the threaded one (B = 500); and
+ * reports none when large weights stay finite (masked-off lanes and
+ * values just below overflow do not count). */
+START_TEST(test_grad_step_nonfinite)
+{
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 11);
+  const size_t shapes[][3] = {{10, 30, 784}, {3, 7, 17}, {500, 30, 784},
+                              {1, 1, 1}, {10, 10, 30}};
+  for (size_t q = 0; q < LEN(shapes); q++) {
+    size_t B = shapes[q][0], n = shapes[q][1], m = shapes[q][2];
+    garray gA, gW, gD, gg;
+    double *A = galloc(&gA, B * m, 0), *W = galloc(&gW, n * m, 0);
+    double *D = galloc(&gD, B * n, 0), *g = galloc(&gg, n, 0);
+    fill(r, B * m, A, 1);
+    fill(r, B * n, D, 0);
+    const size_t where[] = {0, m - 1, (n - 1) * m, n * m - 1, n * m / 2};
+    for (size_t w = 0; w < LEN(where); w++)
+      for (int kind = 0; kind < 3; kind++) {
+        fill(r, n * m, W, 0);
+        /* a = 2: DBL_MAX overflows to inf; a NaN stays NaN; kind 2:
+         * 0.25 DBL_MAX * 2 = 0.5 DBL_MAX is fine */
+        W[where[w]] = kind == 0 ? DBL_MAX : kind == 1 ? NAN : DBL_MAX / 4;
+        int ok = gc_kernel_grad_step(B, n, m, D, A, 2.0, 0.5, W, g);
+        ck_assert_msg(ok == (kind == 2), "%zux%zux%zu weight %zu kind %d: "
+                      "returned %d", B, n, m, where[w], kind, ok);
+        ck_assert(kind == 2 ? isfinite(W[where[w]]) : !isfinite(W[where[w]]));
+      }
+    /* a NaN in D makes a whole row of the gradient NaN */
+    fill(r, n * m, W, 0);
+    D[B * n - 1] = NAN;
+    ck_assert_int_eq(gc_kernel_grad_step(B, n, m, D, A, 1.0, 0.5, W, g), 0);
+    ck_assert(isnan(W[n * m - 1]) && isnan(g[n - 1]));
+    gfree(&gA); gfree(&gW); gfree(&gD); gfree(&gg);
   }
   gsl_rng_free(r);
 }
@@ -356,6 +459,7 @@ int main(void)
   tcase_add_test(tc, test_mnist_shapes);
   tcase_add_test(tc, test_exact_integers);
   tcase_add_test(tc, test_deterministic);
+  tcase_add_test(tc, test_grad_step_nonfinite);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

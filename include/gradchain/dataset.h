@@ -30,6 +30,13 @@ typedef struct gc_dataset {
 void gc_dataset_batch(const gc_dataset *d, const size_t *idx, size_t first,
                       size_t B, double *x, double *y);
 
+/* Hint that examples idx[0..B-1] of d (their pixels and labels) will be
+ * read soon: start loading them into the cache without waiting.  The
+ * trainer calls it for the next mini-batch, whose rows are scattered over
+ * a training set larger than the caches, while it computes the current
+ * one.  Changes no data; a no-op where the compiler has no prefetch. */
+void gc_dataset_prefetch(const gc_dataset *d, const size_t *idx, size_t B);
+
 #ifdef __cplusplus
 }
 #endif

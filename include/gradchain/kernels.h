@@ -21,6 +21,17 @@ void gc_kernel_backprop(size_t B, size_t n, size_t m, const double *D,
 void gc_kernel_grad(size_t B, size_t n, size_t m, const double *D,
                     const double *A, double *G, double *g);
 
+/* The SGD step of one layer's weights without storing their gradient:
+ *   W[n x m] <- a*W - s*G,  G = D[B x n]^T * A[B x m] summed exactly as
+ *   gc_kernel_grad sums it;  g[n] = sum over rows of D (as there).
+ * a*W and s*G are rounded separately, then subtracted (no fused multiply-
+ * add), so W ends bit for bit as gc_kernel_grad followed by the loop
+ * w = a*w - s*G would leave it.  Returns 1 if every new weight is finite,
+ * 0 if one is NaN or infinite (all of W is updated either way). */
+int gc_kernel_grad_step(size_t B, size_t n, size_t m, const double *D,
+                        const double *A, double a, double s, double *W,
+                        double *g);
+
 #ifdef __cplusplus
 }
 #endif

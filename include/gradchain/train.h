@@ -71,7 +71,9 @@ typedef struct gc_trainer {
   size_t *idx;                  /* the shuffled order, n entries */
   double *x, *y;                /* one mini-batch, scaled */
   gc_workspace *ws;
-  gc_params grad;
+  gc_params grad;               /* b: the last step's bias gradient (the
+                                   weights' is applied as it is summed,
+                                   w unused) */
   gc_evaluator *ev;
   size_t epoch;                 /* epochs done */
   size_t best_correct, since_best; /* early stopping */
