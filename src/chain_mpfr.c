@@ -253,6 +253,9 @@ static int same_digits(mpfr_srcptr x, mpfr_srcptr y, size_t n, char *b1,
   return strcmp(b1, b2) == 0;
 }
 
+/* every reported value of r1 and r2 the same to n digits?  1 yes, 0 no,
+ * -1 out of memory.  The layers (two decimal conversions per value) are
+ * shared out between two threads. */
 static int runs_agree(const run *r1, const run *r2, size_t n)
 {
   size_t size = n + 64;
@@ -265,18 +268,41 @@ static int runs_agree(const run *r1, const run *r2, size_t n)
   int ok = same_digits(r1->dC_db1, r2->dC_db1, n, b1, b2, size) &&
            same_digits(r1->dC_daL, r2->dC_daL, n, b1, b2, size) &&
            same_digits(r1->cost, r2->cost, n, b1, b2, size);
-  if (ok && r1->layers) {
-    for (size_t j = 0; ok && j < r1->L; j++)
-      ok = same_digits(r1->z[j], r2->z[j], n, b1, b2, size) &&
-           same_digits(r1->a[j], r2->a[j], n, b1, b2, size) &&
-           same_digits(r1->fp[j], r2->fp[j], n, b1, b2, size) &&
-           same_digits(r1->factor[j], r2->factor[j], n, b1, b2, size) &&
-           same_digits(r1->dC_db[j], r2->dC_db[j], n, b1, b2, size) &&
-           same_digits(r1->dC_dw[j], r2->dC_dw[j], n, b1, b2, size);
-  }
   free(b1);
   free(b2);
-  return ok;
+  if (!ok || !r1->layers) return ok;
+  int agree = 1, nomem = 0;
+  long L = (long)r1->L;
+#pragma omp parallel num_threads(2) if (L >= 4096)
+  {
+    mpfr_set_emin(mpfr_get_emin_min());
+    mpfr_set_emax(mpfr_get_emax_max());
+    char *c1 = malloc(size), *c2 = malloc(size);
+    if (!c1 || !c2) {
+#pragma omp atomic write
+      nomem = 1;
+    }
+#pragma omp for schedule(static)
+    for (long j = 0; j < L; j++) {
+      int go;
+#pragma omp atomic read
+      go = agree;
+      if (!go || !c1 || !c2) continue;
+      if (!(same_digits(r1->z[j], r2->z[j], n, c1, c2, size) &&
+            same_digits(r1->a[j], r2->a[j], n, c1, c2, size) &&
+            same_digits(r1->fp[j], r2->fp[j], n, c1, c2, size) &&
+            same_digits(r1->factor[j], r2->factor[j], n, c1, c2, size) &&
+            same_digits(r1->dC_db[j], r2->dC_db[j], n, c1, c2, size) &&
+            same_digits(r1->dC_dw[j], r2->dC_dw[j], n, c1, c2, size))) {
+#pragma omp atomic write
+        agree = 0;
+      }
+    }
+    free(c1);
+    free(c2);
+  }
+  if (nomem) return -1;
+  return agree;
 }
 
 void gc_chain_mpfr_free(gc_chain_mpfr *r)

@@ -119,10 +119,14 @@ INLINE vmask vmask_first(size_t r) { return r > 0; }
  * on 2 cores: a training call (10 x 30 x 784, 235k) is 1.6x faster alone on
  * two threads, but a whole epoch is slower, because W and G then move
  * between the two cores' caches at every mini-batch (the SGD step and the
- * batch scaling run on one thread).  Evaluation batches (500 x 30 x 784)
- * gain 2x. */
+ * batch scaling run on one thread).  An evaluation batch of [784,30,10]
+ * (500 x 30 x 784, 11.8M) is 2x faster alone, yet the whole validation
+ * pass is not (12.5-15 ms on two threads, 11.7-13.7 ms on one: the rest of
+ * the pass is serial) while the second thread spins for ~0.5 s of CPU per
+ * 30-epoch run, which a loaded machine pays in wall time (10 epochs 3.3 s
+ * against 1.75 s).  [784,100,10] (39M) gains: 26 ms against 36 ms. */
 #ifndef GC_KERNEL_PAR_MIN
-#define GC_KERNEL_PAR_MIN ((size_t)1 << 20)
+#define GC_KERNEL_PAR_MIN ((size_t)1 << 24)
 #endif
 
 /* ------------------------------------------------------------- affine */
