@@ -18,16 +18,19 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
   if (!ev) return gc_error(GC_ENOMEM, "out of memory");
   ev->net = net;
   ev->cap = cap;
-  int st = gc_workspace_alloc(&ev->ws, net, cap);
-  if (st) {
-    free(ev);
-    return st;
-  }
-  ev->x = malloc(cap * n0 * sizeof *ev->x);
-  ev->y = malloc(cap * nL * sizeof *ev->y);
-  if (!ev->x || !ev->y) {
-    gc_evaluator_free(ev);
-    return gc_error(GC_ENOMEM, "out of memory for an evaluation batch");
+  for (int q = 0; q < GC_EVAL_LANES; q++) {
+    int st = gc_workspace_alloc(&ev->ws[q], net, cap);
+    if (st) {
+      gc_evaluator_free(ev);
+      return st;
+    }
+    ev->x[q] = malloc(cap * n0 * sizeof *ev->x[q]);
+    ev->y[q] = malloc(cap * nL * sizeof *ev->y[q]);
+    ev->c[q] = malloc(cap * sizeof *ev->c[q]);
+    if (!ev->x[q] || !ev->y[q] || !ev->c[q]) {
+      gc_evaluator_free(ev);
+      return gc_error(GC_ENOMEM, "out of memory for an evaluation batch");
+    }
   }
   *out = ev;
   return GC_OK;
@@ -36,9 +39,12 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
 void gc_evaluator_free(gc_evaluator *ev)
 {
   if (!ev) return;
-  gc_workspace_free(ev->ws);
-  free(ev->x);
-  free(ev->y);
+  for (int q = 0; q < GC_EVAL_LANES; q++) {
+    gc_workspace_free(ev->ws[q]);
+    free(ev->x[q]);
+    free(ev->y[q]);
+    free(ev->c[q]);
+  }
   free(ev);
 }
 
@@ -77,19 +83,41 @@ int gc_evaluator_run(gc_evaluator *ev, const gc_dataset *d, double lambda,
   if (d->nclasses != nL)
     return gc_error(GC_EINVAL, "the data have %zu classes but the net's "
                     "last layer has %zu neurons", d->nclasses, nL);
+  /* batch q on lane q % 2; the costs are added to csum in the order of
+   * the examples (the ordered block), as one thread would */
+  const size_t nb = (d->n + ev->cap - 1) / ev->cap;
   double csum = 0.0;
   size_t ok = 0;
-  for (size_t first = 0; first < d->n; first += ev->cap) {
+  int status = GC_OK;
+#ifdef _OPENMP
+#pragma omp parallel for ordered schedule(static, 1) num_threads(2) \
+    reduction(+ : ok) if (nb >= 2)
+#endif
+  for (size_t q = 0; q < nb; q++) {
+    int lane = (int)(q % GC_EVAL_LANES);
+    size_t first = q * ev->cap;
     size_t B = d->n - first < ev->cap ? d->n - first : ev->cap;
-    gc_dataset_batch(d, NULL, first, B, ev->x, cost ? ev->y : NULL);
-    int st = gc_net_forward(net, ev->ws, ev->x, B);
-    if (st) return st;
-    const double *a = gc_net_output(net, ev->ws);
-    for (size_t i = 0; i < B; i++) {
-      if (cost) csum += gc_cost_value(net->cost, nL, a + i * nL, ev->y + i * nL);
+    gc_dataset_batch(d, NULL, first, B, ev->x[lane],
+                     cost ? ev->y[lane] : NULL);
+    gc_workspace *ws = ev->ws[lane];
+    int st = gc_net_forward(net, ws, ev->x[lane], B);
+    const double *a = gc_net_output(net, ws);
+    for (size_t i = 0; !st && i < B; i++) {
+      if (cost)
+        ev->c[lane][i] = gc_cost_value(net->cost, nL, a + i * nL,
+                                       ev->y[lane] + i * nL);
       if (correct && gc_argmax(nL, a + i * nL) == d->labels[first + i]) ok++;
     }
+#ifdef _OPENMP
+#pragma omp ordered
+#endif
+    {
+      if (st && !status) status = st;
+      if (cost && !st)
+        for (size_t i = 0; i < B; i++) csum += ev->c[lane][i];
+    }
   }
+  if (status) return status;
   double n = (double)d->n;
   if (cost) *cost = csum / n + 0.5 * (lambda / n) * gc_net_weight_sqnorm(net);
   if (correct) *correct = ok;

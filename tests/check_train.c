@@ -5,6 +5,9 @@
  * stopping and a small learnable problem; the fused step bit for bit
  * against gc_net_backward's gradient and the update written out. */
 #include <check.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -457,6 +460,39 @@ START_TEST(test_monitors)
 }
 END_TEST
 
+/* The evaluator shares its batches between two threads; the cost is still
+ * summed example after example, so one thread and two give the same bits
+ * (7 batches of 3, the last short). */
+START_TEST(test_evaluator_threads)
+{
+#ifdef _OPENMP
+  synth ev = synth_make(19, 5, 4, 31);
+  size_t sizes[] = {5, 6, 3, 4};
+  gc_net *net = make_net(sizes, 4, GC_CROSS_ENTROPY, 32);
+  gc_evaluator *e;
+  ck_assert_int_eq(gc_evaluator_alloc(&e, net, 3), GC_OK);
+  double c[2];
+  size_t ok[2];
+  int save = omp_get_max_threads();
+  for (int k = 0; k < 2; k++) {
+    omp_set_num_threads(k + 1);
+    ck_assert_int_eq(gc_evaluator_run(e, &ev.d, 2.0, &c[k], &ok[k]), GC_OK);
+  }
+  omp_set_num_threads(save);
+  ck_assert(memcmp(&c[0], &c[1], sizeof c[0]) == 0);
+  ck_assert_uint_eq(ok[0], ok[1]);
+  double cd;
+  size_t okd;
+  direct(net, &ev.d, 2.0, &cd, &okd);
+  ck_assert_double_eq_tol(c[1], cd, 1e-13 * cd);
+  ck_assert_uint_eq(ok[1], okd);
+  gc_evaluator_free(e);
+  gc_net_free(net);
+  synth_free(&ev);
+#endif
+}
+END_TEST
+
 START_TEST(test_argmax)
 {
   double x[] = {0.1, 0.7, 0.7, 0.2};
@@ -658,6 +694,7 @@ int main(void)
   tcase_add_test(tc, test_l2_scaling);
   tcase_add_test(tc, test_epochs_short_last_batch);
   tcase_add_test(tc, test_monitors);
+  tcase_add_test(tc, test_evaluator_threads);
   tcase_add_test(tc, test_argmax);
   tcase_add_test(tc, test_reproducible);
   tcase_add_test(tc, test_divergence);

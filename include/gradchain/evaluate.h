@@ -22,12 +22,16 @@ extern "C" {
 /* Rows per forward pass when evaluating, unless told otherwise. */
 #define GC_EVAL_BATCH ((size_t)500)
 
-/* Buffers for evaluating one net: a workspace and the scaled batch. */
+/* Buffers for evaluating one net: per lane (one per thread, two lanes) a
+ * workspace, the scaled batch and its examples' costs. */
+#define GC_EVAL_LANES 2
 typedef struct gc_evaluator {
   const gc_net *net;
   size_t cap;          /* rows per forward pass */
-  gc_workspace *ws;
-  double *x, *y;       /* cap x sizes[0], cap x sizes[L-1] */
+  gc_workspace *ws[GC_EVAL_LANES];
+  double *x[GC_EVAL_LANES], *y[GC_EVAL_LANES]; /* cap x sizes[0],
+                                                  cap x sizes[L-1] */
+  double *c[GC_EVAL_LANES];                    /* cap costs */
 } gc_evaluator;
 
 /* cap == 0 means GC_EVAL_BATCH. */
@@ -35,7 +39,10 @@ int gc_evaluator_alloc(gc_evaluator **ev, const gc_net *net, size_t cap);
 void gc_evaluator_free(gc_evaluator *ev);
 
 /* *cost (if cost != NULL) and *correct (if correct != NULL) over d.  The
- * net's current parameters are used; nothing is allocated. */
+ * net's current parameters are used; nothing is allocated.  Batches are
+ * shared by two threads (OpenMP) when there are two or more; the costs are
+ * still summed example after example in order, so the result is the same
+ * bits on any number of threads. */
 int gc_evaluator_run(gc_evaluator *ev, const gc_dataset *d, double lambda,
                      double *cost, size_t *correct);
 
