@@ -244,64 +244,114 @@ static void evaluate(run *r, const gc_chain *c, gc_mpfr_exp_table *ex)
   mpfr_clears(a, z, fp, w, b, t, d, P, tail, (mpfr_ptr)0);
 }
 
-/* do x and y print the same to n digits? */
-static int same_digits(mpfr_srcptr x, mpfr_srcptr y, size_t n, char *b1,
-                       char *b2, size_t size)
-{
-  gc_mpfr_snprint(b1, size, x, n);
-  gc_mpfr_snprint(b2, size, y, n);
-  return strcmp(b1, b2) == 0;
-}
-
-/* every reported value of r1 and r2 the same to n digits?  1 yes, 0 no,
- * -1 out of memory.  The layers (two decimal conversions per value) are
- * shared out between two threads. */
-static int runs_agree(const run *r1, const run *r2, size_t n)
+/* do x and y print the same to n digits?  The slow way: both printed */
+static int same_printed(mpfr_srcptr x, mpfr_srcptr y, size_t n)
 {
   size_t size = n + 64;
   char *b1 = malloc(size), *b2 = malloc(size);
-  if (!b1 || !b2) {
-    free(b1);
-    free(b2);
-    return -1;
+  int ok = -1;
+  if (b1 && b2) {
+    gc_mpfr_snprint(b1, size, x, n);
+    gc_mpfr_snprint(b2, size, y, n);
+    ok = strcmp(b1, b2) == 0;
   }
-  int ok = same_digits(r1->dC_db1, r2->dC_db1, n, b1, b2, size) &&
-           same_digits(r1->dC_daL, r2->dC_daL, n, b1, b2, size) &&
-           same_digits(r1->cost, r2->cost, n, b1, b2, size);
   free(b1);
   free(b2);
-  if (!ok || !r1->layers) return ok;
-  int agree = 1, nomem = 0;
+  return ok;
+}
+
+/* The same answer, mostly from one decimal conversion.  y is printed to
+ * n + 3 digits, S, in units u of its last digit: |y - S| <= u/2.  The
+ * n-digit rounding boundaries are the numbers whose n+3 digits end in 500.
+ * If S's last three digits are 002..498 or 502..998, y is at least 1.5 u
+ * from every boundary (and from the powers of ten), so an x within u of y
+ * prints as y does.  u >= |y| 10^-(n+3) since |y| < 10^e, so
+ * |x - y| < |y| 10^-(n+3) (c, rounded down) suffices.  Otherwise, both
+ * are printed. */
+static int same_digits(mpfr_srcptr x, mpfr_srcptr y, size_t n,
+                       mpfr_srcptr c)
+{
+  if (!mpfr_regular_p(x) || !mpfr_regular_p(y) ||
+      mpfr_sgn(x) != mpfr_sgn(y))
+    return same_printed(x, y, n);
+  mpfr_exp_t e;
+  char local[512];
+  char *str = mpfr_get_str(n + 5 <= sizeof local ? local : NULL, &e, 10,
+                           n + 3, y, RND);
+  if (!str) return -1;
+  size_t len = strlen(str);
+  int last = len >= 3 ? atoi(str + len - 3) : -1;
+  if (str != local) mpfr_free_str(str);
+  if ((last >= 2 && last <= 498) || (last >= 502 && last <= 998)) {
+    MPFR_DECL_INIT(d, 64);
+    MPFR_DECL_INIT(t, 64);
+    if (mpfr_cmp(x, y) >= 0) mpfr_sub(d, x, y, MPFR_RNDU);
+    else mpfr_sub(d, y, x, MPFR_RNDU);
+    mpfr_abs(t, y, MPFR_RNDD);
+    mpfr_mul(t, t, c, MPFR_RNDD);
+    if (mpfr_less_p(d, t)) return 1;
+  }
+  return same_printed(x, y, n);
+}
+
+/* 10^-(n+3) rounded down, for same_digits */
+static void digits_tolerance(mpfr_ptr c, size_t n)
+{
+  mpfr_ui_pow_ui(c, 10, (unsigned long)n + 3, MPFR_RNDU);
+  mpfr_ui_div(c, 1, c, MPFR_RNDD);
+}
+
+int gc_mpfr_same_digits(mpfr_srcptr x, mpfr_srcptr y, size_t digits)
+{
+  if (digits < 1) digits = 1;
+  mpfr_t c;
+  mpfr_init2(c, 64);
+  digits_tolerance(c, digits);
+  int ok = same_digits(x, y, digits, c);
+  mpfr_clear(c);
+  return ok;
+}
+
+/* every reported value of r1 and r2 the same to n digits?  1 yes, 0 no,
+ * -1 out of memory.  The layers are shared out between two threads. */
+static int runs_agree(const run *r1, const run *r2, size_t n)
+{
+  mpfr_t c;
+  mpfr_init2(c, 64);
+  digits_tolerance(c, n);
+  int ok = 1;
+  mpfr_srcptr s1[] = {r1->dC_db1, r1->dC_daL, r1->cost};
+  mpfr_srcptr s2[] = {r2->dC_db1, r2->dC_daL, r2->cost};
+  for (int k = 0; ok == 1 && k < 3; k++) ok = same_digits(s1[k], s2[k], n, c);
+  if (ok != 1 || !r1->layers) {
+    mpfr_clear(c);
+    return ok;
+  }
+  int agree = 1;
   long L = (long)r1->L;
 #pragma omp parallel num_threads(2) if (L >= 4096)
   {
     mpfr_set_emin(mpfr_get_emin_min());
     mpfr_set_emax(mpfr_get_emax_max());
-    char *c1 = malloc(size), *c2 = malloc(size);
-    if (!c1 || !c2) {
-#pragma omp atomic write
-      nomem = 1;
-    }
 #pragma omp for schedule(static)
     for (long j = 0; j < L; j++) {
-      int go;
+      int now;
 #pragma omp atomic read
-      go = agree;
-      if (!go || !c1 || !c2) continue;
-      if (!(same_digits(r1->z[j], r2->z[j], n, c1, c2, size) &&
-            same_digits(r1->a[j], r2->a[j], n, c1, c2, size) &&
-            same_digits(r1->fp[j], r2->fp[j], n, c1, c2, size) &&
-            same_digits(r1->factor[j], r2->factor[j], n, c1, c2, size) &&
-            same_digits(r1->dC_db[j], r2->dC_db[j], n, c1, c2, size) &&
-            same_digits(r1->dC_dw[j], r2->dC_dw[j], n, c1, c2, size))) {
-#pragma omp atomic write
-        agree = 0;
+      now = agree;
+      if (now != 1) continue;
+      mpfr_t *a1[] = {r1->z, r1->a, r1->fp, r1->factor, r1->dC_db, r1->dC_dw};
+      mpfr_t *a2[] = {r2->z, r2->a, r2->fp, r2->factor, r2->dC_db, r2->dC_dw};
+      int res = 1;
+      for (int k = 0; res == 1 && k < 6; k++)
+        res = same_digits(a1[k][j], a2[k][j], n, c);
+      if (res != 1) {
+        /* out of memory wins over a disagreement */
+#pragma omp critical(gc_runs_agree)
+        if (agree != -1) agree = res;
       }
     }
-    free(c1);
-    free(c2);
   }
-  if (nomem) return -1;
+  mpfr_clear(c);
   return agree;
 }
 

@@ -237,6 +237,92 @@ START_TEST(test_mpfr_vs_higher_precision)
 }
 END_TEST
 
+/* gc_mpfr_same_digits against its definition: print both, compare the
+ * strings; for pairs far apart, close, and straddling a rounding boundary
+ * or a power of ten. */
+static int printed_same(mpfr_srcptr x, mpfr_srcptr y, size_t n)
+{
+  char a[600], b[600];
+  gc_mpfr_snprint(a, sizeof a, x, n);
+  gc_mpfr_snprint(b, sizeof b, y, n);
+  return strcmp(a, b) == 0;
+}
+
+START_TEST(test_same_digits)
+{
+  gmp_randstate_t rs;
+  gmp_randinit_default(rs);
+  gmp_randseed_ui(rs, 77);
+  const size_t ns[] = {1, 5, 38, 100};
+  mpfr_t x, y, d;
+  mpfr_init2(x, 400);
+  mpfr_init2(y, 432);
+  mpfr_init2(d, 64);
+  long checked = 0, same = 0;
+  for (size_t q = 0; q < sizeof ns / sizeof ns[0]; q++) {
+    size_t n = ns[q];
+    for (int i = 0; i < 3000; i++) {
+      /* x random with a random exponent; y = x (1 + delta), delta from
+       * 10^-(n+12) to 10^-(n-3) */
+      mpfr_urandomb(x, rs);
+      mpfr_mul_2si(x, x, (long)(i % 2000) - 1000, MPFR_RNDN);
+      if (i & 1) mpfr_neg(x, x, MPFR_RNDN);
+      mpfr_urandomb(d, rs);
+      mpfr_set_si(y, -(long)n - 12 + (i % 16), MPFR_RNDN);
+      mpfr_ui_pow(y, 10, y, MPFR_RNDN);
+      mpfr_mul(d, d, y, MPFR_RNDN);
+      if (i & 2) mpfr_neg(d, d, MPFR_RNDN);
+      mpfr_mul(y, x, d, MPFR_RNDN);
+      mpfr_add(y, x, y, MPFR_RNDN);
+      int want = printed_same(x, y, n);
+      ck_assert_int_eq(gc_mpfr_same_digits(x, y, n), want);
+      ck_assert_int_eq(gc_mpfr_same_digits(y, x, n), want);
+      checked++;
+      same += want;
+    }
+    /* straddling n-digit rounding boundaries: 1.23...45 10^k and
+     * 9.99...95 10^k (rounds up to a power of ten) */
+    char str[200];
+    for (int w = 0; w < 2; w++) {
+      size_t p = 0;
+      for (size_t k = 0; k < n; k++) str[p++] = w ? '9' : (char)('1' + k % 9);
+      str[p++] = '5';
+      snprintf(str + p, sizeof str - p, "e%d", -7 + 11 * w);
+      memmove(str + 2, str + 1, strlen(str + 1) + 1);
+      str[1] = '.';
+      mpfr_set_str(x, str, 10, MPFR_RNDN);
+      for (int k = -3; k <= 3; k++) {
+        mpfr_set(y, x, MPFR_RNDN);
+        for (int s = 0; s < (k < 0 ? -k : k); s++) {
+          if (k < 0) mpfr_nextbelow(y);
+          else mpfr_nextabove(y);
+        }
+        ck_assert_int_eq(gc_mpfr_same_digits(x, y, n), printed_same(x, y, n));
+        mpfr_nextbelow(x);
+        ck_assert_int_eq(gc_mpfr_same_digits(x, y, n), printed_same(x, y, n));
+        mpfr_nextabove(x);
+      }
+    }
+  }
+  /* both outcomes occurred above */
+  ck_assert(same > 0 && same < checked);
+  /* signs, zeros, infinities, NaN */
+  mpfr_set_d(x, 1.5, MPFR_RNDN);
+  mpfr_set_d(y, -1.5, MPFR_RNDN);
+  ck_assert_int_eq(gc_mpfr_same_digits(x, y, 5), 0);
+  mpfr_set_zero(x, 1);
+  mpfr_set_zero(y, 1);
+  ck_assert_int_eq(gc_mpfr_same_digits(x, y, 5), 1);
+  mpfr_set_inf(y, -1);
+  ck_assert_int_eq(gc_mpfr_same_digits(x, y, 5), 0);
+  mpfr_set_nan(x);
+  mpfr_set_nan(y);
+  ck_assert_int_eq(gc_mpfr_same_digits(x, y, 5), 1);
+  mpfr_clears(x, y, d, (mpfr_ptr)0);
+  gmp_randclear(rs);
+}
+END_TEST
+
 START_TEST(test_bad_input)
 {
   gc_chain *c;
@@ -270,6 +356,7 @@ int main(void)
   tcase_add_test(tc, test_explode_double);
   tcase_add_test(tc, test_explode_mpfr_closed_form);
   tcase_add_test(tc, test_mpfr_vs_higher_precision);
+  tcase_add_test(tc, test_same_digits);
   tcase_add_test(tc, test_bad_input);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

@@ -55,6 +55,11 @@ void gc_chain_mpfr_free(gc_chain_mpfr *r);
  * snprintf); buf may be NULL when size is 0. */
 int gc_mpfr_snprint(char *buf, size_t size, mpfr_srcptr x, size_t digits);
 
+/* Do x and y print the same to `digits` significant digits (as
+ * gc_mpfr_snprint prints them)?  1 yes, 0 no, -1 out of memory.  Mostly
+ * from one decimal conversion of y and a bound on |x - y|. */
+int gc_mpfr_same_digits(mpfr_srcptr x, mpfr_srcptr y, size_t digits);
+
 /* The number of correct decimal digits for a precision in bits. */
 size_t gc_mpfr_digits(mpfr_prec_t prec);
 
