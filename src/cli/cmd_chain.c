@@ -345,7 +345,54 @@ static void print_closed_form(const view *v, FILE *f)
   mpfr_clears(x, t, (mpfr_ptr)0);
 }
 
-static void print_text(const view *v, const struct opts *o, const double *fd,
+/* One row of the per-layer table, in one of the three formats. */
+typedef void (*row_fn)(const view *v, size_t j, size_t digits, FILE *f);
+
+/* Rows 0..L-1 through fn.  Converting MPFR values to decimal is most of
+ * the time for deep chains, so chunks of rows are formatted on two threads
+ * (each into memory) and written in order.  Returns 0 when out of memory
+ * (the output is then incomplete). */
+static int print_rows(const view *v, size_t L, size_t digits, row_fn fn,
+                      FILE *f)
+{
+  const size_t chunk = 1024, nch = (L + chunk - 1) / chunk;
+  int ok = 1;
+#pragma omp parallel for ordered schedule(static, 1) num_threads(2) \
+    if (v->m && nch >= 4)
+  for (size_t q = 0; q < nch; q++) {
+    mpfr_set_emin(mpfr_get_emin_min()); /* the values' exponents may be */
+    mpfr_set_emax(mpfr_get_emax_max()); /* beyond a thread's defaults */
+    size_t j1 = (q + 1) * chunk < L ? (q + 1) * chunk : L;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mf = open_memstream(&buf, &len);
+    if (mf) {
+      for (size_t j = q * chunk; j < j1; j++) fn(v, j, digits, mf);
+      if (fclose(mf) != 0) {
+        free(buf);
+        buf = NULL;
+      }
+    }
+#pragma omp ordered
+    {
+      if (buf) fwrite(buf, 1, len, f);
+      else ok = 0;
+    }
+    free(buf);
+  }
+  return ok;
+}
+
+static void text_row(const view *v, size_t j, size_t digits, FILE *f)
+{
+  char cell[6][64];
+  for (int k = 0; k < 6; k++)
+    fmt_value(v, (enum col)k, j, digits, cell[k], sizeof cell[k]);
+  fprintf(f, "%6zu %14s %14s %14s %14s %14s %14s\n", j + 1, cell[0],
+          cell[1], cell[2], cell[3], cell[4], cell[5]);
+}
+
+static int print_text(const view *v, const struct opts *o, const double *fd,
                        const double *fderr, FILE *f)
 {
   const gc_chain *c = v->c;
@@ -365,15 +412,9 @@ static void print_text(const view *v, const struct opts *o, const double *fd,
   else
     fputs("Double precision\n", f);
   if (!o->summary) {
-    char cell[6][64];
     fprintf(f, "\n%6s %14s %14s %14s %14s %14s %14s\n", "j", "z", "a",
             "f'(z)", "w f'(z)", "dC/db", "dC/dw");
-    for (size_t j = 0; j < L; j++) {
-      for (int k = 0; k < 6; k++)
-        fmt_value(v, (enum col)k, j, 7, cell[k], sizeof cell[k]);
-      fprintf(f, "%6zu %14s %14s %14s %14s %14s %14s\n", j + 1, cell[0],
-              cell[1], cell[2], cell[3], cell[4], cell[5]);
-    }
+    if (!print_rows(v, L, 7, text_row, f)) return 0;
     fputc('\n', f);
     print_product(v, f);
   } else {
@@ -411,6 +452,7 @@ static void print_text(const view *v, const struct opts *o, const double *fd,
             "estimate (worst |fd - bp| / estimate = %.3g); dC/db1 by fd = "
             "%.10g\n", L - bad, L, worst, fd[0]);
   }
+  return 1;
 }
 
 static void print_mp_json(FILE *f, mpfr_srcptr x, size_t digits)
@@ -436,13 +478,24 @@ static void json_layer_value(const view *v, enum col k, size_t j, FILE *f)
   }
 }
 
-static void print_json(const view *v, const struct opts *o, const double *fd,
+static void json_row(const view *v, size_t j, size_t digits, FILE *f)
+{
+  static const char *keys[] = {"z", "a", "sigma_prime", "factor", "dC_db",
+                               "dC_dw"};
+  (void)digits;
+  fprintf(f, "%s\n  {\"j\": %zu", j ? "," : "", j + 1);
+  for (int k = 0; k < 6; k++) {
+    fprintf(f, ", \"%s\": ", keys[k]);
+    json_layer_value(v, (enum col)k, j, f);
+  }
+  fputc('}', f);
+}
+
+static int print_json(const view *v, const struct opts *o, const double *fd,
                        const double *fderr, FILE *f)
 {
   const gc_chain *c = v->c;
   size_t L = c->depth;
-  static const char *keys[] = {"z", "a", "sigma_prime", "factor", "dC_db",
-                               "dC_dw"};
   fprintf(f, "{\"depth\": %zu, \"activation\": \"%s\", \"cost\": \"%s\", "
           "\"input\": ", L, gc_activation_name(c->act), gc_cost_name(c->cost));
   cli_json_double(f, c->a0);
@@ -453,14 +506,7 @@ static void print_json(const view *v, const struct opts *o, const double *fd,
           v->m ? (long)v->m->prec : 53L, v->m ? v->m->digits : (size_t)17);
   if (!o->summary) {
     fputs(",\n \"layers\": [", f);
-    for (size_t j = 0; j < L; j++) {
-      fprintf(f, "%s\n  {\"j\": %zu", j ? "," : "", j + 1);
-      for (int k = 0; k < 6; k++) {
-        fprintf(f, ", \"%s\": ", keys[k]);
-        json_layer_value(v, (enum col)k, j, f);
-      }
-      fputc('}', f);
-    }
+    if (!print_rows(v, L, 0, json_row, f)) return 0;
     fputs("]", f);
   }
   fputs(",\n \"dC_db1\": ", f);
@@ -495,25 +541,27 @@ static void print_json(const view *v, const struct opts *o, const double *fd,
     fputc(']', f);
   }
   fputs("}\n", f);
+  return 1;
 }
 
-static void print_csv(const view *v, FILE *f)
+static void csv_row(const view *v, size_t j, size_t digits, FILE *f)
 {
-  size_t L = v->c->depth;
-  fputs("j,z,a,sigma_prime,factor,dC_db,dC_dw\n", f);
-  size_t digits = full_digits(v);
   size_t size = digits + 64;
-  char *buf = malloc(size);
+  char local[256], *buf = size <= sizeof local ? local : malloc(size);
   if (!buf) return;
-  for (size_t j = 0; j < L; j++) {
-    fprintf(f, "%zu", j + 1);
-    for (int k = 0; k < 6; k++) {
-      fmt_value(v, (enum col)k, j, digits, buf, size);
-      fprintf(f, ",%s", buf);
-    }
-    fputc('\n', f);
+  fprintf(f, "%zu", j + 1);
+  for (int k = 0; k < 6; k++) {
+    fmt_value(v, (enum col)k, j, digits, buf, size);
+    fprintf(f, ",%s", buf);
   }
-  free(buf);
+  fputc('\n', f);
+  if (buf != local) free(buf);
+}
+
+static int print_csv(const view *v, FILE *f)
+{
+  fputs("j,z,a,sigma_prime,factor,dC_db,dC_dw\n", f);
+  return print_rows(v, v->c->depth, full_digits(v), csv_row, f);
 }
 
 static int run(int argc, char **argv, int explode)
@@ -562,9 +610,14 @@ static int run(int argc, char **argv, int explode)
     }
   }
   view v = {c, d, m};
-  if (o.format == CLI_JSON) print_json(&v, &o, fd, fderr, stdout);
-  else if (o.format == CLI_CSV) print_csv(&v, stdout);
-  else print_text(&v, &o, fd, fderr, stdout);
+  int printed;
+  if (o.format == CLI_JSON) printed = print_json(&v, &o, fd, fderr, stdout);
+  else if (o.format == CLI_CSV) printed = print_csv(&v, stdout);
+  else printed = print_text(&v, &o, fd, fderr, stdout);
+  if (!printed) {
+    st = cli_fail(CLI_FAIL, "out of memory while printing the layers");
+    goto done;
+  }
   if (fflush(stdout) != 0) {
     st = cli_fail(CLI_FAIL, "could not write the output");
     goto done;
