@@ -20,6 +20,23 @@ expect_output "help" 'Usage: gradchain chain' -- chain --help
 expect_output "version" '^gradchain [0-9]' -- --version
 
 # double results out of range: printed, flagged, exit 3
+# the per-layer table of a deep MPFR chain is formatted on two threads in
+# chunks: the same bytes as on one thread, rows in order
+for fmt in csv json text; do
+  OMP_NUM_THREADS=2 "$GRADCHAIN" chain --random 5000 --seed 4 --prec 64 --format $fmt >"$tmpd/t2" 2>/dev/null
+  OMP_NUM_THREADS=1 "$GRADCHAIN" chain --random 5000 --seed 4 --prec 64 --format $fmt >"$tmpd/t1" 2>/dev/null
+  if cmp -s "$tmpd/t1" "$tmpd/t2" && [[ $(grep -c . "$tmpd/t1") -ge 5000 ]]; then
+    pass
+  else
+    fail "$fmt table of 5000 MPFR layers differs between 1 and 2 threads"
+  fi
+done
+if awk -F, 'NR > 1 && $1 != NR - 1 { bad = 1 } END { exit bad }' <(OMP_NUM_THREADS=2 "$GRADCHAIN" chain --random 5000 --seed 4 --prec 64 --format csv 2>/dev/null); then
+  pass
+else
+  fail "csv rows of 5000 MPFR layers out of order"
+fi
+
 expect_status 3 "double overflow flagged" -- explode --depth 300 --summary
 expect_status 3 "double underflow flagged" -- chain --depth 1000 --weights 1 --biases 0 --summary
 expect_output "double overflow flag in json" '"double_overflow": true' -- explode --depth 300 --prec 64 --summary --format json
