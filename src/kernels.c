@@ -254,7 +254,7 @@ void gc_kernel_affine(size_t B, size_t n, size_t m, const double *A,
   const size_t gr = (B + ARG - 1) / ARG, gc = (n + ACG - 1) / ACG;
   const size_t ng = gr * gc;
   if (B * n * m >= GC_KERNEL_PAR_MIN && ng > 1) {
-    GC_PRAGMA(omp parallel for schedule(dynamic))
+    GC_PRAGMA(omp parallel for schedule(static))
     for (size_t q = 0; q < ng; q++) {
       size_t i = q / gc * ARG, j = q % gc * ACG;
       size_t nr = B - i < ARG ? B - i : ARG, nc = n - j < ACG ? n - j : ACG;
@@ -472,7 +472,7 @@ static int outer(size_t nrow, size_t m, size_t T, const double *X,
   const size_t np = (m + KPP - 1) / KPP;
   int bad = 0;
   if (nrow * m * T >= GC_KERNEL_PAR_MIN && np > 1) {
-    GC_PRAGMA(omp parallel for schedule(dynamic) reduction(|:bad))
+    GC_PRAGMA(omp parallel for schedule(static) reduction(|:bad))
     for (size_t p = 0; p < np; p++) {
       size_t k0 = p * KPP, k1 = m - k0 < KPP ? m : k0 + KPP;
       bad |= outer_block_mode(nrow, k0, k1, T, X, xt, xr, Y, yt, F, fr, O,
