@@ -66,6 +66,15 @@ if "$GRADCHAIN" reproduce --quick --seeds 2 --out "$out" --data "$data" --quiet 
   grep -q "| 1 | \[784,30,10\] | $f1 ± " "$out/report.md" && pass || fail "report's accuracy is not depth.csv's $f1"
   "$GRADCHAIN" reproduce --quick --seeds 2 --out "$out" --data "$data" 2>"$tmpd/err2" >/dev/null
   grep -q 'already done' "$tmpd/err2" && pass || fail "a second run did not reuse finished stages"
+  # other data (a copy whose files are newer): every stage is redone
+  cp -r "$data" "$tmpd/data2"
+  touch -d '+1 minute' "$tmpd/data2"/*
+  "$GRADCHAIN" reproduce --quick --seeds 2 --out "$out" --data "$tmpd/data2" 2>"$tmpd/err3" >/dev/null
+  ! grep -q 'already done' "$tmpd/err3" && grep -q 'wrote .*report.md' "$tmpd/err3" && pass ||
+    fail "a run on other data reused stages: $(head -c 300 "$tmpd/err3")"
+  # and back: the stamp names the data, so the first data's stages are redone
+  "$GRADCHAIN" reproduce --quick --seeds 2 --out "$out" --data "$data" 2>"$tmpd/err4" >/dev/null
+  ! grep -q 'already done' "$tmpd/err4" && pass || fail "the first data's stages were not redone"
 else
   fail "reproduce --quick: $(cat "$tmpd/err")"
 fi

@@ -408,7 +408,7 @@ int cmd_depth(int argc, char **argv)
     else if (fmt == CLI_CSV) print_csv(stdout, &c, rows);
     else print_table(stdout, &c, rows, 0);
     if (plot) {
-      stage_ctx ctx = {plot, 0, (int)c.seeds, data, c.quiet};
+      stage_ctx ctx = {plot, 0, (int)c.seeds, data, c.quiet, 0};
       FILE *devnull = fopen("/dev/null", "w");
       if (make_dirs(plot) || !devnull || write_plot(&ctx, devnull, &c, rows))
         st = CLI_FAIL;

@@ -1,13 +1,18 @@
 /* cmd_reproduce.c -- `gradchain reproduce`: every number and figure of the
  * chapter, side by side with the book's, in one directory. */
+#include <dirent.h>
+#include <dlfcn.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "config.h"
+#include "gradchain/gradchain.h"
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/stages.h"
@@ -23,7 +28,9 @@ static const char usage[] =
   "  --seeds N    seeds for the MNIST experiments (default 3)\n"
   "  --data DIR   the MNIST files (default: $GRADCHAIN_DATA or the cache)\n"
   "  --force      redo every stage (by default finished stages are kept, so\n"
-  "               an interrupted run continues where it stopped)\n"
+  "               an interrupted run continues where it stopped; a stage\n"
+  "               is redone when the settings, the program or its library,\n"
+  "               or the MNIST files have changed since)\n"
   "  --quiet      no progress on stderr\n\n"
   "On SIGINT (Ctrl-C) the running stage is finished, the run stops before\n"
   "the next one with status 130, and rerunning the same command continues;\n"
@@ -52,11 +59,71 @@ static const struct stage stages[] = {
   {NULL, NULL, NULL},
 };
 
+/* FNV-1a, 64 bits */
+static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
+{
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+static unsigned long long hash_file(unsigned long long h, const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f) return fnv(h, "missing", 7);
+  unsigned char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) h = fnv(h, buf, n);
+  fclose(f);
+  return h;
+}
+
+/* What a stage's results depend on besides the settings: this program and
+ * its library (a rebuilt binary keeps the version number) and the MNIST
+ * files (another --data, or files replaced): a hash of the two programs'
+ * bytes and of the data directory's path and its train-* and t10k-* files'
+ * names, sizes and modification times. */
+static unsigned long long inputs_id(const stage_ctx *c)
+{
+  unsigned long long h = 0xcbf29ce484222325ULL;
+  h = hash_file(h, "/proc/self/exe");
+  Dl_info info;
+  if (dladdr((void *)gc_net_alloc, &info) && info.dli_fname)
+    h = hash_file(h, info.dli_fname);
+  char *dir = NULL, real[PATH_MAX];
+  if (gc_mnist_dir(&dir, c->data) != GC_OK) return h;
+  const char *d = realpath(dir, real) ? real : dir;
+  h = fnv(h, d, strlen(d));
+  DIR *dp = opendir(d);
+  if (dp) {
+    unsigned long long files = 0; /* a sum: the listing's order is free */
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+      if (strncmp(e->d_name, "train-", 6) && strncmp(e->d_name, "t10k-", 5))
+        continue;
+      char path[PATH_MAX + 256];
+      struct stat sb;
+      snprintf(path, sizeof path, "%s/%s", d, e->d_name);
+      if (stat(path, &sb)) continue;
+      unsigned long long g = fnv(0xcbf29ce484222325ULL, e->d_name,
+                                 strlen(e->d_name));
+      long long v[3] = {(long long)sb.st_size, (long long)sb.st_mtim.tv_sec,
+                        (long long)sb.st_mtim.tv_nsec};
+      files += fnv(g, v, sizeof v);
+    }
+    closedir(dp);
+    h = fnv(h, &files, sizeof files);
+  }
+  free(dir);
+  return h;
+}
+
 /* the settings a finished stage was made with, as its first line */
 static void stamp(char *buf, size_t n, const stage_ctx *c, const char *name)
 {
-  snprintf(buf, n, "<!-- gradchain %s stage %s quick=%d seeds=%d -->\n",
-           PACKAGE_VERSION, name, c->quick, c->seeds);
+  snprintf(buf, n, "<!-- gradchain %s stage %s quick=%d seeds=%d "
+           "inputs=%016llx -->\n", PACKAGE_VERSION, name, c->quick, c->seeds,
+           c->inputs);
 }
 
 static int stage_done(const stage_ctx *c, const char *name)
@@ -96,7 +163,7 @@ int cmd_reproduce(int argc, char **argv)
     {"seeds", required_argument, 0, 's'}, {"data", required_argument, 0, 'd'},
     {"force", no_argument, 0, 'F'}, {"quiet", no_argument, 0, 'Q'},
     {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  stage_ctx c = {"results", 0, 3, NULL, 0};
+  stage_ctx c = {"results", 0, 3, NULL, 0, 0};
   int force = 0, ch;
   size_t v;
   optind = 1;
@@ -140,6 +207,7 @@ int cmd_reproduce(int argc, char **argv)
 static int run_stages(const stage_ctx *cp, int force)
 {
   stage_ctx c = *cp;
+  c.inputs = inputs_id(&c);
   time_t t0 = time(NULL);
   size_t nst = 0;
   while (stages[nst].name) nst++;

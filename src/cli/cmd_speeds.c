@@ -552,7 +552,7 @@ int cmd_speeds(int argc, char **argv)
       else if (fmt == CLI_CSV) init_csv(stdout, sizes, L, &r);
       else init_table(stdout, sizes, L, &r, 0);
       if (plot) {
-        stage_ctx ctx = {plot, 0, (int)seeds, data, quiet};
+        stage_ctx ctx = {plot, 0, (int)seeds, data, quiet, 0};
         FILE *devnull = fopen("/dev/null", "w");
         if (make_dirs(plot) || !devnull ||
             plot_init(&ctx, devnull, "speeds_init", sizes, L, &r))
@@ -570,7 +570,7 @@ int cmd_speeds(int argc, char **argv)
       else if (fmt == CLI_CSV) train_csv(stdout, &r);
       else train_text(stdout, sizes, L, &r);
       if (plot) {
-        stage_ctx ctx = {plot, 0, 1, data, quiet};
+        stage_ctx ctx = {plot, 0, 1, data, quiet, 0};
         FILE *devnull = fopen("/dev/null", "w");
         if (make_dirs(plot) || !devnull ||
             plot_train(&ctx, devnull, "speeds_train", sizes, L, &r))

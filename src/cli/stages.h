@@ -12,6 +12,7 @@ typedef struct stage_ctx {
   int seeds;            /* seeds for the MNIST experiments */
   const char *data;     /* MNIST directory or NULL */
   int quiet;            /* no progress on stderr */
+  unsigned long long inputs; /* hash of the program and the data (stamp) */
 } stage_ctx;
 
 /* Each returns 0 on success; md receives the report fragment. */
