@@ -78,4 +78,30 @@ if "$GRADCHAIN" reproduce --quick --seeds 2 --out "$out" --data "$data" --quiet 
 else
   fail "reproduce --quick: $(cat "$tmpd/err")"
 fi
+
+# SIGINT during the third stage: it is finished (or dropped if a child
+# died with it), the run stops with 130 and says how to continue; the
+# same command then completes, reusing the finished stages
+sig=$tmpd/sig
+"$GRADCHAIN" reproduce --quick --seeds 2 --out "$sig" --data "$data" 2>"$tmpd/serr" >/dev/null &
+pid=$!
+for _ in $(seq 1 3000); do
+  grep -q '\[3/4\].*\.\.\.$' "$tmpd/serr" 2>/dev/null && break
+  sleep 0.02
+done
+kill -INT "$pid" 2>/dev/null
+st=0
+wait "$pid" || st=$?
+if [[ $st -eq 130 ]] && grep -q 'rerun the same command to continue' "$tmpd/serr" &&
+   [[ ! -e $sig/parts/depth.md && ! -e $sig/report.md ]]; then
+  pass
+else
+  fail "reproduce on SIGINT: status $st, expected 130 before the last stage: $(tail -c 300 "$tmpd/serr")"
+fi
+if "$GRADCHAIN" reproduce --quick --seeds 2 --out "$sig" --data "$data" 2>"$tmpd/serr2" >/dev/null &&
+   [[ $(grep -c 'already done' "$tmpd/serr2") -ge 2 && -s $sig/report.md ]]; then
+  pass
+else
+  fail "reproduce did not continue after SIGINT: $(tail -c 300 "$tmpd/serr2")"
+fi
 finish
