@@ -1,4 +1,5 @@
 /* problem_identity.c -- problem 4: a sigmoid neuron as the identity. */
+#include <float.h>
 #include <math.h>
 
 #include <gsl/gsl_errno.h>
@@ -68,6 +69,10 @@ double gc_identity_taylor_error(double w1)
 }
 
 double gc_identity_leading_error(double w1) { return w1 * w1 / 96; }
+
+double gc_identity_rounding_floor(double w1) { return DBL_EPSILON / fabs(w1); }
+
+double gc_identity_balanced_w1(void) { return cbrt(96 * DBL_EPSILON); }
 
 void gc_identity_params_default(gc_identity_params *p)
 {

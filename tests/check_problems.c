@@ -356,6 +356,31 @@ START_TEST(test_identity_taylor)
 }
 END_TEST
 
+/* Tiny w1: the Taylor error vanishes (w1^2/96) but in double each
+ * rounding of sigma ~ 1/2 is magnified by w2 = 4/w1.  The measured error
+ * is then that rounding, 1-3 times 2^-52/w1 (the library's floor), far
+ * above the exact error; the two balance at cbrt(96 eps). */
+START_TEST(test_identity_rounding_floor)
+{
+  const double w1s[] = {1e-6, 1e-7, 1e-9, -1e-8};
+  for (size_t i = 0; i < sizeof w1s / sizeof w1s[0]; i++) {
+    double w1 = w1s[i];
+    gc_identity_neuron n;
+    ck_assert_int_eq(gc_identity_taylor(&n, w1, 10000), GC_OK);
+    double fl = DBL_EPSILON / fabs(w1);
+    ck_assert(gc_identity_rounding_floor(w1) == fl);
+    ck_assert_msg(n.max_error >= 0.5 * fl && n.max_error <= 8 * fl,
+                  "w1 %g: measured %.3g, floor %.3g", w1, n.max_error, fl);
+    ck_assert(n.max_error > 1e3 * taylor_error_mpfr(w1));
+  }
+  /* where Taylor dominates, the floor is negligible */
+  ck_assert(gc_identity_rounding_floor(0.1) < 1e-9 * taylor_error_mpfr(0.1));
+  double wb = gc_identity_balanced_w1();
+  ck_assert(close_rel(wb * wb / 96, DBL_EPSILON / wb, 1e-12));
+  ck_assert(wb > 2e-5 && wb < 4e-5);
+}
+END_TEST
+
 START_TEST(test_identity_optimised)
 {
   /* with w1 fixed the error is ~ (k-1) Delta - w1^2 Delta^3/12; its
@@ -524,6 +549,7 @@ static Suite *problems_suite(void)
   tcase_add_test(tc, test_activation_chains_by_hand);
   tcase_add_test(tc, test_activation_relu_zeros);
   tcase_add_test(tc, test_activation_failures);
+  tcase_add_test(tc, test_identity_rounding_floor);
   suite_add_tcase(s, tc);
   return s;
 }

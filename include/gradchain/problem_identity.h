@@ -36,6 +36,15 @@ int gc_identity_taylor(gc_identity_neuron *n, double w1, size_t grid);
 double gc_identity_taylor_error(double w1);
 double gc_identity_leading_error(double w1);
 
+/* The rounding floor of that neuron evaluated in double: sigma(z) ~ 1/2
+ * is rounded to 2^-54, and w2 = 4/w1 magnifies it, so each rounding costs
+ * about DBL_EPSILON/|w1| = 2^-52/|w1| (a few of them: the measured error
+ * is typically 1-3 times this).  The Taylor error w1^2/96 and this floor
+ * balance at w1 = cbrt(96 DBL_EPSILON), about 2.8e-5: below it a smaller
+ * w1 makes the neuron worse in double. */
+double gc_identity_rounding_floor(double w1);
+double gc_identity_balanced_w1(void);
+
 typedef struct gc_identity_params {
   size_t opt_grid;  /* grid of the minimax objective (default 1000) */
   size_t grid;      /* grid on which the result is measured (10000) */

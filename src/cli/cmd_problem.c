@@ -388,12 +388,16 @@ static int run_identity(int argc, char **argv)
     if (gc_identity_taylor(&sw[i], sweep[i], x.grid)) return cli_fail_lib();
   double exact = gc_identity_taylor_error(x.w1);
   double lead = gc_identity_leading_error(x.w1);
+  double floor_ = gc_identity_rounding_floor(x.w1);
+  double wbal = gc_identity_balanced_w1();
   if (fmt == CLI_JSON) {
     printf("{\"problem\": \"identity\", ");
     json_neuron(&t);
     printf(", ");
     json_key(stdout, "exact_error", exact, 1);
     json_key(stdout, "leading_error", lead, 1);
+    json_key(stdout, "rounding_floor", floor_, 1);
+    json_key(stdout, "balanced_w1", wbal, 1);
     printf("\"optimised\": {");
     json_neuron(&o);
     printf("}, \"nelder_mead_iter\": %zu, ", info.iter);
@@ -406,7 +410,9 @@ static int run_identity(int argc, char **argv)
       json_key(stdout, "exact_error",
                gc_identity_taylor_error(sw[i].w1), 1);
       json_key(stdout, "leading_error",
-               gc_identity_leading_error(sw[i].w1), 0);
+               gc_identity_leading_error(sw[i].w1), 1);
+      json_key(stdout, "rounding_floor",
+               gc_identity_rounding_floor(sw[i].w1), 0);
       printf("}");
     }
     printf("]}\n");
@@ -418,15 +424,22 @@ static int run_identity(int argc, char **argv)
          "    w2 = 4/w1 = %.17g  offset = w2/2 - 1/2 = %.17g\n"
          "    max error on %zu+1 points = %.6e\n"
          "    exact 1/2 - (2/w1) tanh(w1/4)  = %.6e\n"
-         "    leading term w1^2/96           = %.6e\n\n"
-         "  sweep over w1 (measured max error, exact, leading term):\n"
-         "        w1     measured        exact     w1^2/96  measured/(w1^2/96)"
-         "\n", t.w1, t.b, t.w2, t.offset, x.grid, t.max_error, exact, lead);
+         "    leading term w1^2/96           = %.6e\n"
+         "    rounding in double, 2^-52/w1   = %.6e\n", t.w1, t.b, t.w2,
+         t.offset, x.grid, t.max_error, exact, lead, floor_);
+  if (floor_ > exact)
+    printf("    (w1 is below %.2g, where w1^2/96 and 2^-52/w1 balance: in "
+           "double\n     the measured error is rounding, not the Taylor "
+           "error)\n", wbal);
+  printf("\n  sweep over w1 (measured max error, exact, leading term, "
+         "rounding floor):\n"
+         "        w1     measured        exact     w1^2/96    2^-52/w1  "
+         "measured/(w1^2/96)\n");
   for (size_t i = 0; i < ns; i++) {
     double l = gc_identity_leading_error(sw[i].w1);
-    printf("  %8g  %11.4e  %11.4e  %11.4e  %10.6f\n", sw[i].w1,
+    printf("  %8g  %11.4e  %11.4e  %11.4e  %11.4e  %10.6f\n", sw[i].w1,
            sw[i].max_error, gc_identity_taylor_error(sw[i].w1), l,
-           sw[i].max_error / l);
+           gc_identity_rounding_floor(sw[i].w1), sw[i].max_error / l);
   }
   printf("\n  minimax optimum over b, w2, offset (w1 fixed), Nelder-Mead "
          "(%zu iterations):\n"
