@@ -1,146 +1,262 @@
 #!/usr/bin/env bash
-# cli_bad_input.sh -- every bad input we know of (files, arguments,
-# environment): each must give exactly one line on stderr, starting
-# "gradchain", and the documented exit status; never a crash, a silent 0 or
-# inf, or a half-written file.  doc/bad-input.md is this list:
-# `tests/cli_bad_input.sh --markdown` prints it, and the test fails when a
-# case is missing from the document.
+# cli_bad_input.sh -- "Bad input, catalogued": every bad file, argument and
+# environment tried against gradchain, with the exact one-line message it
+# must print on stderr and its exit status.  The same list is the table of
+# doc/bad-input.md:
+#
+#   tests/cli_bad_input.sh --markdown      print the table (no gradchain run)
+#
+# and a normal run checks that doc/bad-input.md holds exactly that table, so
+# the document and the tests cannot drift apart.  Files are made in a
+# temporary directory that is the working directory, so the messages name
+# short relative paths and are the same on every machine.
 set -u
-: "${GRADCHAIN:?GRADCHAIN must name the gradchain binary}"
-: "${MKSYNTH:?MKSYNTH must name the tests/mksynth program}"
-G=$GRADCHAIN
+mode=test
+if [[ ${1:-} == --markdown ]]; then
+  mode=markdown
+  GRADCHAIN=${GRADCHAIN:-true}
+fi
 here=$(cd "$(dirname "$0")" && pwd)
-doc=$here/../doc/bad-input.md
-markdown=0
-[[ ${1:-} == --markdown ]] && markdown=1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$here/clilib.sh"
+unset GRADCHAIN_DATA XDG_CACHE_HOME
+export LC_ALL=C
 
-# a good synthetic data set, and broken copies of it
-D=$T/good
-mkdir -p "$D"
-"$MKSYNTH" "$D" 120 24 5 || exit 1
-bad() { # bad NAME: a copy of the good set to break
-  rm -rf "${T:?}/$1"
-  cp -r "$D" "$T/$1"
-  echo "$T/$1"
-}
-IMG=train-images-idx3-ubyte
-LAB=train-labels-idx1-ubyte
-B_MAGIC=$(bad magic); printf '\x01\x02\x08\x03' | dd of="$B_MAGIC/$IMG" bs=1 count=4 conv=notrunc 2>/dev/null
-B_TYPE=$(bad type); printf '\x0d' | dd of="$B_TYPE/$IMG" bs=1 seek=2 count=1 conv=notrunc 2>/dev/null
-B_TRUNC=$(bad trunc); truncate -s 5000 "$B_TRUNC/$IMG"
-B_TRAIL=$(bad trail); printf 'garbage' >>"$B_TRAIL/$IMG"
-B_HUGE=$(bad huge); printf '\x80\x00\x00\x00' | dd of="$B_HUGE/$IMG" bs=1 seek=4 count=4 conv=notrunc 2>/dev/null
-B_COUNT=$(bad count); printf '\x00\x00\x00\x77' | dd of="$B_COUNT/$LAB" bs=1 seek=4 count=4 conv=notrunc 2>/dev/null
-truncate -s $((8 + 0x77)) "$B_COUNT/$LAB"
-B_LABEL=$(bad label); printf '\x0c' | dd of="$B_LABEL/$LAB" bs=1 seek=8 count=1 conv=notrunc 2>/dev/null
-B_EMPTY=$(bad empty); : >"$B_EMPTY/$IMG"
-mkdir -p "$T/none"
-NET=$T/net.json
-"$G" train --data "$D" --sizes 784,4,10 --epochs 1 --quiet --save "$NET" >/dev/null 2>&1 || exit 1
-head -c 300 "$NET" >"$T/net_trunc.json"
-sed 's/"sizes": *\[784, *4, *10\]/"sizes": [784, 5, 10]/' "$NET" >"$T/net_sizes.json"
-printf '{"sizes": [784, 1000000000, 10], "weights": [], "biases": [], "cost": "CrossEntropyCost"}' >"$T/net_huge.json"
-sed 's/CrossEntropyCost/HingeCost/' "$NET" >"$T/net_cost.json"
-printf '{"sizes": [2, 1], "weights": [[[NaN, 1]]], "biases": [[[0]]], "cost": "QuadraticCost"}' >"$T/net_nan.json"
-echo "not a checkpoint" >"$T/ck_bad.json"
-touch "$T/afile"
-
-passed=0 failed=0
+# bad N KIND INPUT STATUS MESSAGE -- [VAR=VALUE...] ARGS...
+# Row N of the catalogue: run `gradchain ARGS` (with the environment
+# assignments), expect exit STATUS and stderr exactly "MESSAGE".
 rows=()
-# one STATUS "what is wrong" command...   (the command is eval'ed)
-one() {
-  local want=$1 what=$2 cmd=$3 got=0
-  eval "$cmd" >"$T/out" 2>"$T/err" </dev/null || got=$?
-  local n msg
-  n=$(wc -l <"$T/err")
-  msg=$(head -1 "$T/err" | sed "s|$T|TMP|g; s|$GRADCHAIN|gradchain|g")
-  local shown=${cmd//\$G/gradchain}
-  shown=${shown//\"/}
-  rows+=("| $what | \`${shown//|/\\|}\` | ${msg//|/\\|} | $got |")
+bad() {
+  local n=$1 kind=$2 input=$3 want=$4 msg=$5
+  shift 6
+  local envs=() args=()
+  while [[ $# -gt 0 && $1 =~ ^[A-Z_]+= ]]; do envs+=("$1"); shift; done
+  args=("$@")
+  local cmd="${envs[*]:+${envs[*]} }gradchain" a
+  for a in "${args[@]}"; do
+    if [[ $a =~ ^[][A-Za-z0-9_.,/=:+^-]+$ ]]; then cmd+=" $a"; else cmd+=" $(printf '%q' "$a")"; fi
+  done
+  local row="| $n | $kind | $input | \`$cmd\` | \`${msg//|/\\|}\` | $want |"
+  rows+=("$row")
+  [[ $mode == markdown ]] && return
+  local got=0
+  env "${envs[@]}" "$GRADCHAIN" "${args[@]}" >"$tmpd/out" 2>"$tmpd/err" </dev/null || got=$?
+  local err
+  err=$(cat "$tmpd/err")
   if [[ $got -ne $want ]]; then
-    echo "FAIL: $what: exit $got, expected $want: $msg"
-    failed=$((failed + 1))
-  elif [[ $n -ne 1 ]] || ! head -1 "$T/err" | grep -q '^gradchain'; then
-    echo "FAIL: $what: stderr is not one 'gradchain ...' line: $(head -c 300 "$T/err")"
-    failed=$((failed + 1))
-  elif [[ $markdown -eq 0 && -f $doc ]] && ! grep -qF "| $what |" "$doc"; then
-    echo "FAIL: $what: not listed in doc/bad-input.md (regenerate it with --markdown)"
-    failed=$((failed + 1))
+    fail "#$n $input: exit $got, expected $want ($(head -c 300 "$tmpd/err"))"
+  elif [[ $err != "$msg" || $(wc -l <"$tmpd/err") -ne 1 ]]; then
+    fail "#$n $input: stderr
+  got:      $err
+  expected: $msg"
   else
-    passed=$((passed + 1))
+    pass
   fi
 }
 
-# files
-one 1 "IDX file with a wrong magic number" '$G train --data "$B_MAGIC" --epochs 1'
-one 1 "IDX file with a wrong type byte" '$G train --data "$B_TYPE" --epochs 1'
-one 1 "truncated IDX file" '$G train --data "$B_TRUNC" --epochs 1'
-one 1 "IDX file with trailing garbage" '$G train --data "$B_TRAIL" --epochs 1'
-one 1 "IDX header claiming 2^31 images" '$G train --data "$B_HUGE" --epochs 1'
-one 1 "empty IDX file" '$G train --data "$B_EMPTY" --epochs 1'
-one 1 "labels and images of different counts" '$G train --data "$B_COUNT" --epochs 1'
-one 1 "a label that is not a digit" '$G train --data "$B_LABEL" --epochs 1'
-one 1 "data directory without MNIST (names the fetch command)" '$G train --data "$T/none" --epochs 1'
-one 1 "truncated saved network" '$G evaluate --data "$D" --load "$T/net_trunc.json"'
-one 1 "saved network whose arrays do not match its sizes" '$G evaluate --data "$D" --load "$T/net_sizes.json"'
-one 1 "saved network claiming 10^9 neurons" '$G evaluate --data "$D" --load "$T/net_huge.json"'
-one 1 "saved network with an unknown cost" '$G evaluate --data "$D" --load "$T/net_cost.json"'
-one 1 "saved network holding NaN" '$G evaluate --data "$D" --load "$T/net_nan.json"'
-one 1 "missing saved network" '$G evaluate --data "$D" --load "$T/nothing.json"'
-one 1 "malformed checkpoint" '$G train --data "$D" --resume "$T/ck_bad.json"'
-one 1 "--save into a directory that does not exist" '$G train --data "$D" --sizes 784,4,10 --epochs 1 --quiet --save "$T/no/such/dir/net.json"'
-one 1 "fetch-mnist into a path under a file" '$G fetch-mnist --dir "$T/afile/sub"'
-# arguments
-one 2 "negative size" '$G train --data "$D" --batch -5'
-one 2 "mini-batch of 0" '$G train --data "$D" --batch 0'
-one 2 "mini-batch above the training set" '$G train --data "$D" --batch 100000 --epochs 1'
-one 2 "NaN learning rate" '$G train --data "$D" --eta nan'
-one 2 "negative learning rate" '$G train --data "$D" --eta -0.1'
-one 2 "infinite L2 parameter" '$G train --data "$D" --lambda inf'
-one 2 "sizes with one layer" '$G train --data "$D" --sizes 784'
-one 2 "a layer of size 0" '$G train --data "$D" --sizes 784,0,10'
-one 2 "first size not the image size" '$G train --data "$D" --sizes 100,30,10 --epochs 1'
-one 2 "0 epochs" '$G train --data "$D" --epochs 0'
-one 2 "unknown cost" '$G train --data "$D" --cost hinge'
-one 2 "unknown monitor" '$G train --data "$D" --monitor everything'
-one 1 "learning rate so large that training diverges (names epoch and layer)" '$G train --data "$D" --sizes 784,4,10 --epochs 2 --eta 1e300 --quiet'
-one 2 "chain: malformed number" '$G chain --weights 0.5,abc --biases 0,0'
-one 2 "chain: lists of different lengths" '$G chain --weights 1,2,3 --biases 0,0'
-one 2 "chain: depth 0" '$G chain --depth 0 --weights 1 --biases 0'
-one 1 "chain: depth above what memory allows" '$G chain --depth 100000000 --weights 1 --biases 0 --prec 1000000'
-one 2 "chain: precision outside MPFR's range here" '$G chain --weights 1 --biases 0 --prec 3'
-one 2 "chain: unknown activation" '$G chain --weights 1 --biases 0 --activation swish'
-one 3 "chain whose double result overflows (flagged, exit 3)" '$G explode --depth 300 --summary'
-one 3 "chain whose double result underflows (flagged, exit 3)" '$G chain --depth 1000 --weights 1 --biases 0 --summary'
-one 2 "problem width: NaN w" '$G problem width --w nan'
-one 2 "problem width: w = 0" '$G problem width --w 0'
-one 2 "speeds: a net without hidden layer" '$G speeds --data "$D" --sizes 784,10'
-one 2 "depth: --depths 0" '$G depth --data "$D" --depths 0'
-one 2 "unknown subcommand" '$G frobnicate'
-one 2 "unknown option" '$G chain --frobnicate'
-one 2 "option without its value" '$G train --eta'
-# environment
-one 1 "GRADCHAIN_DATA naming an empty directory" 'GRADCHAIN_DATA="$T/none" $G train --epochs 1'
-one 1 "GRADCHAIN_DATA naming a corrupt data set" 'GRADCHAIN_DATA="$B_TRUNC" $G depth --depths 1 --epochs 1'
+L=train-labels-idx1-ubyte
+I=train-images-idx3-ubyte
+T=t10k-images-idx3-ubyte
+if [[ $mode == test ]]; then
+  : "${MKSYNTH:?MKSYNTH must name the tests/mksynth program}"
+  # absolute paths: the cases run in $tmpd
+  [[ $GRADCHAIN == */* && $GRADCHAIN != /* ]] && GRADCHAIN=$PWD/$GRADCHAIN
+  [[ $MKSYNTH == */* && $MKSYNTH != /* ]] && MKSYNTH=$PWD/$MKSYNTH
+  cd "$tmpd" || exit 1
+  mkdir data
+  "$MKSYNTH" data 60 12 5 >/dev/null || { echo "mksynth failed"; exit 1; }
+  # copy of the good data set with one file replaced by stdin
+  variant() { # DIR FILE
+    mkdir -p "$1" && cp data/* "$1"/ && cat >"$1/$2"
+  }
+  idx_hdr() { # TYPE NDIMS DIM... -> the header bytes (as printf escapes)
+    local s
+    s=$(printf '\\x00\\x00\\x%02x\\x%02x' "$1" "$2")
+    shift 2
+    for d in "$@"; do
+      s+=$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' $((d >> 24 & 255)) \
+        $((d >> 16 & 255)) $((d >> 8 & 255)) $((d & 255)))
+    done
+    printf '%s' "$s"
+  }
+  { printf '\x08\x03'; tail -c +3 data/$L; } | variant magic $L
+  head -c -5 data/$L | variant truncated $L
+  { cat data/$L; printf 'junk'; } | variant trailing $L
+  head -c 6 data/$L | variant cuthdr $L
+  { printf "$(idx_hdr 13 1 60)"; head -c 240 /dev/zero; } | variant float $L
+  { printf "$(idx_hdr 8 3 2147483648 28 28)"; head -c 784 /dev/zero; } | variant e31 $I
+  { printf "$(idx_hdr 8 3 2147483647 28 28)"; head -c 784 /dev/zero; } | variant huge $I
+  { printf "$(idx_hdr 8 3 60 0 28)"; } | variant zerodim $I
+  { printf "$(idx_hdr 8 1 59)"; tail -c 59 data/$L; } | variant count $L
+  { printf "$(idx_hdr 8 1 60)"; head -c 59 /dev/zero; printf '\x0a'; } | variant label10 $L
+  { printf "$(idx_hdr 8 2 60 784)"; tail -c +17 data/$I; } | variant flat $I
+  { printf "$(idx_hdr 8 3 12 28 27)"; head -c $((12 * 28 * 27)) /dev/zero; } | variant shape $T
+  { printf "$(idx_hdr 8 3 5 28 28)"; head -c $((5 * 784)) /dev/zero; } | variant few $I
+  { printf "$(idx_hdr 8 1 5)"; head -c 5 /dev/zero; } >few/$L
+  variant empty $L </dev/null
+  variant gz $L.gz </dev/null && rm gz/$L && printf '\x1f\x8b\x08\x00garbage' >gz/$L.gz
+  { gzip -c data/$L | head -c 40; } | variant gzcut $L.gz && rm gzcut/$L
 
-if [[ $markdown -eq 1 ]]; then
-  cat <<'HEAD'
-# Bad input, catalogued
+  # nets in network2's JSON layout, all weights and biases 0:
+  # mknet "DECLARED SIZES" "SHAPE OF THE ARRAYS" [COST]
+  mknet() {
+    awk -v decl="$1" -v shape="$2" -v cost="${3:-CrossEntropyCost}" 'BEGIN {
+      nd = split(decl, d, " "); ns = split(shape, s, " ")
+      printf "{\"sizes\": ["
+      for (i = 1; i <= nd; i++) printf "%s%s", (i > 1 ? ", " : ""), d[i]
+      printf "], \"weights\": ["
+      for (l = 2; l <= ns; l++) {
+        printf "%s[", (l > 2 ? ", " : "")
+        for (r = 1; r <= s[l]; r++) {
+          printf "%s[", (r > 1 ? ", " : "")
+          for (c = 1; c <= s[l - 1]; c++) printf "%s0", (c > 1 ? ", " : "")
+          printf "]"
+        }
+        printf "]"
+      }
+      printf "], \"biases\": ["
+      for (l = 2; l <= ns; l++) {
+        printf "%s[", (l > 2 ? ", " : "")
+        for (r = 1; r <= s[l]; r++) printf "%s[0]", (r > 1 ? ", " : "")
+        printf "]"
+      }
+      printf "], \"cost\": \"%s\"}\n", cost
+    }'
+  }
+  mknet "784 2 10" "784 2 10" >net.json
+  head -c 100 net.json >cut.json
+  sed 's/\[0, 0/[NaN, 0/' net.json >nan.json
+  sed 's/\[\[0\], \[0\]\]/[[0], [1e999]]/' net.json >inf.json
+  mknet "784 2 10" "784 2 9" >short.json
+  mknet "784 2 10 10" "784 2 10" >layers.json
+  mknet "784 2 10" "784 3 10" >long.json
+  mknet "784 1000000000 10" "784 2 10" >huge.json
+  mknet "784 40000 10" "784 2 10" >cannot.json
+  mknet "784" "784" >one.json
+  mknet "784 2 10" "784 2 10" HingeCost >hinge.json
+  sed 's/, "cost": "CrossEntropyCost"//' net.json >nocost.json
+  sed 's/{"sizes": \[784, 2, 10\]/{"sizes": [784, 2, 10], "sizes": [1, 1]/' net.json >twice.json
+  sed 's/\[\[0\], \[0\]\]/[[0], []]/' net.json >emptybias.json
+  { printf '{"x": '; printf '[%.0s' $(seq 70); printf ']%.0s' $(seq 70); printf '}\n'; } >deep.json
+  mknet "100 2 10" "100 2 10" >in100.json
+  : >empty.json
+  printf '{"sizes": [784, 2, 10]} trailing\n' >after.json
+  mkdir dir.json
+  echo "not a checkpoint" >notack.json
+  : >afile
+fi
 
-Every bad input we have tried, what gradchain says and its exit status
-(0 success, 1 bad file or failed computation, 2 bad command line, 3 a
-double-precision chain result out of range, printed and flagged).  Each row
-is a test: `tests/cli_bad_input.sh` runs them all and checks the status and
-that stderr is exactly one line; `tests/cli_bad_input.sh --markdown`
-regenerates this page (TMP is a temporary directory of the test).
+B="evaluate --load net.json --data"
+# --- files: the MNIST data (IDX) --------------------------------------
+bad 1 file "wrong IDX magic (first bytes 08 03)" 1 "gradchain evaluate: magic/train-labels-idx1-ubyte: bad magic number 0x08030801 (an IDX file starts with two zero bytes)" -- $B magic
+bad 2 file "truncated IDX data (5 bytes short)" 1 "gradchain evaluate: truncated/train-labels-idx1-ubyte: truncated: the header declares 60 bytes of data but the file holds 55" -- $B truncated
+bad 3 file "trailing garbage after the IDX data" 1 "gradchain evaluate: trailing/train-labels-idx1-ubyte: 4 bytes of trailing data after the 60 bytes the header declares" -- $B trailing
+bad 4 file "IDX header cut inside the dimensions" 1 "gradchain evaluate: cuthdr/train-labels-idx1-ubyte: truncated header: 1 dimension declared but the file ends after 6 bytes" -- $B cuthdr
+bad 5 file "IDX of floats (type 0x0d)" 1 "gradchain evaluate: float/train-labels-idx1-ubyte: data type 0x0d is not supported (only unsigned byte, 0x08)" -- $B float
+bad 6 file "IDX header claiming 2^31 images" 1 "gradchain evaluate: e31/train-images-idx3-ubyte: dimension 1 is 2147483648, more than 2^31-1 (corrupt header)" -- $B e31
+bad 7 file "IDX header claiming 2^31-1 images of 28x28 (1.6 TB), file of one" 1 "gradchain evaluate: huge/train-images-idx3-ubyte: truncated: the header declares 2147483647 x 28 x 28 = 1683627179248 bytes of data but the file holds 784" -- $B huge
+bad 8 file "IDX dimension 0" 1 "gradchain evaluate: zerodim/train-images-idx3-ubyte: dimension 2 of 3 is 0 (no data)" -- $B zerodim
+bad 9 file "empty IDX file" 1 "gradchain evaluate: empty/train-labels-idx1-ubyte is empty (an IDX file has at least a 4-byte header)" -- $B empty
+bad 10 file "59 labels for 60 images" 1 "gradchain evaluate: count/train-images-idx3-ubyte holds 60 images but count/train-labels-idx1-ubyte holds 59 labels" -- $B count
+bad 11 file "a label 10" 1 "gradchain evaluate: label10/train-labels-idx1-ubyte: label 10 at index 59 is not a digit 0-9" -- $B label10
+bad 12 file "images as a 2-D IDX (60 x 784)" 1 "gradchain evaluate: flat/train-images-idx3-ubyte: 2 dimensions, expected 3 (images x rows x cols)" -- $B flat
+bad 13 file "test images 28 x 27" 1 "gradchain evaluate: shape/train-images-idx3-ubyte holds 28 x 28 images but shape/t10k-images-idx3-ubyte holds 28 x 27 images" -- $B shape
+bad 14 file "5 training images (fewer than 6)" 1 "gradchain evaluate: few/train-images-idx3-ubyte holds 5 images; at least 6 are needed to split off a validation set" -- $B few
+bad 15 file "gzip file of garbage (.gz)" 1 "gradchain evaluate: gz/train-labels-idx1-ubyte.gz: truncated gzip stream (unexpected end of file)" -- $B gz
+bad 16 file "gzip stream cut short" 1 "gradchain evaluate: gzcut/train-labels-idx1-ubyte.gz: truncated gzip stream (unexpected end of file)" -- $B gzcut
+bad 17 file "data directory missing" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist --dir nowhere" -- $B nowhere
+# --- files: saved networks (JSON) -------------------------------------
+E="--data data"
+bad 20 file "saved network cut after 100 bytes" 1 "gradchain evaluate: cut.json:1:101: expected a value but found the end of the text (truncated?)" -- evaluate --load cut.json $E
+bad 21 file "NaN weight in a saved network" 1 "gradchain evaluate: nan.json:1:39: \"weights\"[0][0][0]: NaN and Infinity are not allowed (only finite numbers)" -- evaluate --load nan.json $E
+bad 22 file "bias 1e999 (overflows a double)" 1 "gradchain evaluate: inf.json:1:4848: \"biases\"[0][1]: the number 1e999 is too large for a double" -- evaluate --load inf.json $E
+bad 23 file "sizes [784,2,10], 9 output biases and weight rows" 1 "gradchain evaluate: short.json:1:4818: \"weights\"[1] has 9 entries, expected 10" -- evaluate --load short.json $E
+bad 24 file "sizes list 4 layers, arrays 3" 1 "gradchain evaluate: layers.json:1:4831: \"weights\" has 2 entries, expected 3" -- evaluate --load layers.json $E
+bad 25 file "sizes [784,2,10], a weight row too many" 1 "gradchain evaluate: long.json:1:4744: \"weights\"[0] has more than the 2 entries expected" -- evaluate --load long.json $E
+bad 26 file "a net of 10^9 neurons" 1 "gradchain evaluate: huge.json:1:27: \"sizes\"[1] = 1000000000 neurons is more than the 100000000 allowed" -- evaluate --load huge.json $E
+bad 27 file "sizes [784,40000,10] in a 10 kB file" 1 "gradchain evaluate: cannot.json:1:27: \"sizes\" describe a net of 31800010 parameters, which the 4937 bytes of text cannot hold" -- evaluate --load cannot.json $E
+bad 28 file "sizes with one layer" 1 "gradchain evaluate: one.json:1:16: \"sizes\" lists 1 layer; a net needs at least two" -- evaluate --load one.json $E
+bad 29 file "unknown cost" 1 "gradchain evaluate: hinge.json:1:4925: \"cost\": unknown cost \"HingeCost\" (expected CrossEntropyCost or QuadraticCost)" -- evaluate --load hinge.json $E
+bad 30 file "no cost key" 1 "gradchain evaluate: nocost.json: no \"cost\" key: not a saved network" -- evaluate --load nocost.json $E
+bad 31 file "the sizes key twice" 1 "gradchain evaluate: twice.json:1:34: the key \"sizes\" appears twice" -- evaluate --load twice.json $E
+bad 32 file "an empty bias [ ]" 1 "gradchain evaluate: emptybias.json:1:4848: \"biases\"[0][1] is empty, expected one number" -- evaluate --load emptybias.json $E
+bad 33 file "arrays nested 70 deep" 1 "gradchain evaluate: deep.json:1:71: nested deeper than 64 levels" -- evaluate --load deep.json $E
+bad 34 file "empty file" 1 "gradchain evaluate: empty.json:1:1: empty: no network in it" -- evaluate --load empty.json $E
+bad 35 file "text after the object" 1 "gradchain evaluate: after.json:1:25: unexpected 't' after the end of the value" -- evaluate --load after.json $E
+bad 36 file "a directory" 1 "gradchain evaluate: cannot read dir.json: Is a directory" -- evaluate --load dir.json $E
+bad 37 file "missing file" 1 "gradchain evaluate: cannot open missing.json: No such file or directory" -- evaluate --load missing.json $E
+bad 38 file "valid net with 100 inputs on MNIST" 1 "gradchain evaluate: in100.json: the net has 100 inputs and 10 outputs; MNIST needs 784 and 10" -- evaluate --load in100.json $E
+# --- arguments ---------------------------------------------------------
+bad 40 argument "unknown subcommand" 2 "gradchain: unknown subcommand 'frobnicate' (try gradchain --help)" -- frobnicate
+bad 41 argument "unknown option" 2 "gradchain depth: unknown option '--frobnicate' (see --help)" -- depth --frobnicate
+bad 42 argument "option without its value" 2 "gradchain depth: --eta needs a value" -- depth --eta
+bad 43 argument "stray argument" 2 "gradchain evaluate: unexpected argument 'extra'" -- evaluate --load net.json extra
+bad 44 argument "negative size" 2 "gradchain depth: --width: '-5' is not a whole number from 1 to 100000" -- depth --width -5
+bad 45 argument "negative count" 2 "gradchain speeds: --examples: '-1' is not a whole number from 1 to 1000000" -- speeds --examples -1
+bad 46 argument "NaN learning rate" 2 "gradchain depth: --eta: 'nan' is not a finite double" -- depth --eta nan
+bad 47 argument "infinite L2 parameter" 2 "gradchain evaluate: --lambda: 'inf' is not a finite double" -- evaluate --load net.json --lambda inf
+bad 48 argument "learning rate 1e999" 2 "gradchain depth: --eta: '1e999' is not a finite double" -- depth --eta 1e999
+bad 49 argument "negative learning rate" 2 "gradchain depth: --eta must be positive and --lambda not negative" -- depth --eta -0.5 $E
+bad 50 argument "junk after a number" 2 "gradchain depth: --eta: '0.1x' is not a number" -- depth --eta 0.1x
+bad 51 argument "batch 0" 2 "gradchain depth: --batch: '0' is not a whole number from 1 to 1000000" -- depth --batch 0
+bad 52 argument "batch above the limit" 2 "gradchain depth: --batch: '99999999999999999999' is not a whole number from 1 to 1000000" -- depth --batch 99999999999999999999
+bad 53 argument "--sizes with one layer" 2 "gradchain speeds: --sizes needs at least one hidden layer" -- speeds --sizes 784
+bad 54 argument "--sizes without a hidden layer" 2 "gradchain speeds: --sizes needs at least one hidden layer" -- speeds --sizes 784,10
+bad 55 argument "--sizes with an empty item" 2 "gradchain speeds: --sizes: '' is not a whole number from 1 to 100000000" -- speeds --sizes 784,,10
+bad 56 argument "--depths 0" 2 "gradchain depth: --depths: '0' is not a whole number from 1 to 100" -- depth --depths 0
+bad 57 argument "unknown output format" 2 "gradchain depth: --format: 'xml' is not one of text, json, csv" -- depth --format xml
+bad 58 argument "unknown evaluation set" 2 "gradchain evaluate: --set: 'train' is not validation or test" -- evaluate --load net.json --set train
+bad 59 argument "evaluate without --load" 2 "gradchain evaluate: --load FILE is required" -- evaluate
+bad 60 argument "NaN weight in a chain" 2 "gradchain chain: --weights: 'nan' is not a finite double" -- chain --weights nan --biases 0
+bad 61 argument "weights and biases of different lengths" 2 "gradchain chain: --weights has 2 values but --biases has 1" -- chain --weights 1,2 --biases 0
+bad 62 argument "chain whose double result overflows" 3 "gradchain explode: warning: in double precision a product overflows to infinity; the value printed is not the true one: rerun with --prec 128" -- explode --depth 300 --summary
+bad 63 argument "chain whose double result underflows" 3 "gradchain chain: warning: in double precision dC/db underflows below 2.2e-308 from layer 526 down; the value printed is not the true one: rerun with --prec 128" -- chain --depth 1000 --weights 1 --biases 0 --summary
+bad 64 argument "unknown problem" 2 "gradchain problem: unknown problem 'frobnicate' (bound, width, maxwidth, identity, activation)" -- problem frobnicate
+bad 65 argument "a sign behind a tab (found by fuzzing)" 2 "gradchain chain: --seed: '-1' is not a whole number from 0 to 18446744073709551615" -- chain --random 3 --seed $'\t-1'
+bad 66 argument "a sign behind a carriage return in a list" 2 "gradchain speeds: --sizes: '+30' is not a whole number from 1 to 100000000" -- speeds --sizes $'784,\r+30,10'
+bad 67 argument "--sizes of 10^16 parameters" 1 "gradchain speeds: the net would have more than 2147483648 parameters" -- speeds $E --sizes 784,100000000,100000000,10 --examples 10
+bad 68 argument "100 hidden layers of 100000 neurons" 1 "gradchain depth: the net would have more than 2147483648 parameters" -- depth $E --width 100000 --depths 100 --quiet
+# --- training, checkpoints, chains, problems ------------------------------
+bad 80 argument "train: mini-batch above the training set" 2 "gradchain train: --batch: 100000 is more than the 50 training images" -- train $E --batch 100000 --epochs 1
+bad 81 argument "train: 0 epochs" 2 "gradchain train: --epochs: '0' is not a whole number from 1 to 1000000" -- train $E --epochs 0
+bad 82 argument "train: a layer of size 0" 2 "gradchain train: --sizes: '0' is not a whole number from 1 to 100000000" -- train $E --sizes 784,0,10
+bad 83 argument "train: first size not the image size" 2 "gradchain train: --sizes: MNIST needs 784 inputs and 10 outputs (got 100 and 10)" -- train $E --sizes 100,30,10 --epochs 1
+bad 84 argument "train: unknown cost" 2 "gradchain train: --cost: unknown cost 'hinge' (expected quadratic or cross-entropy)" -- train $E --cost hinge
+bad 85 argument "train: unknown monitor" 2 "gradchain train: --monitor: unknown monitor 'everything' (expected a list of eval-accuracy, eval-cost, train-accuracy, train-cost, or none)" -- train $E --monitor everything
+bad 86 argument "learning rate so large that training diverges (names epoch, mini-batch and layer)" 1 "gradchain train: training diverged: NaN or infinity in the weights of layer 1 (of 2) at epoch 1, mini-batch 2; try a smaller eta (now 1e+300)" -- train $E --sizes 784,4,10 --epochs 2 --eta 1e300 --quiet
+bad 87 file "checkpoint that is not one" 1 "gradchain train: notack.json:1:1: a checkpoint: expected '{' but found 'n'" -- train $E --resume notack.json
+bad 88 file "--save into a directory that does not exist" 1 "gradchain train: cannot create no/such/net.json.tmp: No such file or directory" -- train $E --sizes 784,4,10 --epochs 1 --quiet --save no/such/net.json
+bad 89 file "fetch-mnist into a path under a file" 1 "gradchain fetch-mnist: cannot create directory afile/sub: Not a directory" -- fetch-mnist --dir afile/sub
+bad 90 argument "chain: malformed number in a list" 2 "gradchain chain: --weights: 'abc' is not a number" -- chain --weights 0.5,abc --biases 0,0
+bad 92 argument "chain: precision outside 16..1000000 bits" 2 "gradchain chain: --prec: '3' is not a whole number from 16 to 1000000" -- chain --weights 1 --biases 0 --prec 3
+bad 93 argument "chain: unknown activation" 2 "gradchain chain: --activation: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus or identity)" -- chain --weights 1 --biases 0 --activation swish
+bad 94 argument "problem width: NaN w" 2 "gradchain problem: --w: 'nan' is not a finite double" -- problem width --w nan
+bad 95 argument "problem width: w = 0" 2 "gradchain problem: width: --w must not be 0" -- problem width --w 0
+bad 96 environment "GRADCHAIN_DATA naming a corrupt data set" 1 "gradchain depth: truncated/train-labels-idx1-ubyte: truncated: the header declares 60 bytes of data but the file holds 55" -- GRADCHAIN_DATA=truncated depth --depths 1 --epochs 1
+# --- environment -------------------------------------------------------
+bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
+bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json
+bad 72 environment "XDG_CACHE_HOME relative (ignored, as the spec says)" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- XDG_CACHE_HOME=rel HOME=nohome evaluate --load net.json
+bad 73 environment "GRADCHAIN_DATA empty (ignored)" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA= HOME=nohome evaluate --load net.json
 
-| bad input | command | what gradchain says | exit |
-|---|---|---|---|
-HEAD
+table() {
+  echo "| # | kind | bad input | command | stderr (one line) | exit |"
+  echo "|---|------|-----------|---------|-------------------|------|"
   printf '%s\n' "${rows[@]}"
+}
+if [[ $mode == markdown ]]; then
+  table
   exit 0
 fi
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+# the catalogue in doc/bad-input.md is exactly this list
+doc=$here/../doc/bad-input.md
+if [[ -f $doc ]]; then
+  if diff <(grep '^|' "$doc") <(printf '%s\n' "$(table)") >"$tmpd/doc.diff"; then
+    pass
+  else
+    fail "doc/bad-input.md differs from tests/cli_bad_input.sh --markdown:
+$(head -20 "$tmpd/doc.diff")"
+  fi
+else
+  fail "no $doc"
+fi
+finish
