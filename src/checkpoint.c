@@ -43,24 +43,6 @@ static const struct {
 };
 #define NMON (sizeof monitors / sizeof monitors[0])
 
-static void put_double(FILE *f, double x)
-{
-  if (isfinite(x)) fprintf(f, "%.17g", x);
-  else fputs("null", f);
-}
-
-static void put_string(FILE *f, const char *s)
-{
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
-}
-
 static int write_checkpoint(FILE *f, const gc_trainer *t,
                             const gc_checkpoint_run *run,
                             const gc_epoch_stats *h)
@@ -68,9 +50,9 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
   const gc_train_config *c = &t->cfg;
   fprintf(f, "{\"format\": \"%s\", \"version\": %d,\n \"config\": {"
           "\"batch\": %zu, \"eta\": ", FORMAT_NAME, FORMAT_VERSION, c->batch);
-  put_double(f, c->eta);
+  gc_json_put_double(f, c->eta);
   fputs(", \"lambda\": ", f);
-  put_double(f, c->lambda);
+  gc_json_put_double(f, c->lambda);
   fprintf(f, ", \"shuffle_seed\": %lu, \"monitor\": [", c->seed);
   for (size_t i = 0, k = 0; i < NMON; i++)
     if (c->monitor & monitors[i].flag)
@@ -79,9 +61,9 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
           "%zu, \"eval_size\": %zu, \"epochs\": %zu, \"seed\": %lu, "
           "\"init\": ", c->early_stop, c->eval_batch, t->train->n,
           t->eval ? t->eval->n : 0, run->epochs, run->seed);
-  put_string(f, run->init);
+  gc_json_put_string(f, run->init);
   fputs(", \"eval_set\": ", f);
-  put_string(f, run->eval_set);
+  gc_json_put_string(f, run->eval_set);
   fprintf(f, "},\n \"epoch\": %zu, \"best_correct\": %zu, \"since_best\": %zu, "
           "\"stopped\": %s,\n \"rng\": {\"type\": \"%s\", \"size\": %zu, "
           "\"state\": \"", t->epoch, t->best_correct, t->since_best,
@@ -97,14 +79,14 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
     fprintf(f, "%s{\"epoch\": %zu, \"evaluation_correct\": %zu, "
             "\"evaluation_accuracy\": ", i ? ",\n  " : "\n  ", h[i].epoch,
             h[i].evaluation_correct);
-    put_double(f, h[i].evaluation_accuracy);
+    gc_json_put_double(f, h[i].evaluation_accuracy);
     fputs(", \"evaluation_cost\": ", f);
-    put_double(f, h[i].evaluation_cost);
+    gc_json_put_double(f, h[i].evaluation_cost);
     fprintf(f, ", \"training_correct\": %zu, \"training_accuracy\": ",
             h[i].training_correct);
-    put_double(f, h[i].training_accuracy);
+    gc_json_put_double(f, h[i].training_accuracy);
     fputs(", \"training_cost\": ", f);
-    put_double(f, h[i].training_cost);
+    gc_json_put_double(f, h[i].training_cost);
     fprintf(f, ", \"stop\": %s}", h[i].stop ? "true" : "false");
   }
   fputs("],\n \"net\": ", f);

@@ -1,4 +1,5 @@
-/* json.c -- the cursor JSON reader behind netio.c. */
+/* json.c -- the cursor JSON reader behind netio.c and checkpoint.c, and
+ * the value writers. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -266,4 +267,22 @@ int gc_json_end(gc_json *j)
     return gc_json_fail(j, "unexpected %s after the end of the value",
                         describe(j));
   return GC_OK;
+}
+
+void gc_json_put_double(FILE *f, double x)
+{
+  if (isfinite(x)) fprintf(f, "%.17g", x);
+  else fputs("null", f);
+}
+
+void gc_json_put_string(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c < 0x20) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
 }

@@ -1,4 +1,5 @@
-/* json.h -- a small JSON reader for libgradchain (internal).
+/* json.h -- a small JSON reader for libgradchain (internal), and the two
+ * writers of values everything that prints JSON shares.
  *
  * Not a tree: a cursor over the text.  The caller reads the values it
  * wants in place and skips the others (skipping still checks the syntax),
@@ -10,6 +11,7 @@
 #define GRADCHAIN_JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct gc_json {
   const char *start, *p, *end;
@@ -49,5 +51,10 @@ int gc_json_fail(gc_json *j, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)))
 #endif
   ;
+
+/* Writing: a double with 17 significant digits (exact on reading back),
+ * or null for NaN and infinities; a string with its quotes escaped. */
+void gc_json_put_double(FILE *f, double x);
+void gc_json_put_string(FILE *f, const char *s);
 
 #endif

@@ -42,6 +42,8 @@ int cli_parse_format(const char *s, int allow_csv, cli_format *out);
 
 /* JSON: a double with 17 significant digits, or null for NaN/inf. */
 void cli_json_double(FILE *f, double x);
+/* JSON array of n doubles, as cli_json_double writes each: [a, b, c]. */
+void cli_json_doubles(FILE *f, const double *x, size_t n);
 /* JSON string with escapes. */
 void cli_json_string(FILE *f, const char *s);
 

@@ -10,6 +10,7 @@
 
 #include "gradchain/error.h"
 #include "cli/cli.h"
+#include "json.h"
 
 const char *cli_cmd = "";
 
@@ -139,23 +140,19 @@ int cli_parse_format(const char *s, int allow_csv, cli_format *out)
   return 0;
 }
 
-void cli_json_double(FILE *f, double x)
+void cli_json_double(FILE *f, double x) { gc_json_put_double(f, x); }
+
+void cli_json_doubles(FILE *f, const double *x, size_t n)
 {
-  if (isfinite(x)) fprintf(f, "%.17g", x);
-  else fputs("null", f);
+  fputc('[', f);
+  for (size_t i = 0; i < n; i++) {
+    if (i) fputs(", ", f);
+    gc_json_put_double(f, x[i]);
+  }
+  fputc(']', f);
 }
 
-void cli_json_string(FILE *f, const char *s)
-{
-  fputc('"', f);
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
-  }
-  fputc('"', f);
-}
+void cli_json_string(FILE *f, const char *s) { gc_json_put_string(f, s); }
 
 int cli_help(const char *text)
 {

@@ -179,17 +179,11 @@ static void print_json(FILE *f, const depth_cfg *c, const depth_row *rows)
     cli_json_double(f, r->best_sd);
     fputs(", \"book\": ", f);
     cli_json_double(f, book_value(c, r->hidden));
-    fputs(", \"final\": [", f);
-    for (size_t s = 0; s < c->seeds; s++) {
-      if (s) fputs(", ", f);
-      cli_json_double(f, r->final[s]);
-    }
-    fputs("], \"best\": [", f);
-    for (size_t s = 0; s < c->seeds; s++) {
-      if (s) fputs(", ", f);
-      cli_json_double(f, r->best[s]);
-    }
-    fputs("]}", f);
+    fputs(", \"final\": ", f);
+    cli_json_doubles(f, r->final, c->seeds);
+    fputs(", \"best\": ", f);
+    cli_json_doubles(f, r->best, c->seeds);
+    fputs("}", f);
   }
   fputs("]}\n", f);
 }

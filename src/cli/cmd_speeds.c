@@ -219,21 +219,15 @@ static void init_json(FILE *f, const size_t *sizes, size_t L, const init_result 
     cli_json_double(f, r->sd[l]);
     fputs(", \"book\": ", f);
     cli_json_double(f, bk ? bk[l] : NAN);
-    fputs(", \"first_neurons\": [", f);
-    for (size_t j = 0; j < TOP && j < sizes[l + 1]; j++) {
-      if (j) fputs(", ", f);
-      cli_json_double(f, r->neuron[l * TOP + j]);
-    }
-    fputs("]}", f);
+    fputs(", \"first_neurons\": ", f);
+    cli_json_doubles(f, r->neuron + l * TOP,
+                     sizes[l + 1] < TOP ? sizes[l + 1] : TOP);
+    fputs("}", f);
   }
   fputs("], \"per_seed\": [", f);
   for (size_t s = 0; s < r->seeds; s++) {
-    fputs(s ? ", [" : "[", f);
-    for (size_t l = 0; l < r->hidden; l++) {
-      if (l) fputs(", ", f);
-      cli_json_double(f, r->per_seed[s * r->hidden + l]);
-    }
-    fputc(']', f);
+    if (s) fputs(", ", f);
+    cli_json_doubles(f, r->per_seed + s * r->hidden, r->hidden);
   }
   fputs("]}\n", f);
 }
@@ -301,12 +295,8 @@ static void train_json(FILE *f, const size_t *sizes, size_t L, const train_resul
   json_sizes(f, sizes, L);
   fprintf(f, ", \"epochs\": %zu, \"series\": [", r->epochs);
   for (size_t e = 0; e < r->epochs; e++) {
-    fputs(e ? ",\n  [" : "\n  [", f);
-    for (size_t l = 0; l < r->hidden; l++) {
-      if (l) fputs(", ", f);
-      cli_json_double(f, r->series[e * r->hidden + l]);
-    }
-    fputc(']', f);
+    fputs(e ? ",\n  " : "\n  ", f);
+    cli_json_doubles(f, r->series + e * r->hidden, r->hidden);
   }
   fputs("],\n \"final_ratio\": ", f);
   cli_json_double(f, r->final_ratio);
