@@ -10,7 +10,7 @@
 
 #include "gradchain/error.h"
 #include "cli/cli.h"
-#include "json.h"
+#include "io/json.h"
 
 const char *cli_cmd = "";
 

@@ -15,7 +15,7 @@
 #include "gradchain/train.h"
 #include "cli/cli.h"
 #include "cli/outfile.h"
-#include "cli/stages.h"
+#include "cli/reproduce/stages.h"
 
 static const char usage[] =
   "Usage: gradchain depth [OPTIONS]\n\n"

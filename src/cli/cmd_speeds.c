@@ -16,7 +16,7 @@
 #include "gradchain/train.h"
 #include "cli/cli.h"
 #include "cli/outfile.h"
-#include "cli/stages.h"
+#include "cli/reproduce/stages.h"
 
 static const char usage[] =
   "Usage: gradchain speeds [--sizes LIST] [--seeds N] [--examples N] [OPTIONS]\n"

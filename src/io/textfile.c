@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "gradchain/error.h"
-#include "textfile.h"
+#include "io/textfile.h"
 
 int gc_read_text_file(char **out, size_t *outlen, const char *path,
                       size_t max, const char *what)

@@ -10,7 +10,7 @@
 
 #include "gradchain/error.h"
 #include "gradchain/problem_activation.h"
-#include "problem_gsl.h"
+#include "problems/problem_gsl.h"
 
 void gc_act_chain_params_default(gc_act_chain_params *p)
 {

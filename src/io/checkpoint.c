@@ -14,10 +14,10 @@
 
 #include "gradchain/checkpoint.h"
 #include "gradchain/error.h"
-#include "textfile.h"
+#include "io/textfile.h"
 #include "gradchain/netio.h"
-#include "json.h"
-#include "netio_write.h"
+#include "io/json.h"
+#include "io/netio_write.h"
 
 #define FORMAT_NAME "gradchain-checkpoint"
 #define FORMAT_VERSION 1

@@ -8,7 +8,7 @@
 #include "gradchain/activation.h"
 #include "gradchain/error.h"
 #include "gradchain/problem_bound.h"
-#include "problem_gsl.h"
+#include "problems/problem_gsl.h"
 
 void gc_bound_params_default(gc_bound_params *p)
 {

@@ -10,7 +10,7 @@
 
 #include "gradchain/error.h"
 #include "gradchain/problem_maxwidth.h"
-#include "problem_gsl.h"
+#include "problems/problem_gsl.h"
 
 void gc_maxwidth_params_default(gc_maxwidth_params *p)
 {

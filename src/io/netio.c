@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "gradchain/error.h"
-#include "textfile.h"
+#include "io/textfile.h"
 #include "gradchain/netio.h"
-#include "json.h"
-#include "netio_write.h"
+#include "io/json.h"
+#include "io/netio_write.h"
 
 /* ------------------------------------------------------------ saving */
 

@@ -12,7 +12,7 @@
 #include "gradchain/problem_width.h"
 #include "cli/cli.h"
 #include "cli/outfile.h"
-#include "cli/stages.h"
+#include "cli/reproduce/stages.h"
 
 int stage_problems(const stage_ctx *ctx, FILE *md)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "gradchain/error.h"
-#include "json.h"
+#include "io/json.h"
 
 void gc_json_init(gc_json *j, const char *text, size_t len, const char *what)
 {

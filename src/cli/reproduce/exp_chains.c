@@ -9,7 +9,7 @@
 #include "gradchain/gradchain.h"
 #include "cli/cli.h"
 #include "cli/outfile.h"
-#include "cli/stages.h"
+#include "cli/reproduce/stages.h"
 
 int stage_figure(const stage_ctx *ctx, FILE *md, const char *name,
                  const char *caption, const char *body)

@@ -9,7 +9,7 @@
 #include "gradchain/activation.h"
 #include "gradchain/error.h"
 #include "gradchain/problem_identity.h"
-#include "problem_gsl.h"
+#include "problems/problem_gsl.h"
 
 static double max_err(double w1, double b, double w2, double offset,
                       size_t grid)

@@ -8,7 +8,7 @@
 #include "gradchain/activation.h"
 #include "gradchain/error.h"
 #include "gradchain/problem_width.h"
-#include "problem_gsl.h"
+#include "problems/problem_gsl.h"
 
 void gc_width_params_default(gc_width_params *p)
 {
