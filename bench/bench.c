@@ -277,7 +277,7 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
   gc_dataset val = {Nval, dim, 10, img + N * dim, lab + N};
 
   gc_net *net;
-  int st = gc_net_alloc(&net, L, sizes, GC_SIGMOID, GC_CROSS_ENTROPY);
+  int st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY);
   if (st) return st;
   gc_net_init(net, GC_INIT_DEFAULT, r);
   gc_workspace *ws, *wse;

@@ -11,8 +11,8 @@ int main(int argc, char **argv)
   gc_act_chain_params_default(&p);
   if (argc > 1) p.nchains = (size_t)atol(argv[1]);
   if (argc > 2) p.seed = (unsigned long)atol(argv[2]);
-  static const gc_activation acts[] = {GC_SIGMOID, GC_TANH, GC_RELU,
-                                       GC_SOFTPLUS};
+  static const gc_activation acts[] = {GC_ACT_SIGMOID, GC_ACT_TANH, GC_ACT_RELU,
+                                       GC_ACT_SOFTPLUS};
   printf("%-9s %8s %8s  depth: median log10|prod w f'(z)| (zero share)\n",
          "f", "sup|f'|", "|w|>=");
   for (size_t i = 0; i < 4; i++) {

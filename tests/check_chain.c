@@ -59,7 +59,7 @@ START_TEST(test_cross_entropy)
 {
   gc_chain *c;
   ck_assert_int_eq(gc_chain_alloc(&c, 1), GC_OK);
-  c->cost = GC_CROSS_ENTROPY;
+  c->cost = GC_COST_CROSS_ENTROPY;
   double w = 2.0, b = -1.0;
   ck_assert_int_eq(gc_chain_set(c, &w, &b, 1.0, 0.0), GC_OK);
   gc_chain_result *r;
@@ -78,11 +78,11 @@ START_TEST(test_backprop_and_fd)
 {
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   size_t depths[] = {1, 2, 5, 12, 30};
-  gc_activation acts[] = {GC_SIGMOID, GC_TANH, GC_SOFTPLUS};
+  gc_activation acts[] = {GC_ACT_SIGMOID, GC_ACT_TANH, GC_ACT_SOFTPLUS};
   for (size_t a = 0; a < 3; a++)
     for (size_t k = 0; k < 5; k++)
       for (int cost = 0; cost < 2; cost++) {
-        if (cost == GC_CROSS_ENTROPY && acts[a] != GC_SIGMOID) continue;
+        if (cost == GC_COST_CROSS_ENTROPY && acts[a] != GC_ACT_SIGMOID) continue;
         gc_chain *c;
         ck_assert_int_eq(gc_chain_alloc(&c, depths[k]), GC_OK);
         c->act = acts[a];
@@ -154,7 +154,7 @@ START_TEST(test_explode_mpfr_closed_form)
   gc_chain *c;
   ck_assert_int_eq(gc_chain_alloc(&c, L), GC_OK);
   ck_assert_int_eq(gc_chain_set_exploding(c, 100.0, 0.3, 0.0), GC_OK);
-  gc_chain_mpfr *m;
+  gc_chain_mpfr_result *m;
   ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, 128, 1), GC_OK);
   ck_assert_uint_eq(m->digits, 38);
   mpfr_t x;
@@ -177,7 +177,7 @@ START_TEST(test_explode_mpfr_closed_form)
   free(want);
   free(got);
   mpfr_clear(x);
-  gc_chain_mpfr_free(m);
+  gc_chain_mpfr_result_free(m);
   gc_chain_free(c);
 }
 END_TEST
@@ -189,7 +189,7 @@ START_TEST(test_mpfr_vs_higher_precision)
   gc_chain *c;
   ck_assert_int_eq(gc_chain_alloc(&c, 1000), GC_OK);
   ck_assert_int_eq(gc_chain_set_constant(c, 1.0, 0.0, 1.0, 0.0), GC_OK);
-  gc_chain_mpfr *m1, *m2;
+  gc_chain_mpfr_result *m1, *m2;
   ck_assert_int_eq(gc_chain_mpfr_eval(&m1, c, 128, 0), GC_OK);
   ck_assert_int_eq(gc_chain_mpfr_eval(&m2, c, 1024, 0), GC_OK);
   char *a = digits_of(m1->dC_db1, 38), *b = digits_of(m2->dC_db1, 38);
@@ -201,12 +201,12 @@ START_TEST(test_mpfr_vs_higher_precision)
   ck_assert(!r->overflow);
   free(a);
   free(b);
-  gc_chain_mpfr_free(m1);
-  gc_chain_mpfr_free(m2);
+  gc_chain_mpfr_result_free(m1);
+  gc_chain_mpfr_result_free(m2);
   /* random chains, all activations, per-layer tables: 64 bits vs 512 */
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(rng, 5);
-  for (int act = 0; act <= GC_IDENTITY; act++) {
+  for (int act = 0; act <= GC_ACT_IDENTITY; act++) {
     gc_chain *d;
     ck_assert_int_eq(gc_chain_alloc(&d, 40), GC_OK);
     d->act = (gc_activation)act;
@@ -227,8 +227,8 @@ START_TEST(test_mpfr_vs_higher_precision)
     if (md != 0 && !rr->underflow)
       ck_assert_double_eq_tol(rr->dC_db[0] / md, 1.0, 1e-12);
     gc_chain_result_free(rr);
-    gc_chain_mpfr_free(m1);
-    gc_chain_mpfr_free(m2);
+    gc_chain_mpfr_result_free(m1);
+    gc_chain_mpfr_result_free(m2);
     gc_chain_free(d);
   }
   gsl_rng_free(rng);
@@ -334,7 +334,7 @@ START_TEST(test_bad_input)
   ck_assert_int_eq(gc_chain_set_constant(c, 1, 0, INFINITY, 0), GC_EINVAL);
   ck_assert_int_eq(gc_chain_set_exploding(c, 0.0, 0.5, 0), GC_EINVAL);
   ck_assert_int_eq(gc_chain_set_constant(c, 1, 0, 0.5, 0), GC_OK);
-  gc_chain_mpfr *m;
+  gc_chain_mpfr_result *m;
   ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, 8, 0), GC_ERANGE);
   ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, GC_MPFR_PREC_MAX + 1, 0),
                    GC_ERANGE);

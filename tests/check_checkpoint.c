@@ -52,7 +52,7 @@ static const size_t sizes[] = {6, 5, 3};
 static gc_net *make_net(unsigned long seed)
 {
   gc_net *net;
-  ck_assert_int_eq(gc_net_alloc(&net, 3, sizes, GC_SIGMOID, GC_CROSS_ENTROPY),
+  ck_assert_int_eq(gc_net_alloc(&net, 3, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY),
                    GC_OK);
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, seed);
@@ -379,7 +379,7 @@ START_TEST(test_restore_refuses_other_trainers)
   gc_trainer_free(t);
   gc_net_free(net);
   size_t other[] = {6, 4, 3};
-  ck_assert_int_eq(gc_net_alloc(&net, 3, other, GC_SIGMOID, GC_CROSS_ENTROPY),
+  ck_assert_int_eq(gc_net_alloc(&net, 3, other, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY),
                    GC_OK);
   ck_assert_int_eq(gc_trainer_alloc(&t, net, &tr.d, &ev.d, &ck->cfg), GC_OK);
   ck_assert_int_eq(gc_checkpoint_restore(t, ck), GC_EINVAL);

@@ -64,17 +64,17 @@ static void fd_check(const size_t *sizes, size_t L, gc_activation act,
 START_TEST(test_fd_quadratic)
 {
   size_t s[] = {5, 4, 3, 2};
-  for (int a = 0; a <= GC_IDENTITY; a++)
-    if (a != GC_RELU) fd_check(s, 4, (gc_activation)a, GC_QUADRATIC, 3, 1 + a);
+  for (int a = 0; a <= GC_ACT_IDENTITY; a++)
+    if (a != GC_ACT_RELU) fd_check(s, 4, (gc_activation)a, GC_COST_QUADRATIC, 3, 1 + a);
 }
 END_TEST
 
 START_TEST(test_fd_cross_entropy)
 {
   size_t s[] = {6, 5, 4, 3};
-  fd_check(s, 4, GC_SIGMOID, GC_CROSS_ENTROPY, 4, 11);
+  fd_check(s, 4, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY, 4, 11);
   size_t s2[] = {3, 7, 1};
-  fd_check(s2, 3, GC_SIGMOID, GC_CROSS_ENTROPY, 1, 12);
+  fd_check(s2, 3, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY, 1, 12);
 }
 END_TEST
 
@@ -84,7 +84,7 @@ START_TEST(test_one_neuron)
 {
   size_t s[] = {1, 1};
   gc_net *net;
-  ck_assert_int_eq(gc_net_alloc(&net, 2, s, GC_SIGMOID, GC_QUADRATIC), GC_OK);
+  ck_assert_int_eq(gc_net_alloc(&net, 2, s, GC_ACT_SIGMOID, GC_COST_QUADRATIC), GC_OK);
   net->p.w[1][0] = 0.6;
   net->p.b[1][0] = 0.9;
   gc_workspace *ws;
@@ -110,32 +110,32 @@ END_TEST
 START_TEST(test_sigmoid_tails)
 {
   /* sigma'(z) = e^{-|z|}/(1+e^{-|z|})^2; for z = 40, e^{-40}(1 - 2e^{-40}) */
-  ck_assert_double_eq_tol(gc_activation_deriv(GC_SIGMOID, 40.0) / exp(-40.0),
+  ck_assert_double_eq_tol(gc_activation_deriv(GC_ACT_SIGMOID, 40.0) / exp(-40.0),
                           1.0, 1e-15);
-  ck_assert_double_eq(gc_activation_deriv(GC_SIGMOID, 0.0), 0.25);
-  ck_assert_double_eq(gc_activation_value(GC_SIGMOID, 0.0), 0.5);
-  ck_assert_double_eq_tol(gc_activation_value(GC_SIGMOID, -40.0) / exp(-40.0),
+  ck_assert_double_eq(gc_activation_deriv(GC_ACT_SIGMOID, 0.0), 0.25);
+  ck_assert_double_eq(gc_activation_value(GC_ACT_SIGMOID, 0.0), 0.5);
+  ck_assert_double_eq_tol(gc_activation_value(GC_ACT_SIGMOID, -40.0) / exp(-40.0),
                           1.0, 1e-15);
-  ck_assert_double_eq_tol(gc_activation_deriv(GC_TANH, 20.0) / (4 * exp(-40.0)),
+  ck_assert_double_eq_tol(gc_activation_deriv(GC_ACT_TANH, 20.0) / (4 * exp(-40.0)),
                           1.0, 1e-14);
-  ck_assert_double_eq_tol(gc_activation_value(GC_SOFTPLUS, 0.0), log(2.0),
+  ck_assert_double_eq_tol(gc_activation_value(GC_ACT_SOFTPLUS, 0.0), log(2.0),
                           1e-16);
-  ck_assert_double_eq(gc_activation_value(GC_SOFTPLUS, 800.0), 800.0);
-  ck_assert_double_eq(gc_activation_deriv(GC_RELU, -1.0), 0.0);
-  ck_assert_double_eq(gc_activation_deriv(GC_RELU, 2.0), 1.0);
+  ck_assert_double_eq(gc_activation_value(GC_ACT_SOFTPLUS, 800.0), 800.0);
+  ck_assert_double_eq(gc_activation_deriv(GC_ACT_RELU, -1.0), 0.0);
+  ck_assert_double_eq(gc_activation_deriv(GC_ACT_RELU, 2.0), 1.0);
 }
 END_TEST
 
 START_TEST(test_costs)
 {
   double a[] = {0.25, 0.5}, y[] = {0.0, 1.0};
-  ck_assert_double_eq_tol(gc_cost_value(GC_QUADRATIC, 2, a, y),
+  ck_assert_double_eq_tol(gc_cost_value(GC_COST_QUADRATIC, 2, a, y),
                           0.5 * (0.0625 + 0.25), 1e-16);
-  ck_assert_double_eq_tol(gc_cost_value(GC_CROSS_ENTROPY, 2, a, y),
+  ck_assert_double_eq_tol(gc_cost_value(GC_COST_CROSS_ENTROPY, 2, a, y),
                           -log(0.75) - log(0.5), 1e-15);
   gc_cost c;
   ck_assert_int_eq(gc_cost_from_name(&c, "CrossEntropyCost"), GC_OK);
-  ck_assert_int_eq(c, GC_CROSS_ENTROPY);
+  ck_assert_int_eq(c, GC_COST_CROSS_ENTROPY);
   ck_assert_int_eq(gc_cost_from_name(&c, "hinge"), GC_EINVAL);
 }
 END_TEST
@@ -144,14 +144,14 @@ START_TEST(test_bad_sizes)
 {
   gc_net *net;
   size_t s0[] = {3, 0, 2};
-  ck_assert_int_eq(gc_net_alloc(&net, 3, s0, GC_SIGMOID, GC_QUADRATIC),
+  ck_assert_int_eq(gc_net_alloc(&net, 3, s0, GC_ACT_SIGMOID, GC_COST_QUADRATIC),
                    GC_EINVAL);
   ck_assert_ptr_null(net);
   size_t s1[] = {3};
-  ck_assert_int_eq(gc_net_alloc(&net, 1, s1, GC_SIGMOID, GC_QUADRATIC),
+  ck_assert_int_eq(gc_net_alloc(&net, 1, s1, GC_ACT_SIGMOID, GC_COST_QUADRATIC),
                    GC_EINVAL);
   size_t s2[] = {100000000, 100000000};
-  ck_assert_int_eq(gc_net_alloc(&net, 2, s2, GC_SIGMOID, GC_QUADRATIC),
+  ck_assert_int_eq(gc_net_alloc(&net, 2, s2, GC_ACT_SIGMOID, GC_COST_QUADRATIC),
                    GC_ENOMEM);
   ck_assert_str_ne(gc_strerror_last(), "");
 }

@@ -45,8 +45,8 @@ START_TEST(test_round_trip)
   gsl_rng_set(r, 3);
   for (int c = 0; c < 2; c++) {
     gc_net *net;
-    gc_cost cost = c ? GC_QUADRATIC : GC_CROSS_ENTROPY;
-    ck_assert_int_eq(gc_net_alloc(&net, 4, sizes, GC_SIGMOID, cost), GC_OK);
+    gc_cost cost = c ? GC_COST_QUADRATIC : GC_COST_CROSS_ENTROPY;
+    ck_assert_int_eq(gc_net_alloc(&net, 4, sizes, GC_ACT_SIGMOID, cost), GC_OK);
     gc_net_init(net, GC_INIT_LARGE, r);
     /* awkward values: extremes, subnormals, -0, exact decimals */
     net->p.w[1][0] = 1.7976931348623157e308;
@@ -95,8 +95,8 @@ START_TEST(test_network2_file)
   gc_net *net;
   ck_assert_int_eq(gc_net_from_json(&net, t, strlen(t)), GC_OK);
   ck_assert_uint_eq(net->nlayers, 3);
-  ck_assert_int_eq(net->cost, GC_QUADRATIC);
-  ck_assert_int_eq(net->act, GC_SIGMOID);
+  ck_assert_int_eq(net->cost, GC_COST_QUADRATIC);
+  ck_assert_int_eq(net->act, GC_ACT_SIGMOID);
   double w1[] = {1, 2, 3, 4, 5, 6.25}, w2[] = {-7, 800};
   for (int k = 0; k < 6; k++) ck_assert_double_eq(net->p.w[1][k], w1[k]);
   for (int k = 0; k < 2; k++) ck_assert_double_eq(net->p.w[2][k], w2[k]);
@@ -258,7 +258,7 @@ START_TEST(test_files)
   ck_assert_ptr_nonnull(strstr(gc_strerror_last(), "missing.json"));
   ck_assert_ptr_null(net);
   size_t sizes[] = {2, 1};
-  ck_assert_int_eq(gc_net_alloc(&net, 2, sizes, GC_SIGMOID, GC_QUADRATIC), GC_OK);
+  ck_assert_int_eq(gc_net_alloc(&net, 2, sizes, GC_ACT_SIGMOID, GC_COST_QUADRATIC), GC_OK);
   ck_assert_int_eq(gc_net_save("/nonexistent-dir/x/net.json", net), GC_EIO);
   net->p.w[1][1] = NAN;
   ck_assert_int_eq(gc_net_save(path_in("nan.json"), net), GC_ENUMERIC);

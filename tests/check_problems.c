@@ -125,8 +125,8 @@ START_TEST(test_width_closed_form)
       ck_assert(close_rel(r.width_closed_form, W, 1e-14));
       ck_assert(fabs(r.centre - (-b / w)) <= 1e-12 * scale);
       /* both ends are roots of |w| sigma'(wa+b) = 1 */
-      double g1 = fabs(w) * gc_activation_deriv(GC_SIGMOID, w * r.a_lo + b);
-      double g2 = fabs(w) * gc_activation_deriv(GC_SIGMOID, w * r.a_hi + b);
+      double g1 = fabs(w) * gc_activation_deriv(GC_ACT_SIGMOID, w * r.a_lo + b);
+      double g2 = fabs(w) * gc_activation_deriv(GC_ACT_SIGMOID, w * r.a_hi + b);
       ck_assert(fabs(g1 - 1) < 1e-10 && fabs(g2 - 1) < 1e-10);
     }
 }
@@ -434,17 +434,17 @@ START_TEST(test_activation_sup)
   double sup, at;
   int att;
   size_t it;
-  ck_assert_int_eq(gc_activation_deriv_sup(&sup, &at, &att, &it, GC_SIGMOID),
+  ck_assert_int_eq(gc_activation_deriv_sup(&sup, &at, &att, &it, GC_ACT_SIGMOID),
                    GC_OK);
   ck_assert(fabs(sup - 0.25) < 1e-15 && att && fabs(at) < 1e-6 && it > 0);
-  ck_assert_int_eq(gc_activation_deriv_sup(&sup, &at, &att, &it, GC_TANH),
+  ck_assert_int_eq(gc_activation_deriv_sup(&sup, &at, &att, &it, GC_ACT_TANH),
                    GC_OK);
   ck_assert(fabs(sup - 1) < 1e-15 && att && fabs(at) < 1e-6);
-  ck_assert_int_eq(gc_activation_deriv_sup(&sup, &at, &att, &it, GC_RELU),
+  ck_assert_int_eq(gc_activation_deriv_sup(&sup, &at, &att, &it, GC_ACT_RELU),
                    GC_OK);
   ck_assert(sup == 1 && att && at > 0);
   ck_assert_int_eq(gc_activation_deriv_sup(&sup, &at, &att, &it,
-                                           GC_SOFTPLUS), GC_OK);
+                                           GC_ACT_SOFTPLUS), GC_OK);
   ck_assert(fabs(sup - 1) < 1e-15 && !att && isinf(at));
 }
 END_TEST
@@ -463,7 +463,7 @@ START_TEST(test_activation_chains_by_hand)
   p.depths[0] = 2;
   p.depths[1] = L;
   gc_act_result r;
-  ck_assert_int_eq(gc_problem_activation(&r, GC_SIGMOID, &p), GC_OK);
+  ck_assert_int_eq(gc_problem_activation(&r, GC_ACT_SIGMOID, &p), GC_OK);
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(rng, 42);
   double a[N], lp[N];
@@ -503,7 +503,7 @@ START_TEST(test_activation_relu_zeros)
    * zeroes the product with probability 1/2: at depth 10 about 2^-10 of
    * the 10001 chains (9.8 expected, sd 3.1) survive */
   gc_act_result r;
-  ck_assert_int_eq(gc_problem_activation(&r, GC_RELU, NULL), GC_OK);
+  ck_assert_int_eq(gc_problem_activation(&r, GC_ACT_RELU, NULL), GC_OK);
   double alive = (1 - r.zero_fraction[0]) * 10001;
   ck_assert_msg(alive >= 0 && alive <= 25, "%g alive", alive);
   ck_assert(isinf(r.median[0]) && r.median[0] < 0);
@@ -517,13 +517,13 @@ START_TEST(test_activation_failures)
   gc_act_chain_params p;
   gc_act_chain_params_default(&p);
   p.nchains = 0;
-  ck_assert_int_eq(gc_problem_activation(&r, GC_TANH, &p), GC_EINVAL);
+  ck_assert_int_eq(gc_problem_activation(&r, GC_ACT_TANH, &p), GC_EINVAL);
   gc_act_chain_params_default(&p);
   p.depths[1] = 10;
-  ck_assert_int_eq(gc_problem_activation(&r, GC_TANH, &p), GC_EINVAL);
+  ck_assert_int_eq(gc_problem_activation(&r, GC_ACT_TANH, &p), GC_EINVAL);
   gc_act_chain_params_default(&p);
   p.wscale = NAN;
-  ck_assert_int_eq(gc_problem_activation(&r, GC_TANH, &p), GC_EINVAL);
+  ck_assert_int_eq(gc_problem_activation(&r, GC_ACT_TANH, &p), GC_EINVAL);
   ck_assert_int_eq(gc_problem_activation(&r, (gc_activation)99, NULL),
                    GC_EINVAL);
 }

@@ -27,7 +27,7 @@ static void reference(const gc_net *net, const double *x, const double *y,
       a[l][j] = sig(s);
     }
   for (size_t j = 0; j < net->sizes[L - 1]; j++)
-    delta[L - 1][j] = net->cost == GC_CROSS_ENTROPY
+    delta[L - 1][j] = net->cost == GC_COST_CROSS_ENTROPY
                           ? a[L - 1][j] - y[j]
                           : (a[L - 1][j] - y[j]) * a[L - 1][j] * (1 - a[L - 1][j]);
   for (size_t l = L - 2; l >= 1; l--)
@@ -51,7 +51,7 @@ START_TEST(test_speeds_match_reference)
   gc_dataset d = {N, 6, 3, img, lab};
   for (int cost = 0; cost < 2; cost++) {
     gc_net *net;
-    ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_SIGMOID, (gc_cost)cost), GC_OK);
+    ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, (gc_cost)cost), GC_OK);
     gc_net_init(net, GC_INIT_DEFAULT, r);
     double speeds[3];
     gc_params g;
@@ -80,7 +80,7 @@ START_TEST(test_speeds_match_reference)
   }
   /* bad input */
   gc_net *net;
-  ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_SIGMOID, GC_QUADRATIC), GC_OK);
+  ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_QUADRATIC), GC_OK);
   double sp[3];
   ck_assert_int_eq(gc_layer_speeds(net, &d, 0, sp, NULL), GC_EINVAL);
   ck_assert_int_eq(gc_layer_speeds(net, &d, N + 1, sp, NULL), GC_EINVAL);

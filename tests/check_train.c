@@ -57,7 +57,7 @@ static gc_net *make_net(const size_t *sizes, size_t L, gc_cost cost,
                         unsigned long seed)
 {
   gc_net *net;
-  ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_SIGMOID, cost), GC_OK);
+  ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, cost), GC_OK);
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, seed);
   gc_net_init(net, GC_INIT_DEFAULT, r);
@@ -125,7 +125,7 @@ static void ref_step(ref_net *r, const gc_dataset *d, const size_t *idx,
       for (size_t j = 0; j < n1; j++) z2[i] += r->W2[i * n1 + j] * a1[j];
       a2[i] = sig(z2[i]);
       double y = d->labels[ex] == i ? 1.0 : 0.0;
-      d2[i] = cost == GC_CROSS_ENTROPY ? a2[i] - y
+      d2[i] = cost == GC_COST_CROSS_ENTROPY ? a2[i] - y
                                        : (a2[i] - y) * a2[i] * (1 - a2[i]);
     }
     for (size_t j = 0; j < n1; j++) {
@@ -181,9 +181,9 @@ START_TEST(test_one_step_by_hand)
   gc_dataset d = {3, 2, 2, img, lab};
   size_t sizes[] = {2, 2, 2};
   for (int c = 0; c < 2; c++) {
-    gc_cost cost = c ? GC_CROSS_ENTROPY : GC_QUADRATIC;
+    gc_cost cost = c ? GC_COST_CROSS_ENTROPY : GC_COST_QUADRATIC;
     gc_net *net;
-    ck_assert_int_eq(gc_net_alloc(&net, 3, sizes, GC_SIGMOID, cost), GC_OK);
+    ck_assert_int_eq(gc_net_alloc(&net, 3, sizes, GC_ACT_SIGMOID, cost), GC_OK);
     static const double w1[] = {0.3, -0.8, 1.1, 0.4}, b1[] = {0.1, -0.5};
     static const double w2[] = {-1.2, 0.7, 0.9, 0.25}, b2[] = {0.2, -0.3};
     memcpy(net->p.w[1], w1, sizeof w1);
@@ -226,7 +226,7 @@ START_TEST(test_step_matches_unfused)
     size_t L = nets[q][0];
     const size_t *sizes = nets[q] + 1;
     synth s = synth_make(40, sizes[0], sizes[L - 1], 70 + q);
-    gc_net *net = make_net(sizes, L, q % 2 ? GC_QUADRATIC : GC_CROSS_ENTROPY,
+    gc_net *net = make_net(sizes, L, q % 2 ? GC_COST_QUADRATIC : GC_COST_CROSS_ENTROPY,
                            80 + q), *ref;
     ck_assert_int_eq(gc_net_copy(&ref, net), GC_OK);
     gc_train_config cfg;
@@ -284,7 +284,7 @@ START_TEST(test_l2_scaling)
 {
   synth s = synth_make(5, 3, 2, 3);
   size_t sizes[] = {3, 4, 2};
-  gc_net *a = make_net(sizes, 3, GC_CROSS_ENTROPY, 5), *b;
+  gc_net *a = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 5), *b;
   ck_assert_int_eq(gc_net_copy(&b, a), GC_OK);
   gc_net *w0;
   ck_assert_int_eq(gc_net_copy(&w0, a), GC_OK);
@@ -326,7 +326,7 @@ START_TEST(test_epochs_short_last_batch)
   synth s = synth_make(7, 3, 3, 7);
   size_t sizes[] = {3, 4, 3};
   for (int c = 0; c < 2; c++) {
-    gc_cost cost = c ? GC_CROSS_ENTROPY : GC_QUADRATIC;
+    gc_cost cost = c ? GC_COST_CROSS_ENTROPY : GC_COST_QUADRATIC;
     gc_net *net = make_net(sizes, 3, cost, 8);
     ref_net r = ref_from(net);
     gc_train_config cfg;
@@ -383,7 +383,7 @@ static void direct(const gc_net *net, const gc_dataset *d, double lambda,
     size_t nL = net->sizes[L - 1], best = 0;
     for (size_t i = 0; i < nL; i++) {
       double y = d->labels[e] == i ? 1.0 : 0.0, ai = a[cur][i];
-      if (net->cost == GC_CROSS_ENTROPY)
+      if (net->cost == GC_COST_CROSS_ENTROPY)
         c += -(y * log(ai) + (1 - y) * log(1 - ai));
       else
         c += 0.5 * (ai - y) * (ai - y);
@@ -407,7 +407,7 @@ START_TEST(test_monitors)
   synth tr = synth_make(11, 5, 4, 21), ev = synth_make(7, 5, 4, 22);
   size_t sizes[] = {5, 6, 3, 4};
   for (int c = 0; c < 2; c++) {
-    gc_net *net = make_net(sizes, 4, c ? GC_CROSS_ENTROPY : GC_QUADRATIC, 23);
+    gc_net *net = make_net(sizes, 4, c ? GC_COST_CROSS_ENTROPY : GC_COST_QUADRATIC, 23);
     gc_train_config cfg;
     gc_train_config_default(&cfg);
     cfg.batch = 4;
@@ -442,7 +442,7 @@ START_TEST(test_monitors)
   }
   /* unmonitored values are NaN */
   {
-    gc_net *net = make_net(sizes, 4, GC_CROSS_ENTROPY, 24);
+    gc_net *net = make_net(sizes, 4, GC_COST_CROSS_ENTROPY, 24);
     gc_train_config cfg;
     gc_train_config_default(&cfg);
     cfg.monitor = GC_MONITOR_TRAIN_COST;
@@ -468,7 +468,7 @@ START_TEST(test_evaluator_threads)
 #ifdef _OPENMP
   synth ev = synth_make(19, 5, 4, 31);
   size_t sizes[] = {5, 6, 3, 4};
-  gc_net *net = make_net(sizes, 4, GC_CROSS_ENTROPY, 32);
+  gc_net *net = make_net(sizes, 4, GC_COST_CROSS_ENTROPY, 32);
   gc_evaluator *e;
   ck_assert_int_eq(gc_evaluator_alloc(&e, net, 3), GC_OK);
   double c[2];
@@ -524,9 +524,9 @@ START_TEST(test_reproducible)
 {
   synth s = synth_make(30, 6, 3, 31);
   size_t sizes[] = {6, 5, 3};
-  gc_net *a = make_net(sizes, 3, GC_CROSS_ENTROPY, 32);
-  gc_net *b = make_net(sizes, 3, GC_CROSS_ENTROPY, 32);
-  gc_net *c = make_net(sizes, 3, GC_CROSS_ENTROPY, 32);
+  gc_net *a = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 32);
+  gc_net *b = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 32);
+  gc_net *c = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 32);
   run(a, &s.d, 77, 3);
   run(b, &s.d, 77, 3);
   run(c, &s.d, 78, 3);
@@ -545,7 +545,7 @@ START_TEST(test_divergence)
 {
   synth s = synth_make(20, 4, 2, 41);
   size_t sizes[] = {4, 3, 2};
-  gc_net *net = make_net(sizes, 3, GC_QUADRATIC, 42);
+  gc_net *net = make_net(sizes, 3, GC_COST_QUADRATIC, 42);
   gc_train_config cfg;
   gc_train_config_default(&cfg);
   cfg.batch = 2;
@@ -570,7 +570,7 @@ START_TEST(test_early_stop)
 {
   synth s = synth_make(10, 3, 2, 51);
   size_t sizes[] = {3, 2, 2};
-  gc_net *net = make_net(sizes, 3, GC_CROSS_ENTROPY, 52);
+  gc_net *net = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 52);
   gc_train_config cfg;
   gc_train_config_default(&cfg);
   cfg.batch = 5;
@@ -613,7 +613,7 @@ START_TEST(test_learns)
 {
   synth tr = separable(200, 61), ev = separable(100, 62);
   size_t sizes[] = {4, 5, 2};
-  gc_net *net = make_net(sizes, 3, GC_CROSS_ENTROPY, 63);
+  gc_net *net = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 63);
   gc_train_config cfg;
   gc_train_config_default(&cfg);
   cfg.batch = 10;
@@ -639,7 +639,7 @@ START_TEST(test_bad_config)
 {
   synth s = synth_make(10, 3, 2, 71);
   size_t sizes[] = {3, 2, 2}, wrong_in[] = {4, 2, 2}, wrong_out[] = {3, 2, 3};
-  gc_net *net = make_net(sizes, 3, GC_CROSS_ENTROPY, 72);
+  gc_net *net = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 72);
   gc_trainer *t;
   gc_train_config cfg;
   gc_train_config_default(&cfg);
@@ -663,10 +663,10 @@ START_TEST(test_bad_config)
   cfg.monitor = GC_MONITOR_EVAL_COST; /* no evaluation set */
   ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_EINVAL);
   cfg.monitor = 0;
-  gc_net *n2 = make_net(wrong_in, 3, GC_CROSS_ENTROPY, 73);
+  gc_net *n2 = make_net(wrong_in, 3, GC_COST_CROSS_ENTROPY, 73);
   ck_assert_int_eq(gc_trainer_alloc(&t, n2, &s.d, NULL, &cfg), GC_EINVAL);
   gc_net_free(n2);
-  n2 = make_net(wrong_out, 3, GC_CROSS_ENTROPY, 73);
+  n2 = make_net(wrong_out, 3, GC_COST_CROSS_ENTROPY, 73);
   ck_assert_int_eq(gc_trainer_alloc(&t, n2, &s.d, NULL, &cfg), GC_EINVAL);
   gc_net_free(n2);
   ck_assert_int_eq(gc_trainer_alloc(&t, net, &s.d, NULL, &cfg), GC_OK);

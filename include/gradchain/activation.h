@@ -9,11 +9,11 @@ extern "C" {
 #endif
 
 typedef enum gc_activation {
-  GC_SIGMOID = 0,
-  GC_TANH,
-  GC_RELU,
-  GC_SOFTPLUS,
-  GC_IDENTITY
+  GC_ACT_SIGMOID = 0,
+  GC_ACT_TANH,
+  GC_ACT_RELU,
+  GC_ACT_SOFTPLUS,
+  GC_ACT_IDENTITY
 } gc_activation;
 
 /* Parse "sigmoid", "tanh", "relu", "softplus", "identity" (status 0 or

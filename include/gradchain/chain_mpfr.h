@@ -33,7 +33,7 @@ extern "C" {
 #define GC_MPFR_PREC_MIN 16
 #define GC_MPFR_PREC_MAX 1000000
 
-typedef struct gc_chain_mpfr {
+typedef struct gc_chain_mpfr_result {
   mpfr_prec_t prec;      /* the precision asked for */
   mpfr_prec_t working;   /* the larger working precision of the last try */
   size_t digits;         /* correct significant decimal digits */
@@ -43,12 +43,12 @@ typedef struct gc_chain_mpfr {
   mpfr_t *z, *a, *fp, *factor, *dC_db, *dC_dw;
   mpfr_t dC_db1, dC_daL, cost;
   int tries;             /* evaluations made (>= 2) */
-} gc_chain_mpfr;
+} gc_chain_mpfr_result;
 
 /* Evaluate c at `prec` bits; keep every layer's values when `layers`. */
-int gc_chain_mpfr_eval(gc_chain_mpfr **out, const gc_chain *c,
+int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
                        mpfr_prec_t prec, int layers);
-void gc_chain_mpfr_free(gc_chain_mpfr *r);
+void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r);
 
 /* x rounded to `digits` significant digits as "-1.2345e+417" ("0" for
  * zero, "inf", "-inf", "nan").  Returns the length it needs (like

@@ -9,8 +9,8 @@ extern "C" {
 #endif
 
 typedef enum gc_cost {
-  GC_QUADRATIC = 0,    /* C = 1/2 ||a - y||^2 */
-  GC_CROSS_ENTROPY     /* C = -sum [y ln a + (1-y) ln(1-a)] */
+  GC_COST_QUADRATIC = 0,    /* C = 1/2 ||a - y||^2 */
+  GC_COST_CROSS_ENTROPY     /* C = -sum [y ln a + (1-y) ln(1-a)] */
 } gc_cost;
 
 /* "quadratic" or "cross-entropy" (also network2's "QuadraticCost",

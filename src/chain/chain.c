@@ -28,8 +28,8 @@ int gc_chain_alloc(gc_chain **out, size_t depth)
                     depth);
   }
   c->depth = depth;
-  c->act = GC_SIGMOID;
-  c->cost = GC_QUADRATIC;
+  c->act = GC_ACT_SIGMOID;
+  c->cost = GC_COST_QUADRATIC;
   *out = c;
   return GC_OK;
 }
@@ -216,10 +216,10 @@ int gc_chain_eval(gc_chain_result **out, const gc_chain *c)
   double aL = r->a[L - 1];
   r->dC_daL = gc_cost_dC_da(c->cost, aL, c->y);
   r->cost = gc_cost_value(c->cost, 1, &aL, &c->y);
-  int ce_sigmoid = c->cost == GC_CROSS_ENTROPY && c->act == GC_SIGMOID;
+  int ce_sigmoid = c->cost == GC_COST_CROSS_ENTROPY && c->act == GC_ACT_SIGMOID;
   double tail = ce_sigmoid ? aL - c->y : r->fp[L - 1] * r->dC_daL;
   int exact_zero = tail == 0.0; /* a zero that is no rounding artefact */
-  int fp_can_vanish = c->act == GC_RELU;
+  int fp_can_vanish = c->act == GC_ACT_RELU;
   /* S holds S_j while layer j is visited */
   double S = r->dC_daL;
   for (size_t j = L; j >= 1; j--) {

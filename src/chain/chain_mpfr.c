@@ -105,13 +105,13 @@ static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
                        gc_mpfr_exp_table *ex)
 {
   switch (act) {
-  case GC_SIGMOID:
-  case GC_SOFTPLUS:
+  case GC_ACT_SIGMOID:
+  case GC_ACT_SOFTPLUS:
     mpfr_abs(d, z, RND);
     gc_mpfr_expneg(t, d, ex);     /* t = e^{-|z|} */
     mpfr_add_ui(d, t, 1, RND);
     mpfr_ui_div(d, 1, d, RND);    /* d = 1/(1+t) */
-    if (act == GC_SIGMOID) {
+    if (act == GC_ACT_SIGMOID) {
       mpfr_mul(fp, t, d, RND);    /* sigma(-|z|) */
       if (mpfr_sgn(z) >= 0) mpfr_set(a, d, RND);
       else mpfr_set(a, fp, RND);
@@ -124,7 +124,7 @@ static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
       else mpfr_set(a, t, RND);
     }
     break;
-  case GC_TANH:
+  case GC_ACT_TANH:
     mpfr_tanh(a, z, RND);
     mpfr_abs(d, z, RND);
     mpfr_mul_2ui(d, d, 1, RND);
@@ -134,7 +134,7 @@ static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
     mpfr_mul_ui(fp, t, 4, RND);
     mpfr_div(fp, fp, d, RND);     /* 4t/(1+t)^2 */
     break;
-  case GC_RELU:
+  case GC_ACT_RELU:
     if (mpfr_sgn(z) > 0) {
       mpfr_set(a, z, RND);
       mpfr_set_ui(fp, 1, RND);
@@ -143,7 +143,7 @@ static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
       mpfr_set_ui(fp, 0, RND);
     }
     break;
-  case GC_IDENTITY:
+  case GC_ACT_IDENTITY:
   default:
     mpfr_set(a, z, RND);
     mpfr_set_ui(fp, 1, RND);
@@ -157,7 +157,7 @@ static void output_terms(run *r, const gc_chain *c, mpfr_srcptr aL,
                          mpfr_ptr d)
 {
   mpfr_sub_d(t, aL, c->y, RND); /* a - y */
-  if (c->cost == GC_QUADRATIC) {
+  if (c->cost == GC_COST_QUADRATIC) {
     mpfr_sqr(r->cost, t, RND);
     mpfr_div_2ui(r->cost, r->cost, 1, RND);
     mpfr_set(r->dC_daL, t, RND);
@@ -173,7 +173,7 @@ static void output_terms(run *r, const gc_chain *c, mpfr_srcptr aL,
     mpfr_add(r->cost, r->cost, d, RND);
     mpfr_neg(r->cost, r->cost, RND);
   }
-  if (c->cost == GC_CROSS_ENTROPY && c->act == GC_SIGMOID)
+  if (c->cost == GC_COST_CROSS_ENTROPY && c->act == GC_ACT_SIGMOID)
     mpfr_set(tail, t, RND);       /* f'(z_L) dC/da_L = a_L - y exactly */
   else
     mpfr_mul(tail, fpL, r->dC_daL, RND);
@@ -355,7 +355,7 @@ static int runs_agree(const run *r1, const run *r2, size_t n)
   return agree;
 }
 
-void gc_chain_mpfr_free(gc_chain_mpfr *r)
+void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r)
 {
   if (!r) return;
   run tmp = {0};
@@ -367,7 +367,7 @@ void gc_chain_mpfr_free(gc_chain_mpfr *r)
   free(r);
 }
 
-int gc_chain_mpfr_eval(gc_chain_mpfr **out, const gc_chain *c,
+int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
                        mpfr_prec_t prec, int layers)
 {
   *out = NULL;
@@ -414,7 +414,7 @@ int gc_chain_mpfr_eval(gc_chain_mpfr **out, const gc_chain *c,
       return gc_error(GC_ENOMEM, "out of memory");
     }
     if (ok) {
-      gc_chain_mpfr *res = calloc(1, sizeof *res);
+      gc_chain_mpfr_result *res = calloc(1, sizeof *res);
       if (!res) {
         run_clear(&r2);
         return gc_error(GC_ENOMEM, "out of memory");

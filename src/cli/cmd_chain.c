@@ -208,7 +208,7 @@ static int build(struct opts *o, gc_chain **c)
 typedef struct view {
   const gc_chain *c;
   const gc_chain_result *d;  /* double evaluation (always) */
-  const gc_chain_mpfr *m;    /* MPFR evaluation (or NULL) */
+  const gc_chain_mpfr_result *m;    /* MPFR evaluation (or NULL) */
 } view;
 
 enum col { Z, A, FP, FACTOR, DB, DW };
@@ -272,8 +272,8 @@ static const char *range_note(const view *v)
 static void print_product(const view *v, FILE *f)
 {
   size_t L = v->c->depth;
-  const char *fname = v->c->act == GC_SIGMOID ? "σ'" : "f'";
-  int ce_sig = v->c->cost == GC_CROSS_ENTROPY && v->c->act == GC_SIGMOID;
+  const char *fname = v->c->act == GC_ACT_SIGMOID ? "σ'" : "f'";
+  int ce_sig = v->c->cost == GC_COST_CROSS_ENTROPY && v->c->act == GC_ACT_SIGMOID;
   char buf[96];
   /* symbolic line */
   fprintf(f, "∂C/∂b1 = %s(z1)", fname);
@@ -325,7 +325,7 @@ static void print_closed_form(const view *v, FILE *f)
   mpfr_div_2ui(x, x, 2, MPFR_RNDN);
   /* dC/da_L at a_L = 1/2 */
   mpfr_set_d(t, 0.5 - c->y, MPFR_RNDN);
-  if (c->cost == GC_CROSS_ENTROPY) mpfr_mul_2ui(t, t, 2, MPFR_RNDN);
+  if (c->cost == GC_COST_CROSS_ENTROPY) mpfr_mul_2ui(t, t, 2, MPFR_RNDN);
   mpfr_mul(x, x, t, MPFR_RNDN);
   size_t size = digits + 64;
   char *a = malloc(size), *b = malloc(size);
@@ -424,7 +424,7 @@ static int print_text(const view *v, const struct opts *o, const double *fd,
   }
   double lg = log10_db1(v);
   if (isfinite(lg)) fprintf(f, "log10 |∂C/∂b1| = %.6f\n", lg);
-  if (o->explode && c->act == GC_SIGMOID) print_closed_form(v, f);
+  if (o->explode && c->act == GC_ACT_SIGMOID) print_closed_form(v, f);
   fputc('\n', f);
   const gc_chain_result *d = v->d;
   if (d->max_ulp_layer)
@@ -572,12 +572,12 @@ static int run(int argc, char **argv, int explode)
   o.a0 = explode ? 0.5 : 1.0;
   o.y = 0.0;
   o.W = 100.0;
-  o.cost = GC_QUADRATIC;
-  o.act = GC_SIGMOID;
+  o.cost = GC_COST_QUADRATIC;
+  o.act = GC_ACT_SIGMOID;
   int st = parse(&o, argc, argv);
   gc_chain *c = NULL;
   gc_chain_result *d = NULL;
-  gc_chain_mpfr *m = NULL;
+  gc_chain_mpfr_result *m = NULL;
   double *fd = NULL, *fderr = NULL;
   if (st < 0) {
     st = cli_help(explode ? explode_usage : chain_usage);
@@ -637,7 +637,7 @@ static int run(int argc, char **argv, int explode)
 done:
   free(fd);
   free(fderr);
-  gc_chain_mpfr_free(m);
+  gc_chain_mpfr_result_free(m);
   gc_chain_result_free(d);
   gc_chain_free(c);
   free(o.w);

@@ -70,7 +70,7 @@ static int train_one(const gc_mnist *m, const depth_cfg *c, size_t hidden,
   gc_net *net = NULL;
   gc_trainer *t = NULL;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  int st = r ? gc_net_alloc(&net, L, sizes, GC_SIGMOID, GC_CROSS_ENTROPY)
+  int st = r ? gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY)
              : gc_error(GC_ENOMEM, "out of memory");
   free(sizes);
   gc_dataset train = m->training;

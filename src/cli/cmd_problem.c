@@ -503,8 +503,8 @@ static int run_activation(int argc, char **argv)
   gc_act_chain_params_default(&x.p);
   int st = parse(argc, argv, opts, usage_activation, &fmt, act_opt, &x);
   if (st >= 0) return st;
-  static const gc_activation acts[] = {GC_SIGMOID, GC_TANH, GC_RELU,
-                                       GC_SOFTPLUS};
+  static const gc_activation acts[] = {GC_ACT_SIGMOID, GC_ACT_TANH, GC_ACT_RELU,
+                                       GC_ACT_SOFTPLUS};
   gc_act_result r[4];
   for (size_t i = 0; i < 4; i++)
     if (gc_problem_activation(&r[i], acts[i], &x.p)) return cli_fail_lib();

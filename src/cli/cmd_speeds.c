@@ -96,7 +96,7 @@ static int speeds_init(const gc_mnist *m, const size_t *sizes, size_t L,
   for (size_t s = 0; !st && s < seeds; s++) {
     gc_net *net = NULL;
     gc_params g = {0};
-    st = gc_net_alloc(&net, L, sizes, GC_SIGMOID, GC_CROSS_ENTROPY);
+    st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY);
     if (!st) {
       gsl_rng_set(rng, s + 1);
       gc_net_init(net, GC_INIT_DEFAULT, rng);
@@ -147,7 +147,7 @@ static int speeds_train(const gc_mnist *m, const size_t *sizes, size_t L,
     st = gc_error(GC_EINVAL, "%zu examples asked for, the training set has "
                   "%zu", examples, d.n);
   d.n = examples;
-  if (!st) st = gc_net_alloc(&net, L, sizes, GC_SIGMOID, GC_CROSS_ENTROPY);
+  if (!st) st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY);
   if (!st) {
     gsl_rng_set(rng, seed);
     gc_net_init(net, GC_INIT_DEFAULT, rng);

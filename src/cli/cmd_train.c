@@ -281,7 +281,7 @@ int cmd_train(int argc, char **argv)
   gc_train_config cfg;
   gc_train_config_default(&cfg);
   size_t *sizes = NULL, L = 0, epochs = 30, train_size = 0;
-  gc_cost cost = GC_CROSS_ENTROPY;
+  gc_cost cost = GC_COST_CROSS_ENTROPY;
   gc_init init = GC_INIT_DEFAULT;
   const char *save = NULL, *data = NULL, *ckpath = NULL, *resume = NULL;
   unsigned long given = 0; /* options given, as bits 1 << (c - O_SIZES) */
@@ -455,7 +455,7 @@ int cmd_train(int argc, char **argv)
                   "images", cfg.batch, train.n);
     goto done;
   }
-  if (gc_net_alloc(&net, L, sizes, GC_SIGMOID, cost)) {
+  if (gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, cost)) {
     rc = cli_fail_lib();
     goto done;
   }

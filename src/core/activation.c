@@ -70,22 +70,22 @@ void gc_activation_forward(gc_activation act, size_t n, const double *z,
                            double *a, double *fp)
 {
   switch (act) {
-  case GC_SIGMOID:
+  case GC_ACT_SIGMOID:
     for (size_t i = 0; i < n; i++) sigmoid2(z[i], &a[i], &fp[i]);
     break;
-  case GC_TANH:
+  case GC_ACT_TANH:
     for (size_t i = 0; i < n; i++) tanh2(z[i], &a[i], &fp[i]);
     break;
-  case GC_RELU:
+  case GC_ACT_RELU:
     for (size_t i = 0; i < n; i++) {
       a[i] = z[i] > 0 ? z[i] : 0.0;
       fp[i] = z[i] > 0 ? 1.0 : 0.0;
     }
     break;
-  case GC_SOFTPLUS:
+  case GC_ACT_SOFTPLUS:
     for (size_t i = 0; i < n; i++) softplus2(z[i], &a[i], &fp[i]);
     break;
-  case GC_IDENTITY:
+  case GC_ACT_IDENTITY:
   default:
     for (size_t i = 0; i < n; i++) {
       a[i] = z[i];
@@ -97,5 +97,5 @@ void gc_activation_forward(gc_activation act, size_t n, const double *z,
 
 double gc_activation_deriv_max(gc_activation act)
 {
-  return act == GC_SIGMOID ? 0.25 : 1.0;
+  return act == GC_ACT_SIGMOID ? 0.25 : 1.0;
 }

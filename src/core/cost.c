@@ -9,11 +9,11 @@
 int gc_cost_from_name(gc_cost *cost, const char *name)
 {
   if (!strcmp(name, "quadratic") || !strcmp(name, "QuadraticCost")) {
-    *cost = GC_QUADRATIC;
+    *cost = GC_COST_QUADRATIC;
     return GC_OK;
   }
   if (!strcmp(name, "cross-entropy") || !strcmp(name, "CrossEntropyCost")) {
-    *cost = GC_CROSS_ENTROPY;
+    *cost = GC_COST_CROSS_ENTROPY;
     return GC_OK;
   }
   return gc_error(GC_EINVAL,
@@ -23,12 +23,12 @@ int gc_cost_from_name(gc_cost *cost, const char *name)
 
 const char *gc_cost_name(gc_cost cost)
 {
-  return cost == GC_CROSS_ENTROPY ? "cross-entropy" : "quadratic";
+  return cost == GC_COST_CROSS_ENTROPY ? "cross-entropy" : "quadratic";
 }
 
 const char *gc_cost_network2_name(gc_cost cost)
 {
-  return cost == GC_CROSS_ENTROPY ? "CrossEntropyCost" : "QuadraticCost";
+  return cost == GC_COST_CROSS_ENTROPY ? "CrossEntropyCost" : "QuadraticCost";
 }
 
 /* y*ln(a) with network2's nan_to_num conventions */
@@ -42,7 +42,7 @@ static double xlogy(double y, double a)
 double gc_cost_value(gc_cost cost, size_t n, const double *a, const double *y)
 {
   double s = 0.0;
-  if (cost == GC_QUADRATIC) {
+  if (cost == GC_COST_QUADRATIC) {
     for (size_t i = 0; i < n; i++) {
       double d = a[i] - y[i];
       s += d * d;
@@ -59,6 +59,6 @@ double gc_cost_value(gc_cost cost, size_t n, const double *a, const double *y)
 
 double gc_cost_dC_da(gc_cost cost, double a, double y)
 {
-  if (cost == GC_QUADRATIC) return a - y;
+  if (cost == GC_COST_QUADRATIC) return a - y;
   return (a - y) / (a * (1.0 - a));
 }

@@ -230,7 +230,7 @@ int gc_net_backward(const gc_net *net, gc_workspace *ws, const double *y,
   size_t L = net->nlayers - 1, B = ws->batch, nL = net->sizes[L];
   const double *a = ws->a[L], *fp = ws->fp[L];
   double *d = ws->delta[L];
-  if (net->cost == GC_CROSS_ENTROPY && net->act == GC_SIGMOID) {
+  if (net->cost == GC_COST_CROSS_ENTROPY && net->act == GC_ACT_SIGMOID) {
     /* sigma'(z) cancels against dC/da: network2's delta = a - y */
     for (size_t i = 0; i < B * nL; i++) d[i] = a[i] - y[i];
   } else {

@@ -277,7 +277,7 @@ static int parse(gc_net **out, const char *text, size_t len, const char *what)
   j.p = at[K_SIZES];
   if ((st = read_sizes(&j, len, &sizes, &L))) return st;
   gc_net *net;
-  st = gc_net_alloc(&net, L, sizes, GC_SIGMOID, cost);
+  st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, cost);
   free(sizes);
   if (st) return st;
   j.p = at[K_WEIGHTS];

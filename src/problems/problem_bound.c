@@ -25,7 +25,7 @@ void gc_bound_params_default(gc_bound_params *p)
 static double neg_sigma_prime(double z, void *unused)
 {
   (void)unused;
-  return -gc_activation_deriv(GC_SIGMOID, z);
+  return -gc_activation_deriv(GC_ACT_SIGMOID, z);
 }
 
 /* |w| sigma'max - 1 */
@@ -72,7 +72,7 @@ int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
   r->z_hi = bm.hi;
   r->z_iter = bm.iter;
   if (st) return st;
-  r->sigma_prime_max = gc_activation_deriv(GC_SIGMOID, r->z_star);
+  r->sigma_prime_max = gc_activation_deriv(GC_ACT_SIGMOID, r->z_star);
 
   /* 2. the smallest |w| with |w| sigma'max = 1 */
   gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);

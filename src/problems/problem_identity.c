@@ -17,7 +17,7 @@ static double max_err(double w1, double b, double w2, double offset,
   double worst = 0;
   for (size_t i = 0; i <= grid; i++) {
     double x = (double)i / (double)grid;
-    double y = w2 * gc_activation_value(GC_SIGMOID, w1 * x + b) - offset;
+    double y = w2 * gc_activation_value(GC_ACT_SIGMOID, w1 * x + b) - offset;
     double e = fabs(y - x);
     if (!(e <= worst)) worst = e; /* NaN propagates */
   }

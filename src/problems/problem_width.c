@@ -36,7 +36,7 @@ struct wb {
 static double g_f(double a, void *p)
 {
   const struct wb *q = p;
-  return fabs(q->w) * gc_activation_deriv(GC_SIGMOID, q->w * a + q->b) - 1.0;
+  return fabs(q->w) * gc_activation_deriv(GC_ACT_SIGMOID, q->w * a + q->b) - 1.0;
 }
 
 /* sigma''(z) = sigma'(z) (1 - 2 sigma(z)), without cancellation */

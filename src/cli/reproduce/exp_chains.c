@@ -81,8 +81,8 @@ int stage_chains(const stage_ctx *ctx, FILE *md)
   fprintf(o.f, "z,sigma,sigma_prime\n");
   for (int i = -400; i <= 400; i++) {
     double z = i / 50.0;
-    fprintf(o.f, "%.17g,%.17g,%.17g\n", z, gc_activation_value(GC_SIGMOID, z),
-            gc_activation_deriv(GC_SIGMOID, z));
+    fprintf(o.f, "%.17g,%.17g,%.17g\n", z, gc_activation_value(GC_ACT_SIGMOID, z),
+            gc_activation_deriv(GC_ACT_SIGMOID, z));
   }
   if (outfile_commit(&o)) return CLI_FAIL;
 

@@ -74,7 +74,7 @@ int stage_problems(const stage_ctx *ctx, FILE *md)
   fprintf(md, "\nAnother activation (problem 5): median log10 of |∏ w_j f'(z_j)| "
           "over random N(0,1) chains:\n\n| activation | sup \\|f'\\| | "
           "\\|w\\| bound | depth 10 | depth 30 | depth 100 |\n|---|---|---|---|---|---|\n");
-  gc_activation acts[] = {GC_SIGMOID, GC_TANH, GC_RELU, GC_SOFTPLUS};
+  gc_activation acts[] = {GC_ACT_SIGMOID, GC_ACT_TANH, GC_ACT_RELU, GC_ACT_SOFTPLUS};
   for (int i = 0; i < 4; i++) {
     gc_act_chain_params ap;
     gc_act_result ar;
