@@ -232,6 +232,11 @@ bad 93 argument "chain: unknown activation" 2 "gradchain chain: --activation: un
 bad 94 argument "problem width: NaN w" 2 "gradchain problem: --w: 'nan' is not a finite double" -- problem width --w nan
 bad 95 argument "problem width: w = 0" 2 "gradchain problem: width: --w must not be 0" -- problem width --w 0
 bad 96 environment "GRADCHAIN_DATA naming a corrupt data set" 1 "gradchain depth: truncated/train-labels-idx1-ubyte: truncated: the header declares 60 bytes of data but the file holds 55" -- GRADCHAIN_DATA=truncated depth --depths 1 --epochs 1
+bad 97 argument "chain --prec: a number MPFR cannot read" 2 "gradchain chain: --weights: '1.2x' is not a number" -- chain --weights 0.5,1.2x --biases 0,0 --prec 128
+bad 98 argument "chain --prec: a number beyond MPFR's exponent range" 2 "gradchain chain: --biases: '1e99999999999999999999' is beyond MPFR's exponent range (about 10^-1.4e18 to 10^1.4e18)" -- chain --weights 1 --biases 1e99999999999999999999 --prec 128
+bad 99 argument "explode --prec: a non-zero input that underflows MPFR's exponent range" 2 "gradchain explode: --input: '1e-99999999999999999999' is beyond MPFR's exponent range (about 10^-1.4e18 to 10^1.4e18)" -- explode --depth 3 --input 1e-99999999999999999999 --prec 128
+bad 100 argument "chain --prec: a number MPFR reads but double cannot hold (the double checks need it)" 2 "gradchain chain: --input: '1e400' is not a finite double" -- chain --weights 1 --biases 0 --input 1e400 --prec 128
+bad 101 argument "--double-inputs without --prec" 2 "gradchain chain: --double-inputs goes with --prec" -- chain --weights 1 --biases 0 --double-inputs
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

@@ -34,8 +34,16 @@ int cli_parse_double(const char *s, const char *opt, double *out);
 int cli_parse_size(const char *s, const char *opt, size_t min, size_t max,
                    size_t *out);
 int cli_parse_ulong(const char *s, const char *opt, unsigned long *out);
-/* Comma-separated lists; *out is malloc'ed, *n its length. */
+/* A number the user typed.  With mpfr, it must also be one MPFR reads
+ * (gc_mpfr_set_str: wholly a finite number within MPFR's exponent range)
+ * and the caller keeps the string for MPFR to read at its precision; *out
+ * is the nearest double either way. */
+int cli_parse_number(const char *s, const char *opt, int mpfr, double *out);
+/* Comma-separated lists; *out is malloc'ed, *n its length.  With strs,
+ * *strs gets the n pieces as typed (one malloc'ed block: free(*strs)). */
 int cli_parse_doubles(const char *s, const char *opt, double **out, size_t *n);
+int cli_parse_numbers(const char *s, const char *opt, int mpfr, double **out,
+                      char ***strs, size_t *n);
 int cli_parse_sizes(const char *s, const char *opt, size_t min, size_t max,
                     size_t **out, size_t *n);
 int cli_parse_format(const char *s, int allow_csv, cli_format *out);
