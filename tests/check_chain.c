@@ -415,10 +415,18 @@ START_TEST(test_mpfr_set_str)
   ck_assert(mpfr_cmp_d(x, 0.1) != 0);
   ck_assert_int_eq(gc_mpfr_set_str(x, "0x1p-3", MPFR_RNDN), GC_OK);
   ck_assert(mpfr_cmp_d(x, 0.125) == 0);
+  /* 10^(4e8) is beyond MPFR's default range (2^(2^30)) but not its widest */
   mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+  ck_assert_int_eq(gc_mpfr_set_str(x, "1e400000000", MPFR_RNDN), GC_ERANGE);
+  mpfr_set_emin(mpfr_get_emin_min());
+  mpfr_set_emax(mpfr_get_emax_max());
   ck_assert_int_eq(gc_mpfr_set_str(x, "1e400000000", MPFR_RNDN), GC_OK);
-  ck_assert_int_eq(mpfr_get_emin(), emin);
-  ck_assert_int_eq(mpfr_get_emax(), emax);
+  ck_assert_int_eq(mpfr_get_exp(x), 1328771238); /* ceil(4e8 log2 10) */
+  mpfr_clear_flags();
+  mpfr_set_inexflag();
+  ck_assert_int_eq(gc_mpfr_set_str(x, "1e99999999999999999999", MPFR_RNDN),
+                   GC_ERANGE);
+  ck_assert(!mpfr_overflow_p() && mpfr_inexflag_p()); /* flags kept */
   const char *bad[] = {"", "1.2x", "abc", "1e", " ", "inf", "nan", "-@inf@"};
   for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
     ck_assert_int_eq(gc_mpfr_set_str(x, bad[k], MPFR_RNDN), GC_EINVAL);
@@ -427,8 +435,8 @@ START_TEST(test_mpfr_set_str)
   ck_assert_int_eq(gc_mpfr_set_str(x, "-1e-99999999999999999999", MPFR_RNDN),
                    GC_ERANGE);
   ck_assert(strstr(gc_strerror_last(), "exponent range") != NULL);
-  ck_assert_int_eq(mpfr_get_emin(), emin);
-  ck_assert_int_eq(mpfr_get_emax(), emax);
+  mpfr_set_emin(emin);
+  mpfr_set_emax(emax);
   /* a chain refuses a bad string or count, naming the number */
   gc_chain *c = four_layers();
   const char *const w3[] = {"1", "2", "3"}, *const wbad[] = {"1", "2", "x", "4"};

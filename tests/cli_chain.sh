@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# cli_chain.sh -- gradchain chain/explode from the command line: values,
+# cli_chain.sh -- gradchain chain/explode (and problem width --prec) from
+# the command line: values,
 # output formats, and every bad input answered by one line and an exit code.
 set -u
 . "$(dirname "$0")/clilib.sh"
@@ -65,6 +66,22 @@ expect_output "explode double problem differs" '^∂C/∂b1 = 6\.49862928938213'
 expect_status 2 "--double-inputs without --prec" -- chain $W --double-inputs
 expect_status 2 "MPFR cannot read" -- chain --weights 1.2x --biases 0 --prec 64
 expect_status 2 "beyond MPFR's range" -- chain --weights 1 --biases 1e99999999999999999999 --prec 64
+
+# problem width --prec: w = 6, b = 0.3 as typed.  Reference: mpmath 1.3
+# findroot at 60 digits on |w| sigma'(wa+b) = 1 (independent of the closed
+# form): a_lo = -0.269492982820802784770841057884661407337830...,
+# a_hi = 0.169492982820802784770841057884661407337830...; with b rounded to
+# double a_lo = -0.269492982820802782920469350176067173298444...
+expect_output "width a_lo, decimal b" '^  a_lo   = -0\.26949298282080278477084105788466140734  \(38 digits\)$' -- problem width --w 6 --b 0.3 --prec 128
+expect_output "width a_hi, decimal b" '^  a_hi   = 0\.16949298282080278477084105788466140734  \(38 digits\)$' -- problem width --w 6 --b 0.3 --prec 128
+expect_output "width a_lo, double b" '^  a_lo   = -0\.26949298282080278292046935017606717330  \(38 digits\)$' -- problem width --w 6 --b 0.3 --prec 128 --double-inputs
+expect_output "width header as typed" '^Problem 2: .*, w = 6, b = 0\.3$' -- problem width --w 6 --b 0.3 --prec 128
+expect_output "width header as the double" ', b = 0\.29999999999999999$' -- problem width --w 6 --b 0.3
+expect_output "width inputs line" '^inputs: as typed \(decimal, correctly rounded to 160 bits\)$' -- problem width --w 6 --b 0.3 --prec 128
+expect_output "width json" '"b": 0\.3, "inputs": "decimal".*"a_lo": "-0\.26949298282080278477084105788466140734", "a_lo_digits": 38' -- problem width --w 6 --b 0.3 --prec 128 --format json
+expect_output "width json, double" '"b": 0\.29999999999999999, "inputs": "double"' -- problem width --w 6 --b 0.3 --format json
+expect_status 1 "width: |w| within rounding of 4" -- problem width --w 4.0000000000000000000000000000000000000000000000001 --prec 64
+expect_output "width: |w| = 4 exactly is a point" 'a single point a = -b/w = -0\.025000' -- problem width --w 4 --b 0.1 --prec 64
 
 # double results out of range: printed, flagged, exit 3
 # the per-layer table of a deep MPFR chain is formatted on two threads in

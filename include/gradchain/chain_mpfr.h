@@ -74,11 +74,11 @@ void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r);
 
 /* x = the number s names, correctly rounded with rnd at x's precision
  * (mpfr_strtofr): a decimal such as "0.7" or "-1.2e-3", or hexadecimal or
- * binary with a 0x or 0b prefix, read in MPFR's widest exponent range
- * (the caller's range is restored).  Returns GC_EINVAL unless the whole
- * of s is a finite number, GC_ERANGE if it lies beyond that exponent
- * range (about 10^-1.4e18 to 10^1.4e18) or a non-zero value underflows;
- * x is then unspecified. */
+ * binary with a 0x or 0b prefix.  Returns GC_EINVAL unless the whole of s
+ * is a finite number, GC_ERANGE if it lies beyond the exponent range in
+ * force (the caller's: widen it to read numbers such as 1e400000000) or a
+ * non-zero value underflows it; x is then unspecified.  MPFR's flags are
+ * left as they were. */
 int gc_mpfr_set_str(mpfr_ptr x, const char *s, mpfr_rnd_t rnd);
 
 /* x rounded to `digits` significant digits as "-1.2345e+417" ("0" for

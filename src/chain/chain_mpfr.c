@@ -52,20 +52,17 @@ static int read_number(mpfr_ptr x, const char *s, mpfr_rnd_t rnd)
 
 int gc_mpfr_set_str(mpfr_ptr x, const char *s, mpfr_rnd_t rnd)
 {
-  mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
   mpfr_flags_t flags = mpfr_flags_save();
-  mpfr_set_emin(mpfr_get_emin_min());
-  mpfr_set_emax(mpfr_get_emax_max());
   int st = read_number(x, s, rnd);
-  mpfr_set_emin(emin);
-  mpfr_set_emax(emax);
   mpfr_flags_restore(flags, MPFR_FLAGS_ALL);
   if (st == GC_EINVAL) return gc_error(st, "'%s' is not a number", s);
   if (st == GC_ENUMERIC)
     return gc_error(GC_EINVAL, "'%s' is not a finite number", s);
   if (st == GC_ERANGE)
     return gc_error(st, "'%s' is beyond MPFR's exponent range (about "
-                    "10^-1.4e18 to 10^1.4e18)", s);
+                    "10^-%.2g to 10^%.2g)", s,
+                    -(double)mpfr_get_emin() * 0.30102999566398119521,
+                    (double)mpfr_get_emax() * 0.30102999566398119521);
   return GC_OK;
 }
 
@@ -477,12 +474,12 @@ int gc_chain_mpfr_eval_decimal(gc_chain_mpfr_result **out, const gc_chain *c,
   if (prec < GC_MPFR_PREC_MIN || prec > GC_MPFR_PREC_MAX)
     return gc_error(GC_ERANGE, "precision %ld bits is outside %d..%d",
                     (long)prec, GC_MPFR_PREC_MIN, GC_MPFR_PREC_MAX);
+  mpfr_set_emin(mpfr_get_emin_min());
+  mpfr_set_emax(mpfr_get_emax_max());
   if (dec) {
     int st = check_decimal(dec, c->depth, prec);
     if (st) return st;
   }
-  mpfr_set_emin(mpfr_get_emin_min());
-  mpfr_set_emax(mpfr_get_emax_max());
   size_t L = c->depth, n = gc_mpfr_digits(prec);
   /* guard bits: the rounding errors of ~10 L operations, plus margin */
   mpfr_prec_t g = 16;

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include <mpfr.h>
 
 /* exit statuses */
 #define CLI_OK 0
@@ -54,6 +55,14 @@ void cli_json_double(FILE *f, double x);
 void cli_json_doubles(FILE *f, const double *x, size_t n);
 /* JSON string with escapes. */
 void cli_json_string(FILE *f, const char *s);
+/* JSON: an MPFR value to `digits` significant digits (null if not a
+ * number). */
+void cli_json_mpfr(FILE *f, mpfr_srcptr x, size_t digits);
+/* JSON: a number the user typed.  typed (the text, when MPFR read it):
+ * as typed when JSON's syntax allows, else as MPFR reads it at prec bits,
+ * to digits; typed NULL: the double d. */
+void cli_json_typed(FILE *f, const char *typed, double d, mpfr_prec_t prec,
+                    size_t digits);
 
 /* Usage text handling: print text to stdout for --help. */
 int cli_help(const char *text);

@@ -50,10 +50,16 @@ int cli_parse_double(const char *s, const char *opt, double *out)
 int cli_parse_number(const char *s, const char *opt, int mpfr, double *out)
 {
   if (mpfr) {
+    /* in MPFR's widest range, as the MPFR evaluations read it */
+    mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+    mpfr_set_emin(mpfr_get_emin_min());
+    mpfr_set_emax(mpfr_get_emax_max());
     mpfr_t x;
     mpfr_init2(x, 64);
     int st = gc_mpfr_set_str(x, s, MPFR_RNDN);
     mpfr_clear(x);
+    mpfr_set_emin(emin);
+    mpfr_set_emax(emax);
     if (st) return cli_fail(CLI_USAGE, "%s: %s", opt, gc_strerror_last());
   }
   return cli_parse_double(s, opt, out);
@@ -178,6 +184,64 @@ void cli_json_doubles(FILE *f, const double *x, size_t n)
 }
 
 void cli_json_string(FILE *f, const char *s) { gc_json_put_string(f, s); }
+
+void cli_json_mpfr(FILE *f, mpfr_srcptr x, size_t digits)
+{
+  if (!mpfr_number_p(x)) {
+    fputs("null", f);
+    return;
+  }
+  size_t size = digits + 64;
+  char *buf = malloc(size);
+  if (!buf) {
+    fputs("null", f);
+    return;
+  }
+  gc_mpfr_snprint(buf, size, x, digits);
+  fputs(buf, f);
+  free(buf);
+}
+
+/* Is s a number in JSON's syntax? */
+static int json_number_p(const char *s)
+{
+  if (*s == '-') s++;
+  if (*s == '0') s++;
+  else if (isdigit((unsigned char)*s)) while (isdigit((unsigned char)*s)) s++;
+  else return 0;
+  if (*s == '.') {
+    if (!isdigit((unsigned char)*++s)) return 0;
+    while (isdigit((unsigned char)*s)) s++;
+  }
+  if (*s == 'e' || *s == 'E') {
+    if (*++s == '+' || *s == '-') s++;
+    if (!isdigit((unsigned char)*s)) return 0;
+    while (isdigit((unsigned char)*s)) s++;
+  }
+  return *s == '\0';
+}
+
+void cli_json_typed(FILE *f, const char *typed, double d, mpfr_prec_t prec,
+                    size_t digits)
+{
+  if (!typed) {
+    cli_json_double(f, d);
+  } else if (json_number_p(typed)) {
+    fputs(typed, f);
+  } else {
+    /* ".5", "+1", "0x1p-3": as MPFR read it (checked when parsed) */
+    mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+    mpfr_set_emin(mpfr_get_emin_min());
+    mpfr_set_emax(mpfr_get_emax_max());
+    mpfr_t x;
+    mpfr_init2(x, prec);
+    gc_mpfr_set_str(x, typed, MPFR_RNDN);
+    cli_json_mpfr(f, x, digits);
+    mpfr_clear(x);
+    mpfr_set_emin(emin);
+    mpfr_set_emax(emax);
+  }
+}
 
 int cli_help(const char *text)
 {

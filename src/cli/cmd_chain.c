@@ -508,52 +508,12 @@ static int print_text(const view *v, const struct opts *o, const double *fd,
   return 1;
 }
 
-static void print_mp_json(FILE *f, mpfr_srcptr x, size_t digits)
-{
-  size_t size = digits + 64;
-  char *buf = malloc(size);
-  if (!buf) { fputs("null", f); return; }
-  gc_mpfr_snprint(buf, size, x, digits);
-  fputs(isalpha((unsigned char)buf[buf[0] == '-']) ? "null" : buf, f);
-  free(buf);
-}
-
-/* Is s a number in JSON's syntax? */
-static int json_number_p(const char *s)
-{
-  if (*s == '-') s++;
-  if (*s == '0') s++;
-  else if (isdigit((unsigned char)*s)) while (isdigit((unsigned char)*s)) s++;
-  else return 0;
-  if (*s == '.') {
-    if (!isdigit((unsigned char)*++s)) return 0;
-    while (isdigit((unsigned char)*s)) s++;
-  }
-  if (*s == 'e' || *s == 'E') {
-    if (*++s == '+' || *s == '-') s++;
-    if (!isdigit((unsigned char)*s)) return 0;
-    while (isdigit((unsigned char)*s)) s++;
-  }
-  return *s == '\0';
-}
-
-/* A typed number as the header shows it: on the decimal path as typed
- * (or, typed in a syntax JSON lacks, as MPFR read it, to the certified
- * digits), else the double it became. */
+/* A typed number as the header shows it. */
 static void json_typed(FILE *f, const view *v, const struct opts *o,
                        const char *arg, double d)
 {
-  if (!arg || !o->decimal) {
-    cli_json_double(f, d);
-  } else if (json_number_p(arg)) {
-    fputs(arg, f);
-  } else {
-    mpfr_t x;
-    mpfr_init2(x, v->m->working);
-    gc_mpfr_set_str(x, arg, MPFR_RNDN);
-    print_mp_json(f, x, v->m->digits);
-    mpfr_clear(x);
-  }
+  cli_json_typed(f, o->decimal ? arg : NULL, d, v->m ? v->m->working : 0,
+                 v->m ? v->m->digits : 0);
 }
 
 static void json_layer_value(const view *v, enum col k, size_t j, FILE *f)
@@ -561,7 +521,7 @@ static void json_layer_value(const view *v, enum col k, size_t j, FILE *f)
   if (v->m && v->m->layers) {
     mpfr_t *arr[] = {v->m->z, v->m->a, v->m->fp, v->m->factor, v->m->dC_db,
                      v->m->dC_dw};
-    print_mp_json(f, arr[k][j], v->m->digits);
+    cli_json_mpfr(f, arr[k][j], v->m->digits);
   } else {
     const double *arr[] = {v->d->z, v->d->a, v->d->fp, v->d->factor,
                            v->d->dC_db, v->d->dC_dw};
@@ -602,13 +562,13 @@ static int print_json(const view *v, const struct opts *o, const double *fd,
     fputs("]", f);
   }
   fputs(",\n \"dC_db1\": ", f);
-  if (v->m) print_mp_json(f, v->m->dC_db1, v->m->digits);
+  if (v->m) cli_json_mpfr(f, v->m->dC_db1, v->m->digits);
   else cli_json_double(f, v->d->dC_db[0]);
   fputs(", \"dC_daL\": ", f);
-  if (v->m) print_mp_json(f, v->m->dC_daL, v->m->digits);
+  if (v->m) cli_json_mpfr(f, v->m->dC_daL, v->m->digits);
   else cli_json_double(f, v->d->dC_daL);
   fputs(", \"cost_value\": ", f);
-  if (v->m) print_mp_json(f, v->m->cost, v->m->digits);
+  if (v->m) cli_json_mpfr(f, v->m->cost, v->m->digits);
   else cli_json_double(f, v->d->cost);
   fputs(", \"log10_abs_dC_db1\": ", f);
   cli_json_double(f, log10_db1(v));
