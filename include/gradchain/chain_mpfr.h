@@ -28,6 +28,7 @@
 #include <mpfr.h>
 
 #include "gradchain/chain.h"
+#include "gradchain/mpfr_digits.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -71,28 +72,6 @@ int gc_chain_mpfr_eval_decimal(gc_chain_mpfr_result **out, const gc_chain *c,
                                const gc_chain_decimal *dec, mpfr_prec_t prec,
                                int layers);
 void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r);
-
-/* x = the number s names, correctly rounded with rnd at x's precision
- * (mpfr_strtofr): a decimal such as "0.7" or "-1.2e-3", or hexadecimal or
- * binary with a 0x or 0b prefix.  Returns GC_EINVAL unless the whole of s
- * is a finite number, GC_ERANGE if it lies beyond the exponent range in
- * force (the caller's: widen it to read numbers such as 1e400000000) or a
- * non-zero value underflows it; x is then unspecified.  MPFR's flags are
- * left as they were. */
-int gc_mpfr_set_str(mpfr_ptr x, const char *s, mpfr_rnd_t rnd);
-
-/* x rounded to `digits` significant digits as "-1.2345e+417" ("0" for
- * zero, "inf", "-inf", "nan").  Returns the length it needs (like
- * snprintf); buf may be NULL when size is 0. */
-int gc_mpfr_snprint(char *buf, size_t size, mpfr_srcptr x, size_t digits);
-
-/* Do x and y print the same to `digits` significant digits (as
- * gc_mpfr_snprint prints them)?  1 yes, 0 no, -1 out of memory.  Mostly
- * from one decimal conversion of y and a bound on |x - y|. */
-int gc_mpfr_same_digits(mpfr_srcptr x, mpfr_srcptr y, size_t digits);
-
-/* The number of correct decimal digits for a precision in bits. */
-size_t gc_mpfr_digits(mpfr_prec_t prec);
 
 #ifdef __cplusplus
 }

@@ -11,65 +11,10 @@
 
 #define RND MPFR_RNDN
 
-size_t gc_mpfr_digits(mpfr_prec_t prec)
-{
-  return (size_t)floor((double)prec * 0.30102999566398119521);
-}
-
-int gc_mpfr_snprint(char *buf, size_t size, mpfr_srcptr x, size_t digits)
-{
-  if (mpfr_nan_p(x)) return snprintf(buf, size, "nan");
-  if (mpfr_inf_p(x)) return snprintf(buf, size, mpfr_signbit(x) ? "-inf" : "inf");
-  if (mpfr_zero_p(x)) return snprintf(buf, size, "0");
-  if (digits < 1) digits = 1;
-  mpfr_exp_t e;
-  char *s = mpfr_get_str(NULL, &e, 10, digits, x, RND);
-  if (!s) return snprintf(buf, size, "nan");
-  const char *d = s;
-  int neg = *d == '-';
-  if (neg) d++;
-  /* value = 0.d1d2d3... x 10^e = d1.d2d3... x 10^(e-1) */
-  int n = snprintf(buf, size, "%s%c%s%s%se%+ld", neg ? "-" : "", d[0],
-                   d[1] ? "." : "", d + 1, "", (long)(e - 1));
-  mpfr_free_str(s);
-  return n;
-}
-
-/* The one place a typed number is read into MPFR.  Base 0: decimal, or
- * 0x/0b prefixes, as strtod reads them.  Returns 0, GC_EINVAL (not
- * wholly a number), GC_ENUMERIC (inf or nan) or GC_ERANGE (beyond the
- * current exponent range, or a non-zero value flushed to 0). */
-static int read_number(mpfr_ptr x, const char *s, mpfr_rnd_t rnd)
-{
-  char *end;
-  mpfr_clear_flags();
-  mpfr_strtofr(x, s, &end, 0, rnd);
-  if (end == s || *end != '\0') return GC_EINVAL;
-  if (mpfr_overflow_p() || mpfr_underflow_p()) return GC_ERANGE;
-  if (!mpfr_number_p(x)) return GC_ENUMERIC; /* "inf", "nan" as such */
-  return GC_OK;
-}
-
-int gc_mpfr_set_str(mpfr_ptr x, const char *s, mpfr_rnd_t rnd)
-{
-  mpfr_flags_t flags = mpfr_flags_save();
-  int st = read_number(x, s, rnd);
-  mpfr_flags_restore(flags, MPFR_FLAGS_ALL);
-  if (st == GC_EINVAL) return gc_error(st, "'%s' is not a number", s);
-  if (st == GC_ENUMERIC)
-    return gc_error(GC_EINVAL, "'%s' is not a finite number", s);
-  if (st == GC_ERANGE)
-    return gc_error(st, "'%s' is beyond MPFR's exponent range (about "
-                    "10^-%.2g to 10^%.2g)", s,
-                    -(double)mpfr_get_emin() * 0.30102999566398119521,
-                    (double)mpfr_get_emax() * 0.30102999566398119521);
-  return GC_OK;
-}
-
 /* x = the string s (already checked) or else the double d, exactly */
 static void set_input(mpfr_ptr x, const char *s, double d)
 {
-  if (s) read_number(x, s, RND);
+  if (s) gc_mpfr_set_str(x, s, RND);
   else mpfr_set_d(x, d, RND);
 }
 
@@ -116,11 +61,10 @@ static int run_init(run *r, size_t L, mpfr_prec_t wp, int layers)
   r->wp = wp;
   r->layers = layers;
   mpfr_inits2(wp, r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
-  r->ex = gc_mpfr_exp_table_alloc(wp);
-  if (!r->ex) {
+  int st = gc_mpfr_exp_table_alloc(&r->ex, wp);
+  if (st) {
     mpfr_clears(r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
-    return gc_error(GC_ENOMEM, "out of memory for the exponential's tables "
-                    "at %ld bits", (long)wp);
+    return st;
   }
   if (!layers) return GC_OK;
   mpfr_t **arr[] = {&r->z, &r->a, &r->fp, &r->factor, &r->dC_db, &r->dC_dw};
@@ -186,6 +130,33 @@ static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
     } else {
       mpfr_set_ui(a, 0, RND);
       mpfr_set_ui(fp, 0, RND);
+    }
+    break;
+  case GC_ACT_LEAKY_RELU:
+    if (mpfr_sgn(z) > 0) {
+      mpfr_set(a, z, RND);
+      mpfr_set_ui(fp, 1, RND);
+    } else {
+      mpfr_set_d(fp, GC_LEAKY_RELU_SLOPE, RND); /* the double's value */
+      mpfr_mul(a, z, fp, RND);
+    }
+    break;
+  case GC_ACT_ERF:
+    mpfr_const_pi(t, RND);
+    mpfr_sqrt(t, t, RND);
+    mpfr_div_2ui(t, t, 1, RND);   /* sqrt(pi)/2 */
+    mpfr_mul(d, t, z, RND);       /* u */
+    mpfr_erf(a, d, RND);
+    mpfr_sqr(d, d, RND);
+    gc_mpfr_expneg(fp, d, ex);    /* e^{-u^2} */
+    break;
+  case GC_ACT_HARD_TANH:
+    if (mpfr_cmp_si(z, 1) > 0 || mpfr_cmp_si(z, -1) < 0) {
+      mpfr_set_si(a, mpfr_sgn(z) > 0 ? 1 : -1, RND);
+      mpfr_set_ui(fp, 0, RND);
+    } else {
+      mpfr_set(a, z, RND);
+      mpfr_set_ui(fp, mpfr_cmp_si(z, 1) < 0 && mpfr_cmp_si(z, -1) > 0, RND);
     }
     break;
   case GC_ACT_IDENTITY:

@@ -10,7 +10,7 @@
 
 #include <mpfr.h>
 
-#include "gradchain/chain_mpfr.h"
+#include "gradchain/mpfr_digits.h"
 #include "gradchain/error.h"
 #include "cli/cli.h"
 #include "io/json.h"
