@@ -332,7 +332,7 @@ static int run_width(int argc, char **argv)
       printf("Problem 2: the a with |w sigma'(wa+b)| >= 1, w = %s, b = %s\n",
              b1, b2);
     }
-    if (x.prec) width_inputs_line(&x, &m);
+    width_inputs_line(&x, &m);
     putchar('\n');
     if (r.kind == GC_WIDTH_EMPTY)
       printf("  empty set: |w| = %g < 4, so |w sigma'(wa+b)| <= |w|/4 = %g "
