@@ -99,3 +99,22 @@ double gc_activation_deriv_max(gc_activation act)
 {
   return act == GC_ACT_SIGMOID ? 0.25 : 1.0;
 }
+
+double gc_activation_deriv2(gc_activation act, double z)
+{
+  double a, fp;
+  gc_activation_forward(act, 1, &z, &a, &fp);
+  switch (act) {
+  case GC_ACT_SIGMOID: /* sigma' (1 - 2 sigma) */
+    return fp * (1.0 - 2.0 * a);
+  case GC_ACT_TANH: /* -2 tanh sech^2 */
+    return -2.0 * a * fp;
+  case GC_ACT_SOFTPLUS: /* sigma'(z) */
+  {
+    double t = exp(-fabs(z));
+    return t / ((1.0 + t) * (1.0 + t));
+  }
+  default: /* piecewise linear */
+    return 0.0;
+  }
+}
