@@ -123,6 +123,137 @@ START_TEST(test_identity)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- erf */
+
+/* phi(u) = erf(sqrt(pi) u / 2): E[phi(u1) phi(u2)] = (2/pi) asin(pi q c /
+ * (2 + pi q)) (Williams 1997), phi'(u) = exp(-pi u^2 / 4) */
+static double erf_pp(double q, double c)
+{
+  return 2 / M_PI * asin(M_PI * q * c / (2 + M_PI * q));
+}
+
+static double erf_dd(double q, double c)
+{
+  double a = M_PI * q * c / (2 + M_PI * q);
+  return 2 / ((2 + M_PI * q) * sqrt(1 - a * a));
+}
+
+typedef struct erfctx {
+  double sw2, sb2, q;
+} erfctx;
+
+static double erf_qgap(double q, void *p)
+{
+  erfctx *e = p;
+  return e->sw2 * erf_pp(q, 1) + e->sb2 - q;
+}
+
+static double erf_cgap(double c, void *p)
+{
+  erfctx *e = p;
+  return (e->sw2 * erf_pp(e->q, c) + e->sb2) / e->q - c;
+}
+
+/* a root of the closed form by bisection: independent of the library */
+static double bisect(double (*f)(double, void *), void *p, double lo,
+                     double hi)
+{
+  double flo = f(lo, p);
+  for (int i = 0; i < 200; i++) {
+    double mid = 0.5 * (lo + hi), fm = f(mid, p);
+    if ((fm > 0) == (flo > 0)) {
+      lo = mid;
+      flo = fm;
+    } else {
+      hi = mid;
+    }
+  }
+  return 0.5 * (lo + hi);
+}
+
+START_TEST(test_erf)
+{
+  gc_meanfield *w = mf(GC_ACT_ERF);
+  const double qs[] = {0.01, 0.5, 1.0, 2.5};
+  for (size_t i = 0; i < 4; i++) {
+    double q = qs[i], v, e;
+    ck_assert_int_eq(gc_meanfield_expect(&v, &e, w, GC_MF_PHI2, q), 0);
+    CK_CLOSE(v, erf_pp(q, 1), 1e-13);
+    ck_assert_int_eq(gc_meanfield_expect(&v, &e, w, GC_MF_DPHI2, q), 0);
+    CK_CLOSE(v, 1 / sqrt(1 + M_PI * q), 1e-13);
+    const double cs[] = {-0.7, 0.0, 0.4, 0.95};
+    for (size_t j = 0; j < 4; j++) {
+      double pp, dd;
+      ck_assert_int_eq(gc_meanfield_expect2(&pp, &dd, w, q, cs[j]), 0);
+      CK_CLOSE(pp, erf_pp(q, cs[j]), 1e-12);
+      CK_CLOSE(dd, erf_dd(q, cs[j]), 1e-12);
+    }
+  }
+  /* one point in each phase: q*, chi1 = sigma_w2/sqrt(1 + pi q*), c* */
+  const double sw[] = {1.3, 3.0}, sb[] = {0.1, 0.05};
+  for (size_t i = 0; i < 2; i++) {
+    gc_meanfield_result r;
+    ck_assert_int_eq(gc_meanfield_point(&r, w, sw[i], sb[i]), 0);
+    erfctx e = {sw[i], sb[i], 0};
+    double q = bisect(erf_qgap, &e, 1e-9, 100);
+    CK_CLOSE(r.q_star, q, 1e-12);
+    ck_assert(fabs(r.q_star - q) <= r.q_star_err + 1e-15);
+    double chi = sw[i] / sqrt(1 + M_PI * q);
+    CK_CLOSE(r.chi1, chi, 1e-12);
+    ck_assert(fabs(r.chi1 - chi) <= r.chi1_err + 1e-15);
+    ck_assert_int_eq(r.chaotic, chi > 1);
+    if (r.chaotic) {
+      e.q = q;
+      double c = bisect(erf_cgap, &e, 0, 1 - 1e-6);
+      CK_CLOSE(r.c_star, c, 1e-11);
+      CK_CLOSE(r.chi_c, sw[i] * erf_dd(q, c), 1e-11);
+      CK_CLOSE(r.xi_c, -1 / log(sw[i] * erf_dd(q, c)), 1e-9);
+    }
+  }
+  gc_meanfield_free(w);
+}
+END_TEST
+
+/* ------------------------------------------------------ leaky ReLU, hard-tanh */
+
+START_TEST(test_kinked)
+{
+  /* leaky ReLU: E[phi'(z)^2] = (1 + a^2)/2, critical sigma_w2 = 2/(1+a^2) */
+  gc_meanfield *w = mf(GC_ACT_LEAKY_RELU);
+  double a = GC_LEAKY_RELU_SLOPE;
+  gc_meanfield_critical_result c;
+  ck_assert_int_eq(gc_meanfield_critical(&c, w, 0.0), 0);
+  CK_CLOSE(c.sigma_w2, 2 / (1 + a * a), 1e-13);
+  gc_meanfield_result r;
+  ck_assert_int_eq(gc_meanfield_point(&r, w, 1.0, 0.5), 0);
+  CK_CLOSE(r.q_star, 0.5 / (1 - (1 + a * a) / 2), 1e-12);
+  gc_meanfield_free(w);
+  /* hard-tanh: E[phi(sqrt(q) z)^2] = q (P(|z|<t) - 2 t p(t)) + P(|z|>t)
+   * with t = 1/sqrt(q); chi_q includes the kinks' delta terms, checked
+   * by finite differences of the length map */
+  w = mf(GC_ACT_HARD_TANH);
+  const double qs[] = {0.3, 1.0, 4.0};
+  for (size_t i = 0; i < 3; i++) {
+    double q = qs[i], t = 1 / sqrt(q), v;
+    double pin = erf(t / sqrt(2)), pt = exp(-t * t / 2) / sqrt(2 * M_PI);
+    ck_assert_int_eq(gc_meanfield_expect(&v, NULL, w, GC_MF_PHI2, q), 0);
+    CK_CLOSE(v, q * (pin - 2 * t * pt) + (1 - pin), 1e-13);
+    ck_assert_int_eq(gc_meanfield_expect(&v, NULL, w, GC_MF_DPHI2, q), 0);
+    CK_CLOSE(v, pin, 1e-13);
+    double st, d2;
+    ck_assert_int_eq(gc_meanfield_expect(&st, NULL, w, GC_MF_STEIN, q), 0);
+    ck_assert_int_eq(gc_meanfield_expect(&d2, NULL, w, GC_MF_D2PHI, q), 0);
+    CK_CLOSE(st, pin + d2, 1e-12);
+  }
+  ck_assert_int_eq(gc_meanfield_point(&r, w, 2.5, 0.05), 0);
+  ck_assert(r.chaotic);
+  double pp, dd;
+  ck_assert_int_eq(gc_meanfield_expect2(&pp, &dd, w, r.q_star, r.c_star), 0);
+  CK_CLOSE((2.5 * pp + 0.05) / r.q_star, r.c_star, 1e-11);
+  gc_meanfield_free(w);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- tanh */
 
 typedef struct qctx {
@@ -233,6 +364,9 @@ START_TEST(test_tanh_phases)
   check_point(GC_ACT_TANH, 2.5, 0.05, 1); /* chaotic */
   check_point(GC_ACT_SIGMOID, 1.0, 1.0, 0);
   check_point(GC_ACT_SOFTPLUS, 1.0, 0.5, 0);
+  /* chi_q = L'(q*) needs the kinks' delta terms here */
+  check_point(GC_ACT_HARD_TANH, 1.0, 0.05, 0);
+  check_point(GC_ACT_HARD_TANH, 2.5, 0.05, 1);
 }
 END_TEST
 
@@ -306,6 +440,8 @@ static Suite *suite(void)
   tcase_add_test(t, test_relu_point);
   tcase_add_test(t, test_relu_critical);
   tcase_add_test(t, test_identity);
+  tcase_add_test(t, test_erf);
+  tcase_add_test(t, test_kinked);
   tcase_add_test(t, test_tanh_quadrature);
   tcase_add_test(t, test_tanh_phases);
   tcase_add_test(t, test_tanh_critical);

@@ -130,7 +130,7 @@ double gc_activation_deriv_max(gc_activation act)
 double gc_activation_deriv2(gc_activation act, double z)
 {
   double a, fp;
-  gc_activation_forward(act, 1, &z, &a, &fp);
+  gc_activation_forward(&a, &fp, act, 1, &z);
   switch (act) {
   case GC_ACT_SIGMOID: /* sigma' (1 - 2 sigma) */
     return fp * (1.0 - 2.0 * a);
@@ -141,6 +141,8 @@ double gc_activation_deriv2(gc_activation act, double z)
     double t = exp(-fabs(z));
     return t / ((1.0 + t) * (1.0 + t));
   }
+  case GC_ACT_ERF: /* d/dz e^{-pi z^2/4} */
+    return -0.5 * M_PI * z * fp;
   default: /* piecewise linear */
     return 0.0;
   }

@@ -101,7 +101,7 @@ gc_meanfield *gc_meanfield_alloc(gc_activation act,
              "and max_iter positive");
     return NULL;
   }
-  if (!strcmp(gc_activation_name(act), "?")) {
+  if ((unsigned)act >= GC_ACT_COUNT) {
     gc_error(GC_EINVAL, "meanfield: unknown activation %d", (int)act);
     return NULL;
   }
@@ -118,6 +118,19 @@ gc_meanfield *gc_meanfield_alloc(gc_activation act,
     w->kink[0] = 0.0;
     w->jump[0] = 1.0;
     w->homogeneous = 1;
+    break;
+  case GC_ACT_LEAKY_RELU:
+    w->nk = 1;
+    w->kink[0] = 0.0;
+    w->jump[0] = 1.0 - GC_LEAKY_RELU_SLOPE;
+    w->homogeneous = 1;
+    break;
+  case GC_ACT_HARD_TANH:
+    w->nk = 2;
+    w->kink[0] = -1.0;
+    w->jump[0] = 1.0;
+    w->kink[1] = 1.0;
+    w->jump[1] = -1.0;
     break;
   case GC_ACT_IDENTITY:
     w->homogeneous = 1;
@@ -265,7 +278,7 @@ static void expect1(sums1 *s, const gc_meanfield *w, int level, double q,
     size_t m = R.n - i0 < CH ? R.n - i0 : CH;
     const double *x = R.x + i0, *wt = R.w + i0;
     for (size_t i = 0; i < m; i++) u[i] = sq * x[i];
-    gc_activation_forward(w->act, m, u, a, fp);
+    gc_activation_forward(a, fp, w->act, m, u);
     for (size_t i = 0; i < m; i++) {
       p2 += wt[i] * a[i] * a[i];
       d2 += wt[i] * fp[i] * fp[i];
@@ -334,10 +347,10 @@ static void expect2(double *pp, double *dd, const gc_meanfield *w, int level,
   if (!w->nk) rule_for(&I, w, level, 1, 0.0, 0.0, NULL, 0, 0.0);
   for (size_t i = 0; i < O.n; i++) {
     double z1 = O.x[i], u1 = sq * z1, a1, f1;
-    gc_activation_forward(w->act, 1, &u1, &a1, &f1);
+    gc_activation_forward(&a1, &f1, w->act, 1, &u1);
     if (w->nk) rule_for(&I, w, level, 1, sq * c * z1, sq * r, NULL, 0, 0.0);
     for (size_t j = 0; j < I.n; j++) u[j] = sq * (c * z1 + r * I.x[j]);
-    gc_activation_forward(w->act, I.n, u, a, fp);
+    gc_activation_forward(a, fp, w->act, I.n, u);
     double ia = 0, id = 0;
     for (size_t j = 0; j < I.n; j++) {
       ia += I.w[j] * a[j];
