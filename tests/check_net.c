@@ -192,10 +192,12 @@ END_TEST
  * the names are the ones the manual lists */
 START_TEST(test_enum_names)
 {
-  static const char *acts[] = {"sigmoid", "tanh", "relu", "softplus",
-                               "identity"};
-  for (int k = GC_ACT_SIGMOID; k <= GC_ACT_IDENTITY; k++) {
-    gc_activation a = GC_ACT_IDENTITY - k; /* not the value wanted */
+  static const char *acts[] = {"sigmoid",  "tanh", "relu",
+                               "softplus", "identity", "leaky-relu",
+                               "erf",      "hard-tanh"};
+  ck_assert_int_eq(sizeof acts / sizeof *acts, GC_ACT_COUNT);
+  for (int k = 0; k < GC_ACT_COUNT; k++) {
+    gc_activation a = (gc_activation)((k + 1) % GC_ACT_COUNT); /* not the value wanted */
     ck_assert_str_eq(gc_activation_name((gc_activation)k), acts[k]);
     ck_assert_int_eq(gc_activation_from_name(&a, acts[k]), GC_OK);
     ck_assert_int_eq(a, k);
@@ -221,7 +223,7 @@ START_TEST(test_enum_names)
   ck_assert_int_eq(gc_cost_from_name(&c, ""), GC_EINVAL);
   ck_assert_int_eq(gc_init_from_name(&i, "Large"), GC_EINVAL);
   ck_assert_str_eq(gc_init_name((gc_init)7), "?");
-  ck_assert_str_eq(gc_activation_name((gc_activation)7), "?");
+  ck_assert_str_eq(gc_activation_name((gc_activation)GC_ACT_COUNT), "?");
 }
 END_TEST
 
