@@ -435,7 +435,7 @@ static int qstar_level(double *qs, double *qerr, const gc_meanfield *w,
     hi *= 4.0;
     if (hi > GC_MEANFIELD_Q_MAX) {
       if (length_gap(GC_MEANFIELD_Q_MAX, &c) > 0)
-        return gc_error(GC_ERANGE, "meanfield: %s with sigma_w^2 = %g, "
+        return gc_error(GC_ERANGE, "%s with sigma_w^2 = %g, "
                         "sigma_b^2 = %g has no fixed point q* below %g "
                         "(the length map stays above q: sigma_w^2 "
                         "E[phi^2] grows as fast as q)",
@@ -665,10 +665,11 @@ static int critical_level(double *sw2c, double *hw, double *q,
     ghi = chi1_gap(hi, &c);
     if (c.st) {
       char why[256];
-      snprintf(why, sizeof why, "%s", gc_strerror_last());
-      return gc_error(c.st, "meanfield: no critical sigma_w^2 for %s with "
-                      "sigma_b^2 = %g: chi1 < 1 up to sigma_w^2 = %g, "
-                      "then %s", gc_activation_name(w->act), sb2, lo, why);
+      const char *m = strstr(gc_strerror_last(), " has ");
+      snprintf(why, sizeof why, "the net%s", m ? m : gc_strerror_last());
+      return gc_error(c.st, "no critical sigma_w^2 for %s with sigma_b^2 "
+                      "= %g: chi1 < 1 up to sigma_w^2 = %g, and at %g %s",
+                      gc_activation_name(w->act), sb2, lo, hi, why);
     }
     if (ghi >= 0) break;
     lo = hi;
