@@ -239,6 +239,15 @@ bad 100 argument "chain --prec: a number MPFR reads but double cannot hold (the 
 bad 101 argument "--double-inputs without --prec" 2 "gradchain chain: --double-inputs goes with --prec" -- chain --weights 1 --biases 0 --double-inputs
 bad 102 argument "problem width --prec: a number MPFR cannot read" 2 "gradchain problem: --b: '0.3x' is not a number" -- problem width --w 6 --b 0.3x --prec 128
 bad 103 argument "problem width --prec: |w| within rounding of 4 (point or interval?)" 1 "gradchain problem: |w| is 4 to within 96 bits: whether the set is a point or not is not certain (try a higher --prec)" -- problem width --w 4.0000000000000000000000000000000000000000000000001 --prec 64
+# --- meanfield ---------------------------------------------------------
+bad 130 argument "meanfield: negative sigma_w^2" 2 "gradchain meanfield: --sigma-w2 must be > 0 (got -1)" -- meanfield --sigma-w2 -1
+bad 131 argument "meanfield: sigma_w^2 not a number" 2 "gradchain meanfield: --sigma-w2: 'nan' is not a finite double" -- meanfield --sigma-w2 nan
+bad 132 argument "meanfield: infinite sigma_b^2" 2 "gradchain meanfield: --sigma-b2: 'inf' is not a finite double" -- meanfield --sigma-b2 inf
+bad 133 argument "meanfield: negative sigma_b^2" 2 "gradchain meanfield: --sigma-b2 must be >= 0 (got -0.5)" -- meanfield --sigma-b2 -0.5
+bad 134 argument "meanfield: no fixed point q* (ReLU beyond criticality)" 1 "gradchain meanfield: relu with sigma_w^2 = 3, sigma_b^2 = 0.1 has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation relu --sigma-w2 3 --sigma-b2 0.1
+bad 135 argument "meanfield --critical: q* is lost before chi1 reaches 1" 1 "gradchain meanfield: no critical sigma_w^2 for softplus with sigma_b^2 = 0.1: chi1 < 1 up to sigma_w^2 = 1, and at 2 the net has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation softplus --sigma-b2 0.1 --critical
+bad 136 argument "meanfield --grid: empty range" 2 "gradchain meanfield: --w2-range needs LO,HI with 0 < LO < HI (got '2,1')" -- meanfield --grid out --w2-range 2,1
+bad 137 argument "meanfield: --critical with --grid" 2 "gradchain meanfield: --critical and --grid exclude each other" -- meanfield --grid out --critical
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json
