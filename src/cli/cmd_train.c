@@ -430,7 +430,7 @@ int cmd_train(int argc, char **argv)
   gc_epoch_stats *st = NULL;
   struct sigaction sa, old_sa;
   int handler = 0;
-  if (gc_mnist_load(&m, data)) {
+  if (cli_mnist_load(&m, data)) {
     rc = cli_fail_lib();
     goto done;
   }
