@@ -124,6 +124,33 @@ START_TEST(test_sigmoid_tails)
   ck_assert_double_eq(gc_activation_value(GC_ACT_SOFTPLUS, 800.0), 800.0);
   ck_assert_double_eq(gc_activation_deriv(GC_ACT_RELU, -1.0), 0.0);
   ck_assert_double_eq(gc_activation_deriv(GC_ACT_RELU, 2.0), 1.0);
+  ck_assert_double_eq(gc_activation_deriv(GC_ACT_RELU, 0.0), 0.0);
+  ck_assert_double_eq(gc_activation_value(GC_ACT_LEAKY_RELU, -2.0), -0.02);
+  ck_assert_double_eq(gc_activation_deriv(GC_ACT_LEAKY_RELU, -2.0), 0.01);
+  ck_assert_double_eq(gc_activation_deriv(GC_ACT_LEAKY_RELU, 3.0), 1.0);
+  /* erf(sqrt(pi)/2 z) at z = 1/sqrt(pi): erf(1/2) = 0.5204998778130465,
+   * slope e^{-1/4} = 0.7788007830714049 (tabulated values) */
+  double z = 0.56418958354775628695;
+  ck_assert_double_eq_tol(gc_activation_value(GC_ACT_ERF, z),
+                          0.5204998778130465, 2e-16);
+  ck_assert_double_eq_tol(gc_activation_deriv(GC_ACT_ERF, z),
+                          0.7788007830714049, 2e-16);
+  ck_assert_double_eq(gc_activation_deriv(GC_ACT_ERF, 0.0), 1.0);
+  ck_assert_double_eq(gc_activation_value(GC_ACT_HARD_TANH, 3.0), 1.0);
+  ck_assert_double_eq(gc_activation_value(GC_ACT_HARD_TANH, -3.0), -1.0);
+  ck_assert_double_eq(gc_activation_value(GC_ACT_HARD_TANH, 0.25), 0.25);
+  ck_assert_double_eq(gc_activation_deriv(GC_ACT_HARD_TANH, 0.25), 1.0);
+  ck_assert_double_eq(gc_activation_deriv(GC_ACT_HARD_TANH, -1.5), 0.0);
+  ck_assert(isnan(gc_activation_value(GC_ACT_HARD_TANH, NAN)));
+  gc_activation act;
+  for (int a = 0; a < GC_ACT_COUNT; a++) {
+    ck_assert_int_eq(gc_activation_from_name(&act, gc_activation_name(a)),
+                     GC_OK);
+    ck_assert_int_eq(act, a);
+  }
+  ck_assert_int_eq(gc_activation_from_name(&act, "leaky-relu"), GC_OK);
+  ck_assert_int_eq(act, GC_ACT_LEAKY_RELU);
+  ck_assert_int_eq(gc_activation_from_name(&act, "swish"), GC_EINVAL);
 }
 END_TEST
 
@@ -165,10 +192,11 @@ END_TEST
  * the names are the ones the manual lists */
 START_TEST(test_enum_names)
 {
-  static const char *acts[] = {"sigmoid", "tanh", "relu", "softplus",
-                               "identity"};
-  for (int k = GC_ACT_SIGMOID; k <= GC_ACT_IDENTITY; k++) {
-    gc_activation a = GC_ACT_IDENTITY - k; /* not the value wanted */
+  static const char *acts[GC_ACT_COUNT] = {"sigmoid", "tanh", "relu",
+                                           "softplus", "identity",
+                                           "leaky-relu", "erf", "hard-tanh"};
+  for (int k = 0; k < GC_ACT_COUNT; k++) {
+    gc_activation a = GC_ACT_COUNT - 1 - k; /* not the value wanted */
     ck_assert_str_eq(gc_activation_name((gc_activation)k), acts[k]);
     ck_assert_int_eq(gc_activation_from_name(&a, acts[k]), GC_OK);
     ck_assert_int_eq(a, k);
@@ -194,7 +222,7 @@ START_TEST(test_enum_names)
   ck_assert_int_eq(gc_cost_from_name(&c, ""), GC_EINVAL);
   ck_assert_int_eq(gc_init_from_name(&i, "Large"), GC_EINVAL);
   ck_assert_str_eq(gc_init_name((gc_init)7), "?");
-  ck_assert_str_eq(gc_activation_name((gc_activation)7), "?");
+  ck_assert_str_eq(gc_activation_name((gc_activation)GC_ACT_COUNT), "?");
 }
 END_TEST
 

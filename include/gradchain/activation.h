@@ -15,17 +15,29 @@ typedef enum gc_activation {
   GC_ACT_TANH,
   GC_ACT_RELU,
   GC_ACT_SOFTPLUS,
-  GC_ACT_IDENTITY
+  GC_ACT_IDENTITY,
+  GC_ACT_LEAKY_RELU,  /* z for z > 0, 0.01 z otherwise */
+  GC_ACT_ERF,         /* erf(sqrt(pi) z / 2): slope 1 at 0, like tanh, and
+                         its Gaussian integrals have closed forms */
+  GC_ACT_HARD_TANH    /* max(-1, min(1, z)) */
 } gc_activation;
 
-/* Parse "sigmoid", "tanh", "relu", "softplus", "identity" (status 0 or
- * GC_EINVAL with a message). */
+/* The number of activations (valid values are 0 .. GC_ACT_COUNT-1). */
+#define GC_ACT_COUNT 8
+
+/* The slope of the leaky ReLU for z <= 0. */
+#define GC_LEAKY_RELU_SLOPE 0.01
+
+/* Parse "sigmoid", "tanh", "relu", "softplus", "identity", "leaky-relu",
+ * "erf", "hard-tanh" (status 0 or GC_EINVAL with a message). */
 GC_API int gc_activation_from_name(gc_activation *act, const char *name);
 GC_API const char *gc_activation_name(gc_activation act);
 
 /* f(z) and f'(z) for one value, accurate to a few ulp over the whole
  * double range (the sigmoid's derivative is computed from exp(-|z|), so
- * sigma'(40) is 4.2e-18, not 0). */
+ * sigma'(40) is 4.2e-18, not 0).  At the kinks (z = 0 for the ReLUs,
+ * |z| = 1 for hard-tanh) f' takes the value of the flat side: ReLU'(0) =
+ * 0, leaky'(0) = 0.01, hard-tanh'(+-1) = 0. */
 GC_API double gc_activation_value(gc_activation act, double z);
 GC_API double gc_activation_deriv(gc_activation act, double z);
 

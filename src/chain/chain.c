@@ -219,7 +219,7 @@ int gc_chain_eval(gc_chain_result **out, const gc_chain *c)
   int ce_sigmoid = c->cost == GC_COST_CROSS_ENTROPY && c->act == GC_ACT_SIGMOID;
   double tail = ce_sigmoid ? aL - c->y : r->fp[L - 1] * r->dC_daL;
   int exact_zero = tail == 0.0; /* a zero that is no rounding artefact */
-  int fp_can_vanish = c->act == GC_ACT_RELU;
+  int fp_can_vanish = c->act == GC_ACT_RELU || c->act == GC_ACT_HARD_TANH;
   /* S holds S_j while layer j is visited */
   double S = r->dC_daL;
   for (size_t j = L; j >= 1; j--) {

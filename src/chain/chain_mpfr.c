@@ -140,6 +140,33 @@ static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
       mpfr_set_ui(fp, 0, RND);
     }
     break;
+  case GC_ACT_LEAKY_RELU:
+    if (mpfr_sgn(z) > 0) {
+      mpfr_set(a, z, RND);
+      mpfr_set_ui(fp, 1, RND);
+    } else {
+      mpfr_set_d(fp, GC_LEAKY_RELU_SLOPE, RND); /* the double's value */
+      mpfr_mul(a, z, fp, RND);
+    }
+    break;
+  case GC_ACT_ERF:
+    mpfr_const_pi(t, RND);
+    mpfr_sqrt(t, t, RND);
+    mpfr_div_2ui(t, t, 1, RND);   /* sqrt(pi)/2 */
+    mpfr_mul(d, t, z, RND);       /* u */
+    mpfr_erf(a, d, RND);
+    mpfr_sqr(d, d, RND);
+    gc_mpfr_expneg(fp, d, ex);    /* e^{-u^2} */
+    break;
+  case GC_ACT_HARD_TANH:
+    if (mpfr_cmp_si(z, 1) > 0 || mpfr_cmp_si(z, -1) < 0) {
+      mpfr_set_si(a, mpfr_sgn(z) > 0 ? 1 : -1, RND);
+      mpfr_set_ui(fp, 0, RND);
+    } else {
+      mpfr_set(a, z, RND);
+      mpfr_set_ui(fp, mpfr_cmp_si(z, 1) < 0 && mpfr_cmp_si(z, -1) > 0, RND);
+    }
+    break;
   case GC_ACT_IDENTITY:
   default:
     mpfr_set(a, z, RND);

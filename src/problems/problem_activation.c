@@ -34,7 +34,7 @@ static double neg_abs_deriv(double z, void *act)
 static int deriv_sup(double *sup, double *argmax, int *attained,
                      size_t *iter, gc_activation act)
 {
-  if ((unsigned)act > GC_ACT_IDENTITY)
+  if ((unsigned)act >= GC_ACT_COUNT)
     return gc_error(GC_EINVAL, "activation: unknown activation %d", (int)act);
   long n = (long)(2 * SCAN_HALF / SCAN_STEP);
   long best = 0;
