@@ -282,7 +282,7 @@ static void depth_defaults(depth_cfg *c)
 
 static int load_data(gc_mnist **m, const char *dir)
 {
-  if (gc_mnist_load(m, dir)) return cli_fail_lib();
+  if (cli_mnist_load(m, dir)) return cli_fail_lib();
   return 0;
 }
 

@@ -68,7 +68,7 @@ int cmd_evaluate(int argc, char **argv)
   gc_mnist *m = NULL;
   int rc = CLI_OK;
   if (gc_net_load(&net, load)) return cli_fail_lib();
-  if (gc_mnist_load(&m, data)) {
+  if (cli_mnist_load(&m, data)) {
     rc = cli_fail_lib();
     goto done;
   }

@@ -391,7 +391,7 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
                       n4[] = {784, 30, 30, 30, 30, 10};
   const size_t *nets[] = {n2, n3, n4};
   gc_mnist *m = NULL;
-  if (gc_mnist_load(&m, ctx->data)) return cli_fail_lib();
+  if (cli_mnist_load(&m, ctx->data)) return cli_fail_lib();
   size_t epochs = ctx->quick ? 100 : 500;
   fprintf(md, "## Learning speeds at initialisation\n\n"
           "‖δ^l‖ = length of ∂C/∂b^l averaged over the first 1000 training "
@@ -524,7 +524,7 @@ int cmd_speeds(int argc, char **argv)
     return cli_fail(CLI_USAGE, "--eta must be positive and --lambda not negative");
   }
   gc_mnist *m = NULL;
-  if (gc_mnist_load(&m, data)) {
+  if (cli_mnist_load(&m, data)) {
     free(sizes);
     return cli_fail_lib();
   }

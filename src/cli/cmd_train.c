@@ -453,7 +453,7 @@ static int train(train_args *a, const gc_checkpoint *ck, int argc,
   gc_mnist *m = NULL;
   gc_run *r = NULL;
   int rc;
-  if (gc_mnist_load(&m, a->data)) return cli_fail_lib();
+  if (cli_mnist_load(&m, a->data)) return cli_fail_lib();
   if ((rc = check_run(a, m, ck != NULL))) goto done;
   if (gc_run_alloc(&r, &a->run, m)) {
     rc = cli_fail_lib();

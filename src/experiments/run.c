@@ -8,6 +8,7 @@
 
 #include "gradchain/error.h"
 #include "gradchain/run.h"
+#include "core/gsl_handler.h"
 
 void gc_run_config_init(gc_run_config *c)
 {
@@ -68,7 +69,7 @@ int gc_run_net_alloc(gc_net **net, const gc_run_config *c)
   if (c->nlayers < 2 || c->nlayers > GC_RUN_MAX_LAYERS)
     return gc_error(GC_EINVAL, "a run's net has 2 to %d layers (got %zu)",
                     GC_RUN_MAX_LAYERS, c->nlayers);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng *rng = gc_gsl_rng_alloc(gsl_rng_mt19937);
   if (!rng) return gc_error(GC_ENOMEM, "out of memory");
   int st = gc_net_alloc(net, c->nlayers, c->sizes, c->act, c->cost);
   if (!st) {
