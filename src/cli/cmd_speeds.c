@@ -8,12 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <gsl/gsl_rng.h>
-#include <gsl/gsl_statistics_double.h>
-
 #include "gradchain/gradchain.h"
 #include "gradchain/mnist.h"
 #include "gradchain/train.h"
+#include "gradchain/speeds_study.h"
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/reproduce/stages.h"
@@ -41,152 +39,66 @@ static const char usage[] =
   "  --format F       text | json | csv (text)\n"
   "  --quiet          no progress on stderr\n";
 
-/* The book's speeds at initialisation, by number of hidden layers. */
-static const double book2[] = {0.07, 0.31};
-static const double book3[] = {0.012, 0.060, 0.283};
-static const double book4[] = {0.003, 0.017, 0.070, 0.285};
+#define TOP GC_SPEEDS_TOP /* neurons per hidden layer in the bar diagram */
+
+typedef gc_speeds_init_result init_result;
+typedef gc_speeds_train_result train_result;
 
 static const double *book_speeds(const size_t *sizes, size_t L)
 {
-  if (sizes[0] != 784 || sizes[L - 1] != 10) return NULL;
-  for (size_t l = 1; l + 1 < L; l++)
-    if (sizes[l] != 30) return NULL;
-  switch (L - 2) {
-  case 2: return book2;
-  case 3: return book3;
-  case 4: return book4;
-  default: return NULL;
-  }
+  return gc_speeds_book(sizes, L);
 }
 
-#define TOP 6 /* neurons per hidden layer in the bar diagram */
-
-typedef struct init_result {
-  size_t L, seeds, hidden;
-  double *per_seed;  /* seeds x hidden */
-  double *mean, *sd; /* hidden */
-  double *neuron;    /* hidden x TOP: dC/db of the first neurons, seed 1 */
-} init_result;
-
-static void init_result_free(init_result *r)
+/* The run of a speeds study: the defaults with these sizes and seed. */
+static void speeds_config(gc_run_config *c, const size_t *sizes, size_t L,
+                          unsigned long seed)
 {
-  free(r->per_seed);
-  free(r->mean);
-  free(r->sd);
-  free(r->neuron);
+  gc_run_config_init(c);
+  gc_run_config_set_sizes(c, L, sizes);
+  c->seed = seed;
 }
 
 static int speeds_init(const gc_mnist *m, const size_t *sizes, size_t L,
                        size_t seeds, size_t examples, init_result *r)
 {
-  memset(r, 0, sizeof *r);
-  r->L = L;
-  r->seeds = seeds;
-  r->hidden = L - 2;
-  size_t H = r->hidden;
-  if (H == 0) return gc_error(GC_EINVAL, "the net has no hidden layer");
-  r->per_seed = calloc(seeds * H, sizeof(double));
-  r->mean = calloc(H, sizeof(double));
-  r->sd = calloc(H, sizeof(double));
-  r->neuron = calloc(H * TOP, sizeof(double));
-  double *col = malloc(seeds * sizeof(double));
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  int st = r->per_seed && r->mean && r->sd && r->neuron && col && rng
-               ? GC_OK : gc_error(GC_ENOMEM, "out of memory");
-  for (size_t s = 0; !st && s < seeds; s++) {
-    gc_net *net = NULL;
-    gc_params g = {0};
-    st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY);
-    if (!st) {
-      gsl_rng_set(rng, s + 1);
-      gc_net_init(net, GC_INIT_DEFAULT, rng);
-      st = gc_params_alloc_like(&g, net);
-    }
-    if (!st) st = gc_layer_speeds(net, &m->training, examples,
-                                  r->per_seed + s * H, &g);
-    if (!st && s == 0)
-      for (size_t l = 1; l <= H; l++)
-        for (size_t j = 0; j < TOP && j < sizes[l]; j++)
-          r->neuron[(l - 1) * TOP + j] = g.b[l][j];
-    gc_params_free(&g);
-    gc_net_free(net);
-  }
-  for (size_t l = 0; !st && l < H; l++) {
-    for (size_t s = 0; s < seeds; s++) col[s] = r->per_seed[s * H + l];
-    r->mean[l] = gsl_stats_mean(col, 1, seeds);
-    r->sd[l] = seeds > 1 ? gsl_stats_sd(col, 1, seeds) : 0;
-  }
-  free(col);
-  gsl_rng_free(rng);
-  return st;
+  gc_run_config c;
+  speeds_config(&c, sizes, L, 1);
+  return gc_speeds_at_init(r, &c, seeds, examples, m);
 }
 
-typedef struct train_result {
-  size_t hidden, epochs;
-  double *series; /* epochs x hidden: speeds before each epoch */
-  double final_ratio;
-} train_result;
+/* progress of --train, at most once a second */
+typedef struct train_progress {
+  time_t t0, last;
+} train_progress;
+
+static int train_progress_hook(const gc_run *run, void *arg)
+{
+  train_progress *p = arg;
+  size_t e = run->result.epochs, epochs = run->cfg.epochs;
+  if (time(NULL) != p->last) {
+    p->last = time(NULL);
+    double el = difftime(p->last, p->t0);
+    fprintf(stderr, "speeds --train: %zu hidden layers, epoch %zu/%zu "
+            "[%.0fs, about %.0fs left]\n", run->cfg.nlayers - 2, e, epochs,
+            el, el / (double)e * (double)(epochs - e));
+  }
+  return GC_OK;
+}
 
 static int speeds_train(const gc_mnist *m, const size_t *sizes, size_t L,
                         size_t examples, size_t epochs, double eta,
                         double lambda, unsigned long seed, int quiet,
                         train_result *r)
 {
-  memset(r, 0, sizeof *r);
-  size_t H = L - 2;
-  r->hidden = H;
-  r->epochs = epochs;
-  if (H == 0) return gc_error(GC_EINVAL, "the net has no hidden layer");
-  r->series = calloc(epochs * H, sizeof(double));
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  gc_net *net = NULL;
-  gc_trainer *t = NULL;
-  int st = r->series && rng ? GC_OK : gc_error(GC_ENOMEM, "out of memory");
-  gc_dataset d = m->training;
-  if (examples > d.n)
-    st = gc_error(GC_EINVAL, "%zu examples asked for, the training set has "
-                  "%zu", examples, d.n);
-  d.n = examples;
-  if (!st) st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY);
-  if (!st) {
-    gsl_rng_set(rng, seed);
-    gc_net_init(net, GC_INIT_DEFAULT, rng);
-    gc_train_config cfg;
-    gc_train_config_default(&cfg);
-    cfg.batch = examples; /* batch gradient descent */
-    cfg.eta = eta;
-    cfg.lambda = lambda;
-    cfg.seed = seed + 1; /* as `gradchain train`: init S, shuffling S+1 */
-    cfg.monitor = 0;
-    st = gc_trainer_alloc(&t, net, &d, NULL, &cfg);
-  }
-  time_t t0 = time(NULL), last = t0;
-  for (size_t e = 0; !st && e < epochs; e++) {
-    /* one epoch is one step on all the examples: its gradient, taken at
-     * the parameters before the epoch, is exactly the speeds' average */
-    st = gc_trainer_epoch(t, NULL);
-    for (size_t l = 1; !st && l <= H; l++) {
-      double s2 = 0;
-      for (size_t j = 0; j < sizes[l]; j++) {
-        double g = t->grad.b[l][j] / (double)examples;
-        s2 += g * g;
-      }
-      r->series[e * H + l - 1] = sqrt(s2);
-    }
-    if (!quiet && time(NULL) != last) {
-      last = time(NULL);
-      double el = difftime(last, t0);
-      fprintf(stderr, "speeds --train: %zu hidden layers, epoch %zu/%zu "
-              "[%.0fs, about %.0fs left]\n", H, e + 1, epochs, el,
-              el / (double)(e + 1) * (double)(epochs - e - 1));
-    }
-  }
-  if (!st)
-    r->final_ratio = r->series[(epochs - 1) * H + H - 1] / r->series[(epochs - 1) * H];
-  gc_trainer_free(t);
-  gc_net_free(net);
-  gsl_rng_free(rng);
-  return st;
+  gc_run_config c;
+  speeds_config(&c, sizes, L, seed);
+  c.train_size = examples;
+  c.epochs = epochs;
+  c.eta = eta;
+  c.lambda = lambda;
+  train_progress p = {time(NULL), time(NULL)};
+  return gc_speeds_during_training(r, &c, m, quiet ? NULL : train_progress_hook,
+                                   &p);
 }
 
 /* ------------------------------------------------------------- output */
@@ -426,7 +338,7 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
     snprintf(name, sizeof name, "speeds_init_%dhidden", k + 2);
     st = plot_init(ctx, md, name, nets[k], (size_t)k + 4, &ir[k]);
   }
-  for (int k = 0; k < 3; k++) init_result_free(&ir[k]);
+  for (int k = 0; k < 3; k++) gc_speeds_init_result_free(&ir[k]);
   if (!st)
     fprintf(md, "\n## Learning speeds during training\n\n"
             "Batch gradient descent on the first 1000 training images "
@@ -452,7 +364,7 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
     snprintf(name, sizeof name, "speeds_train_%dhidden", k + 2);
     st = plot_train(ctx, md, name, nets[k], (size_t)k + 4, &tr[k]);
   }
-  for (int k = 0; k < 3; k++) free(tr[k].series);
+  for (int k = 0; k < 3; k++) gc_speeds_train_result_free(&tr[k]);
   gc_mnist_free(m);
   return st;
 }
@@ -550,7 +462,7 @@ int cmd_speeds(int argc, char **argv)
         if (devnull) fclose(devnull);
       }
     }
-    init_result_free(&r);
+    gc_speeds_init_result_free(&r);
   } else {
     train_result r;
     if (speeds_train(m, sizes, L, examples, epochs, eta, lambda, seed, quiet, &r))
@@ -568,7 +480,7 @@ int cmd_speeds(int argc, char **argv)
         if (devnull) fclose(devnull);
       }
     }
-    free(r.series);
+    gc_speeds_train_result_free(&r);
   }
   gc_mnist_free(m);
   free(sizes);
