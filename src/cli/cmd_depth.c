@@ -1,6 +1,5 @@
 /* cmd_depth.c -- `gradchain depth`: validation accuracy against the number
  * of hidden layers, over several seeds, beside the book's numbers. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "gradchain/train.h"
 #include "gradchain/depth.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/outfile.h"
 #include "cli/reproduce/stages.h"
 
@@ -201,70 +201,34 @@ int stage_depth(const stage_ctx *ctx, FILE *md)
   return st;
 }
 
+static const cli_opt depth_opts[] = {
+  OPT_DEPTHS, OPT_WIDTH, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA,
+  OPT_SEEDS, OPT_TRAIN_SIZE, OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET,
+  OPT_HELP};
+
 int cmd_depth(int argc, char **argv)
 {
-  static const struct option lo[] = {
-    {"depths", required_argument, 0, 'D'}, {"width", required_argument, 0, 'w'},
-    {"epochs", required_argument, 0, 'e'}, {"batch", required_argument, 0, 'b'},
-    {"eta", required_argument, 0, 'E'},    {"lambda", required_argument, 0, 'l'},
-    {"seeds", required_argument, 0, 's'},  {"train-size", required_argument, 0, 'n'},
-    {"data", required_argument, 0, 'd'},   {"plot", required_argument, 0, 'p'},
-    {"format", required_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'},
-    {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  cli_args a;
+  cli_args_init(&a);
+  int st = cli_args_parse(&a, depth_opts, sizeof depth_opts /
+                          sizeof *depth_opts, 1, argc, argv);
+  if (st || a.help) return st ? st : cli_help(usage);
   gc_depth_config c;
   gc_depth_config_init(&c);
-  gc_run_config *b = &c.base;
-  const char *data = NULL, *plot = NULL;
-  cli_format fmt = CLI_TEXT;
-  int ch, st = CLI_OK, quiet = 0;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-    switch (ch) {
-    case 'D': {
-      size_t *depths;
-      if (cli_parse_sizes(optarg, "--depths", 1, 100, &depths, &c.ndepths))
-        return CLI_USAGE;
-      if (c.ndepths > GC_DEPTH_MAX) {
-        free(depths);
-        return cli_fail(CLI_USAGE, "--depths: at most %d depths",
-                        GC_DEPTH_MAX);
-      }
-      memcpy(c.depths, depths, c.ndepths * sizeof *depths);
-      free(depths);
-      break;
-    }
-    case 'w': st = cli_parse_size(optarg, "--width", 1, 100000, &c.width); break;
-    case 'e': st = cli_parse_size(optarg, "--epochs", 1, 1000000, &b->epochs); break;
-    case 'b': st = cli_parse_size(optarg, "--batch", 1, 1000000, &b->batch); break;
-    case 'E': st = cli_parse_double(optarg, "--eta", &b->eta); break;
-    case 'l': st = cli_parse_double(optarg, "--lambda", &b->lambda); break;
-    case 's': st = cli_parse_size(optarg, "--seeds", 1, 1000, &c.seeds); break;
-    case 'n': st = cli_parse_size(optarg, "--train-size", 1, (size_t)1 << 40, &b->train_size); break;
-    case 'd': data = optarg; break;
-    case 'p': plot = optarg; break;
-    case 'f': st = cli_parse_format(optarg, 1, &fmt); break;
-    case 'q': quiet = 1; break;
-    case 'h': return cli_help(usage);
-    case ':': st = cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]); break;
-    default:
-      st = cli_fail(CLI_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
-    }
-    if (st) return CLI_USAGE;
-  }
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-  if (b->eta <= 0 || b->lambda < 0)
-    return cli_fail(CLI_USAGE, "--eta must be positive and --lambda not negative");
+  c.base = a.run;
+  c.ndepths = a.ndepths;
+  memcpy(c.depths, a.depths, a.ndepths * sizeof *a.depths);
+  c.width = a.width;
+  c.seeds = a.seeds;
   gc_depth_result res;
-  if (run_study(&res, &c, data, quiet)) return CLI_FAIL;
-  if (fmt == CLI_JSON) print_json(stdout, &res);
-  else if (fmt == CLI_CSV) print_csv(stdout, &res);
+  if (run_study(&res, &c, a.data, a.quiet)) return CLI_FAIL;
+  if (a.format == CLI_JSON) print_json(stdout, &res);
+  else if (a.format == CLI_CSV) print_csv(stdout, &res);
   else print_table(stdout, &res, 0);
-  if (plot) {
-    stage_ctx ctx = {plot, 0, (int)c.seeds, data, quiet, 0};
+  if (a.plot) {
+    stage_ctx ctx = {a.plot, 0, (int)c.seeds, a.data, a.quiet, 0};
     FILE *devnull = fopen("/dev/null", "w");
-    if (make_dirs(plot) || !devnull || write_plot(&ctx, devnull, &res))
+    if (make_dirs(a.plot) || !devnull || write_plot(&ctx, devnull, &res))
       st = CLI_FAIL;
     if (devnull) fclose(devnull);
   }
