@@ -291,7 +291,7 @@ static void mean_deltas(const gc_net *net, const gc_dataset *d, size_t n,
   memset(mean, 0, 8 * sizeof mean[0]);
   for (size_t i = 0; i < n; i++) {
     double x[64], y[16];
-    gc_dataset_batch(d, NULL, i, 1, x, y);
+    gc_dataset_batch(x, y, d, NULL, i, 1);
     ck_assert_int_eq(gc_net_forward(net, ws, x, 1), GC_OK);
     ck_assert_int_eq(gc_net_backward(net, ws, y, NULL), GC_OK);
     for (size_t l = 1; l < net->nlayers; l++)

@@ -13,6 +13,7 @@
 #include "gradchain/chain.h"
 #include "gradchain/chain_mpfr.h"
 #include "gradchain/mpfr_expneg.h"
+#include "gradchain/mpfr_digits.h"
 #include "gradchain/speeds.h"
 #include "gradchain/evaluate.h"
 #include "gradchain/train.h"

@@ -221,8 +221,7 @@ static int adopt(cli_args *a, const gc_checkpoint *ck)
   if (GIVEN(a, OPT_COST) && c->cost != k.cost)
     DIFFER("--cost", "%s", gc_cost_name(c->cost), gc_cost_name(k.cost));
   if (GIVEN(a, OPT_INIT) && c->init != k.init)
-    DIFFER("--init", "%s", c->init == GC_INIT_LARGE ? "large" : "default",
-           ck->run.init);
+    DIFFER("--init", "%s", gc_init_name(c->init), gc_init_name(k.init));
   if (GIVEN(a, OPT_SEED) && c->seed != k.seed)
     DIFFER("--seed", "%lu", c->seed, k.seed);
   if (GIVEN(a, OPT_MONITOR) && c->monitor != k.monitor)

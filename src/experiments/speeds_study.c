@@ -43,8 +43,8 @@ int gc_speeds_at_init(gc_speeds_init_result *r, const gc_run_config *c,
     gc_params g = {0};
     st = gc_run_net_alloc(&net, &k);
     if (!st) st = gc_params_alloc_like(&g, net);
-    if (!st) st = gc_layer_speeds(net, &data->training, examples,
-                                  r->per_seed + s * H, &g);
+    if (!st) st = gc_layer_speeds(r->per_seed + s * H, &g, net,
+                                  &data->training, examples);
     if (!st && s == 0)
       for (size_t l = 1; l <= H; l++)
         for (size_t j = 0; j < GC_SPEEDS_TOP; j++)
