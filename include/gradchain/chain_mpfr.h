@@ -24,6 +24,8 @@
 #ifndef GRADCHAIN_CHAIN_MPFR_H
 #define GRADCHAIN_CHAIN_MPFR_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 #include <mpfr.h>
 
@@ -51,8 +53,8 @@ typedef struct gc_chain_mpfr_result {
 } gc_chain_mpfr_result;
 
 /* Evaluate c at `prec` bits; keep every layer's values when `layers`. */
-int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
-                       mpfr_prec_t prec, int layers);
+GC_API int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
+                              mpfr_prec_t prec, int layers);
 
 /* A chain's numbers as decimal strings (as gc_mpfr_set_str reads them).
  * w and b hold nw and nb strings: 1 (every layer alike) or the depth; 0
@@ -68,10 +70,11 @@ typedef struct gc_chain_decimal {
  * strings at each working precision (dec == NULL: the chain's doubles).
  * GC_EINVAL or GC_ERANGE, naming the number, if a string is not one
  * gc_mpfr_set_str accepts or a count is neither 1 nor the depth. */
-int gc_chain_mpfr_eval_decimal(gc_chain_mpfr_result **out, const gc_chain *c,
-                               const gc_chain_decimal *dec, mpfr_prec_t prec,
-                               int layers);
-void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r);
+GC_API int gc_chain_mpfr_eval_decimal(gc_chain_mpfr_result **out,
+                                      const gc_chain *c,
+                                      const gc_chain_decimal *dec,
+                                      mpfr_prec_t prec, int layers);
+GC_API void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r);
 
 #ifdef __cplusplus
 }

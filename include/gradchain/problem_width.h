@@ -10,6 +10,8 @@
 #ifndef GRADCHAIN_PROBLEM_WIDTH_H
 #define GRADCHAIN_PROBLEM_WIDTH_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 #include <stdio.h>   /* mpfr.h declares its FILE functions only after it */
 #include <mpfr.h>
@@ -47,16 +49,16 @@ typedef struct gc_width_result {
 } gc_width_result;
 
 /* Defaults: tol 1e-12, 100 iterations, polish on. */
-void gc_width_params_default(gc_width_params *p);
+GC_API void gc_width_params_default(gc_width_params *p);
 
 /* The closed form above for |w| >= 4, evaluated without cancellation
  * near |w| = 4; NaN for |w| < 4 or non-finite w. */
-double gc_width_closed_form(double w);
+GC_API double gc_width_closed_form(double w);
 
 /* p == NULL means defaults.  GC_EINVAL for NaN/inf or w == 0;
  * GC_ENOBRACKET / GC_ENOCONV if a solver fails. */
-int gc_problem_width(gc_width_result *r, double w, double b,
-                     const gc_width_params *p);
+GC_API int gc_problem_width(gc_width_result *r, double w, double b,
+                            const gc_width_params *p);
 
 /* The interval in MPFR from its closed form: with r = sqrt(1 - 4/|w|)
  * and Z = 2 artanh(r) = log1p(r (1+r) |w|/2) (no cancellation near
@@ -67,9 +69,9 @@ int gc_problem_width(gc_width_result *r, double w, double b,
  * precision plus 32 bits and rounds into them with rnd.  *kind is decided
  * by w exactly; for a point a_lo = a_hi = -b/w and width 0; for the empty
  * set NaN ends and width 0.  GC_EINVAL if w is 0 or w, b not numbers. */
-int gc_width_mpfr(mpfr_ptr a_lo, mpfr_ptr a_hi, mpfr_ptr width,
-                  gc_width_kind *kind, mpfr_srcptr w, mpfr_srcptr b,
-                  mpfr_rnd_t rnd);
+GC_API int gc_width_mpfr(mpfr_ptr a_lo, mpfr_ptr a_hi, mpfr_ptr width,
+                         gc_width_kind *kind, mpfr_srcptr w, mpfr_srcptr b,
+                         mpfr_rnd_t rnd);
 
 #ifdef __cplusplus
 }

@@ -651,9 +651,12 @@ static int run(int argc, char **argv, int explode)
     gc_chain_decimal dec = {(const char *const *)o.ws,
                             (const char *const *)o.bs, o.nw, o.nb, o.arg_a0,
                             o.arg_y, o.arg_W};
-    if (gc_chain_mpfr_eval_decimal(&m, c, o.decimal ? &dec : NULL, o.prec,
-                                   !o.summary)) {
-      st = cli_fail_lib();
+    if ((st = gc_chain_mpfr_eval_decimal(&m, c, o.decimal ? &dec : NULL,
+                                         o.prec, !o.summary))) {
+      st = st == GC_ENOCONV
+               ? cli_fail(CLI_FAIL, "%s (try a higher --prec)",
+                          gc_strerror_last())
+               : cli_fail_lib();
       goto done;
     }
   }

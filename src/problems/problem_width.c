@@ -126,8 +126,8 @@ static int one_end(double *root, size_t *iter, size_t *piter, struct wb *q,
   return GC_OK;
 }
 
-int gc_problem_width(gc_width_result *r, double w, double b,
-                     const gc_width_params *p)
+static int width(gc_width_result *r, double w, double b,
+                 const gc_width_params *p)
 {
   gc_width_params def;
   if (!p) {
@@ -141,7 +141,6 @@ int gc_problem_width(gc_width_result *r, double w, double b,
                     "centred on -b/w)");
   if (!(p->tol > 0) || p->max_iter == 0)
     return gc_error(GC_EINVAL, "width: tol and max_iter must be positive");
-  gsl_set_error_handler_off();
 
   double aw = fabs(w);
   r->w = w;
@@ -179,6 +178,13 @@ int gc_problem_width(gc_width_result *r, double w, double b,
                                                     fabs(r->a_hi));
   r->centre = 0.5 * (r->a_lo + r->a_hi);
   return GC_OK;
+}
+
+int gc_problem_width(gc_width_result *r, double w, double b,
+                     const gc_width_params *p)
+{
+  gsl_error_handler_t *h = gc_gsl_handler_off();
+  return gc_gsl_handler_restore(h, width(r, w, b, p));
 }
 
 int gc_width_mpfr(mpfr_ptr a_lo, mpfr_ptr a_hi, mpfr_ptr width,
@@ -225,8 +231,10 @@ int gc_width_mpfr(mpfr_ptr a_lo, mpfr_ptr a_hi, mpfr_ptr width,
     else mpfr_sub(t, b, Z, MPFR_RNDN);
     mpfr_neg(t, t, MPFR_RNDN);
     mpfr_div(a_lo, t, w, rnd);
+    /* the end above: -b + sgn(w) Z, over w */
     if (mpfr_sgn(w) > 0) mpfr_sub(t, Z, b, MPFR_RNDN);
-    else mpfr_add(t, Z, b, MPFR_RNDN), mpfr_neg(t, t, MPFR_RNDN);
+    else mpfr_add(t, Z, b, MPFR_RNDN);
+    if (mpfr_sgn(w) < 0) mpfr_neg(t, t, MPFR_RNDN);
     mpfr_div(a_hi, t, w, rnd);
   }
   mpfr_clears(aw, r, Z, t, (mpfr_ptr)0);
