@@ -1,8 +1,8 @@
 /* bench.c -- how fast are the dense kernels and one training epoch?
  *
  * Prints, from one run:
- *   1. the machine's double-precision FMA peak, measured here with a short
- *      register-only loop on one core and on all cores (OpenMP);
+ *   1. the machine's double-precision FMA peak, measured here (peak.c) on
+ *      one core and on all cores (OpenMP);
  *   2. each kernel at the MNIST shapes of network2 ([784,30,10], mini-batch
  *      10; evaluation batches of 500): time per call, GFLOP/s, fraction of
  *      the one-core peak;
@@ -13,7 +13,9 @@
  *
  * Usage: bench/bench [--quick] [--epoch]
  *   --quick: shorter timing runs; --epoch: skip the kernel table
- * Timings are the best of several repetitions (the machine may be shared).
+ * Timings are the best of several repetitions (the machine may be shared),
+ * by the thread's CPU clock with one thread and by the wall clock with
+ * more (see now()); the peak probe is in peak.c.
  */
 #include <math.h>
 #include <stdint.h>
@@ -33,92 +35,21 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "peak.h"
+
+/* The clock of every timing: the thread's CPU time while one thread runs
+ * (a loaded machine then slows the figures only through shared caches and
+ * clock speed, not by taking the core away), the wall clock with more. */
+static clockid_t bench_clock = CLOCK_MONOTONIC;
 
 static double now(void)
 {
   struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+  clock_gettime(bench_clock, &t);
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
 static volatile double sink; /* keeps results alive */
-
-/* ------------------------------------------------------------- FMA peak */
-
-/* 16 independent chains of fused multiply-adds, `iters` rounds; returns the
- * number of flops done (2 per lane per FMA). */
-static double fma_loop(long iters, double seed)
-{
-#if defined(__AVX512F__)
-  __m512d acc[16];
-  const __m512d a = _mm512_set1_pd(0.9999999), c = _mm512_set1_pd(1e-9);
-  for (int r = 0; r < 16; r++) acc[r] = _mm512_set1_pd(seed + r);
-  for (long i = 0; i < iters; i++) {
-#pragma GCC unroll 16
-    for (int r = 0; r < 16; r++) acc[r] = _mm512_fmadd_pd(acc[r], a, c);
-  }
-  __m512d s = acc[0];
-  for (int r = 1; r < 16; r++) s = _mm512_add_pd(s, acc[r]);
-  sink = _mm512_reduce_add_pd(s);
-  return 2.0 * 8 * 16 * (double)iters;
-#elif defined(__AVX2__) && defined(__FMA__)
-  __m256d acc[12];
-  const __m256d a = _mm256_set1_pd(0.9999999), c = _mm256_set1_pd(1e-9);
-  for (int r = 0; r < 12; r++) acc[r] = _mm256_set1_pd(seed + r);
-  for (long i = 0; i < iters; i++) {
-#pragma GCC unroll 12
-    for (int r = 0; r < 12; r++) acc[r] = _mm256_fmadd_pd(acc[r], a, c);
-  }
-  double out[4], t = 0;
-  for (int r = 0; r < 12; r++) {
-    _mm256_storeu_pd(out, acc[r]);
-    t += out[0] + out[1] + out[2] + out[3];
-  }
-  sink = t;
-  return 2.0 * 4 * 12 * (double)iters;
-#else
-  double acc[16];
-  for (int r = 0; r < 16; r++) acc[r] = seed + r;
-  for (long i = 0; i < iters; i++)
-    for (int r = 0; r < 16; r++) acc[r] = fma(acc[r], 0.9999999, 1e-9);
-  double t = 0;
-  for (int r = 0; r < 16; r++) t += acc[r];
-  sink = t;
-  return 2.0 * 16 * (double)iters;
-#endif
-}
-
-static double peak_one(long iters)
-{
-  double best = 0;
-  for (int rep = 0; rep < 5; rep++) {
-    double t0 = now(), f = fma_loop(iters, 1.0 + rep), t = now() - t0;
-    if (f / t > best) best = f / t;
-  }
-  return best * 1e-9;
-}
-
-static double peak_all(long iters, int *threads)
-{
-  double best = 0;
-  *threads = 1;
-#ifdef _OPENMP
-  for (int rep = 0; rep < 5; rep++) {
-    double flops = 0, t0 = now();
-#pragma omp parallel reduction(+ : flops)
-    {
-      flops += fma_loop(iters, 1.0 + omp_get_thread_num());
-#pragma omp single
-      *threads = omp_get_num_threads();
-    }
-    double t = now() - t0;
-    if (flops / t > best) best = flops / t;
-  }
-#else
-  best = peak_one(iters) * 1e9;
-#endif
-  return best * 1e-9;
-}
 
 static int max_threads(void)
 {
@@ -133,9 +64,8 @@ static void set_threads(int n)
 {
 #ifdef _OPENMP
   omp_set_num_threads(n);
-#else
-  (void)n;
 #endif
+  bench_clock = n > 1 ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
 }
 
 /* ---------------------------------------------------------- the kernels */
@@ -367,12 +297,16 @@ int main(int argc, char **argv)
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 2024);
 
-  long iters = quick ? 2000000L : 10000000L;
-  int threads = 1;
-  double p1 = peak_one(iters), pall = peak_all(iters, &threads);
   printf("gradchain bench%s\n", quick ? " (quick)" : "");
+  peak_result pk;
+  peak_measure(&pk, quick, 1);
+  double p1 = pk.one, pall = pk.all;
   printf("FMA peak (double): one core %.1f GFLOP/s, %d threads %.1f GFLOP/s\n",
-         p1, threads, pall);
+         p1, pk.threads, pall);
+  printf("  one core: best of %d runs, median %.1f, slowest %.1f (%d "
+         "chains); wall clock %.1f = %.0f%% of it (machine load)\n",
+         pk.runs, pk.one_median, pk.one_worst, pk.chains, pk.one_wall,
+         100 * pk.one_wall / p1);
 #ifdef _OPENMP
   printf("OpenMP: up to %d threads\n", omp_get_max_threads());
 #else
