@@ -296,9 +296,11 @@ static int run_width(int argc, char **argv)
   if (fmt == CLI_JSON) {
     printf("{\"problem\": \"width\", \"set\": \"%s\", \"w\": ",
            kinds[r.kind]);
-    cli_json_typed(stdout, x.decimal ? x.arg_w : NULL, r.w, m.read, 17);
+    cli_json_typed(stdout, x.decimal ? x.arg_w : NULL, r.w, m.read,
+                   gc_mpfr_digits(m.read));
     printf(", \"b\": ");
-    cli_json_typed(stdout, x.decimal ? x.arg_b : NULL, r.b, m.read, 17);
+    cli_json_typed(stdout, x.decimal ? x.arg_b : NULL, r.b, m.read,
+                   gc_mpfr_digits(m.read));
     printf(", \"inputs\": \"%s\", ", x.decimal ? "decimal" : "double");
     json_key(stdout, "a_lo", r.a_lo, 1);
     json_key(stdout, "a_hi", r.a_hi, 1);
