@@ -18,6 +18,7 @@
 #include "gradchain/train.h"
 #include "gradchain/netio.h"
 #include "gradchain/checkpoint.h"
+#include "gradchain/sweep.h"
 #include "gradchain/problem_bound.h"
 #include "gradchain/problem_width.h"
 #include "gradchain/problem_maxwidth.h"
