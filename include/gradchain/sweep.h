@@ -77,6 +77,10 @@ const gc_sweep_key *gc_grid_keys(const gc_grid *g, size_t *nkeys);
 /* 1 if the grid sets key k (table index), with how many values. */
 int gc_grid_has(const gc_grid *g, size_t k, size_t *nvalues);
 
+/* Value i (0 <= i < nvalues) of key k, canonical spelling; NULL if the
+ * grid does not set k or i is out of range. */
+const char *gc_grid_key_value(const gc_grid *g, size_t k, size_t i);
+
 /* Canonical text of the grid: "key=v1,v2,...\n" for each key it sets, in
  * table order (ranges written out as a..b when the values are one).
  * Parsing it gives the same grid.  Malloc'ed. */

@@ -370,6 +370,12 @@ int gc_grid_has(const gc_grid *g, size_t k, size_t *nvalues)
   return k < g->nkeys && g->vals[k] != NULL;
 }
 
+const char *gc_grid_key_value(const gc_grid *g, size_t k, size_t i)
+{
+  if (k >= g->nkeys || !g->vals[k] || i >= g->nv[k]) return NULL;
+  return g->vals[k][i];
+}
+
 const char *gc_grid_value(const gc_grid *g, size_t job, size_t k)
 {
   if (k >= g->nkeys) return NULL;
