@@ -109,6 +109,7 @@ typedef struct gc_sweep_point {
   const char *group;
   double final_accuracy, best_accuracy;
   const char *version, *isa;   /* may be NULL */
+  size_t id;                   /* the caller's; carried along */
 } gc_sweep_point;
 
 typedef struct gc_sweep_group {
