@@ -178,11 +178,11 @@ START_TEST(test_groups)
   /* groups: hidden=10 {0.90, 0.92, 0.94}: mean 0.92, sd 0.02;
    * hidden=2 {0.5, 0.7}: mean 0.6, sd sqrt(0.02) */
   gc_sweep_point p[] = {
-    {"hidden=10", 0.90, 0.95, "0.1.0", "avx2"},
-    {"hidden=2", 0.5, 0.6, "0.1.0", "avx2"},
-    {"hidden=10", 0.92, 0.95, "0.1.0", "avx2"},
-    {"hidden=2", 0.7, 0.8, "0.1.0", "avx512"},
-    {"hidden=10", 0.94, 0.98, "0.2.0", "avx2"},
+    {"hidden=10", 0.90, 0.95, "0.1.0", "avx2", 0},
+    {"hidden=2", 0.5, 0.6, "0.1.0", "avx2", 1},
+    {"hidden=10", 0.92, 0.95, "0.1.0", "avx2", 2},
+    {"hidden=2", 0.7, 0.8, "0.1.0", "avx512", 3},
+    {"hidden=10", 0.94, 0.98, "0.2.0", "avx2", 4},
   };
   gc_sweep_group *gs;
   size_t ng;
@@ -207,9 +207,11 @@ START_TEST(test_groups)
   /* sorted, equal labels in their order */
   ck_assert_double_eq(p[2].final_accuracy, 0.90);
   ck_assert_double_eq(p[4].final_accuracy, 0.94);
+  size_t want_id[] = {1, 3, 0, 2, 4};
+  for (int i = 0; i < 5; i++) ck_assert_uint_eq(p[i].id, want_id[i]);
   free(gs);
   /* one point: sd 0 */
-  gc_sweep_point q = {"x", 0.3, 0.4, NULL, NULL};
+  gc_sweep_point q = {"x", 0.3, 0.4, NULL, NULL, 7};
   ck_assert_int_eq(gc_sweep_group_points(&gs, &ng, &q, 1), GC_OK);
   ck_assert_uint_eq(ng, 1);
   ck_assert_double_eq(gs[0].final_sd, 0);

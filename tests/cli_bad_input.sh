@@ -64,6 +64,14 @@ if [[ $mode == test ]]; then
   cd "$tmpd" || exit 1
   mkdir data
   "$MKSYNTH" data 60 12 5 >/dev/null || { echo "mksynth failed"; exit 1; }
+  # sweeps: a file where a directory should be, a directory holding
+  # another grid, and one whose only result file is cut short
+  echo not a directory >afile
+  mkdir othergrid && echo hidden=1 >othergrid/grid
+  printf 'hidden=1\nwidth=\n' >bad.grid
+  "$GRADCHAIN" sweep --grid epochs=1 --data data --out damaged --quiet >/dev/null 2>&1
+  for f in damaged/*.json; do head -c 40 "$f" >"$f.cut" && mv "$f.cut" "$f"; done
+  mkdir noresults
   # copy of the good data set with one file replaced by stdin
   variant() { # DIR FILE
     mkdir -p "$1" && cp data/* "$1"/ && cat >"$1/$2"
@@ -232,6 +240,21 @@ bad 93 argument "chain: unknown activation" 2 "gradchain chain: --activation: un
 bad 94 argument "problem width: NaN w" 2 "gradchain problem: --w: 'nan' is not a finite double" -- problem width --w nan
 bad 95 argument "problem width: w = 0" 2 "gradchain problem: width: --w must not be 0" -- problem width --w 0
 bad 96 environment "GRADCHAIN_DATA naming a corrupt data set" 1 "gradchain depth: truncated/train-labels-idx1-ubyte: truncated: the header declares 60 bytes of data but the file holds 55" -- GRADCHAIN_DATA=truncated depth --depths 1 --epochs 1
+# --- sweeps ---------------------------------------------------------------
+bad 120 argument "sweep: a grid item without =" 2 "gradchain sweep: the grid: 'hidden' is not KEY=VALUES" -- sweep --grid 'hidden width=30' --out s
+bad 121 argument "sweep: an unknown grid key" 2 "gradchain sweep: the grid: unknown key 'depth' (keys: hidden, width, activation, cost, init, eta, lambda, batch, epochs, train-size, seed)" -- sweep --grid depth=1..3 --out s
+bad 122 argument "sweep: an empty range" 2 "gradchain sweep: the grid: hidden=5..2: empty range (5 > 2)" -- sweep --grid hidden=5..2 --out s
+bad 123 argument "sweep: an unknown activation in the grid" 2 "gradchain sweep: activation=swish: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus or identity)" -- sweep --grid activation=sigmoid,swish --out s
+bad 124 argument "sweep: a key both in the grid and as an option" 2 "gradchain sweep: --epochs: key 'epochs' given twice" -- sweep --grid epochs=1,2 --epochs 3 --out s
+bad 125 file "sweep: a grid file with an empty value" 1 "gradchain sweep: bad.grid: width=: empty value" -- sweep --grid-file bad.grid --out s
+bad 126 file "sweep: DIR is a file" 1 "gradchain sweep: afile is not a directory" -- sweep --grid hidden=1 --out afile --data data
+bad 127 file "sweep: DIR holds another grid" 1 "gradchain sweep: othergrid holds another grid (othergrid/grid); --extend adds these jobs to it" -- sweep --grid hidden=2 --out othergrid --data data
+bad 128 file "sweep: a damaged result file" 1 "gradchain sweep: a damaged result file: damaged/ef8e43d9d1bdccfd.json:2:39: a key of config: unterminated string (truncated?); --redo-damaged redoes its job" -- sweep --grid epochs=1 --out damaged --data data
+bad 129 argument "sweep: --engine mpi without mpirun" 2 "gradchain sweep: --engine mpi must be started by mpirun or srun (mpirun -n K gradchain sweep ...)" -- sweep --grid hidden=1 --out s --engine mpi
+bad 130 argument "sweep: --shard k/K with k > K" 2 "gradchain sweep: --shard wants k/K with 1 <= k <= K, not '4/3'" -- sweep --grid hidden=1 --out s --shard 4/3
+bad 131 file "sweep --status: no sweep in DIR" 1 "gradchain sweep: noresults holds no sweep (no noresults/grid)" -- sweep --status noresults
+bad 132 file "sweep-report: no result files" 1 "gradchain sweep-report: noresults holds no result files" -- sweep-report noresults
+bad 133 file "sweep-report: a damaged result file" 1 "gradchain sweep-report: damaged result: damaged/ef8e43d9d1bdccfd.json:2:39: a key of config: unterminated string (truncated?)" -- sweep-report damaged
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

@@ -649,11 +649,11 @@ static int run_pool(sweep *s)
 
 /* ------------------------------------------------------- the directory */
 
-/* The grids DIR/grid holds (blocks separated by a line "---"), as their
- * canonical texts; *n of them.  No file: *n = 0. */
-static int read_grids(const sweep *s, char ***texts, size_t *n)
+/* The grids DIR/grid holds (blocks separated by a line "---"); *n of
+ * them.  No file: *n = 0. */
+static int read_grids(const sweep *s, gc_grid ***grids, size_t *n)
 {
-  *texts = NULL;
+  *grids = NULL;
   *n = 0;
   char *gp = path_of(s->dir, "grid", "");
   if (!gp) return cli_fail(CLI_FAIL, "out of memory");
@@ -668,19 +668,17 @@ static int read_grids(const sweep *s, char ***texts, size_t *n)
   for (char *block = text; block && !st;) {
     char *sep = strstr(block, "\n---\n");
     if (sep) sep[1] = '\0';
-    gc_grid *g = NULL;
-    char *canon = NULL, **nt;
-    if (gc_grid_alloc(&g, keys, NKEYS) || gc_grid_parse(g, block, gp) ||
-        gc_grid_text(&canon, g)) {
+    gc_grid *g = NULL, **ng;
+    if (gc_grid_alloc(&g, keys, NKEYS) || gc_grid_parse(g, block, gp)) {
       st = cli_fail_lib();
-    } else if (!(nt = realloc(*texts, (*n + 1) * sizeof *nt))) {
-      free(canon);
+      gc_grid_free(g);
+    } else if (!(ng = realloc(*grids, (*n + 1) * sizeof *ng))) {
       st = cli_fail(CLI_FAIL, "out of memory");
+      gc_grid_free(g);
     } else {
-      *texts = nt;
-      (*texts)[(*n)++] = canon;
+      *grids = ng;
+      (*grids)[(*n)++] = g;
     }
-    gc_grid_free(g);
     block = sep ? sep + 5 : NULL;
   }
   free(text);
@@ -688,10 +686,37 @@ static int read_grids(const sweep *s, char ***texts, size_t *n)
   return st;
 }
 
-static void free_texts(char **t, size_t n)
+static void free_grids(gc_grid **g, size_t n)
 {
-  for (size_t i = 0; i < n; i++) free(t[i]);
-  free(t);
+  for (size_t i = 0; i < n; i++) gc_grid_free(g[i]);
+  free(g);
+}
+
+static int name_cmp(const void *a, const void *b) { return strcmp(a, b); }
+
+/* The sorted names of a grid's jobs (malloc'ed, njobs of them). */
+static char (*job_names(const gc_grid *g))[17]
+{
+  size_t nj = gc_grid_njobs(g);
+  char (*names)[17] = malloc(nj * sizeof *names);
+  for (size_t j = 0; names && j < nj; j++)
+    if (gc_grid_job_name(names[j], g, j)) {
+      free(names);
+      return NULL;
+    }
+  if (names) qsort(names, nj, sizeof *names, name_cmp);
+  return names;
+}
+
+/* Do two grids describe the same jobs (whatever the order or spelling)? */
+static int same_jobs(const gc_grid *a, const gc_grid *b)
+{
+  if (gc_grid_njobs(a) != gc_grid_njobs(b)) return 0;
+  char (*na)[17] = job_names(a), (*nb)[17] = job_names(b);
+  int same = na && nb && !memcmp(na, nb, gc_grid_njobs(a) * sizeof *na);
+  free(na);
+  free(nb);
+  return same;
 }
 
 /* DIR/grid: write it, or check that it holds this grid (--extend: add). */
@@ -701,28 +726,32 @@ static int check_dir_grid(sweep *s)
   if (stat(s->dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
     return cli_fail(CLI_FAIL, "%s is not a directory", s->dir);
   if (make_dirs(s->dir)) return CLI_FAIL;
-  char *mine = NULL, **texts;
+  gc_grid **grids;
   size_t n;
-  if (gc_grid_text(&mine, s->grid)) return cli_fail_lib();
-  int st = read_grids(s, &texts, &n), found = 0;
-  for (size_t i = 0; !st && i < n; i++) found |= !strcmp(texts[i], mine);
+  int st = read_grids(s, &grids, &n), found = 0;
+  for (size_t i = 0; !st && i < n && !found; i++)
+    found = same_jobs(grids[i], s->grid);
   if (!st && !found && n && !s->extend)
     st = cli_fail(CLI_FAIL, "%s holds another grid (%s/grid); --extend adds "
                   "these jobs to it", s->dir, s->dir);
   if (!st && !found) {
     outfile o;
+    char *text = NULL;
     if (outfile_open(&o, s->dir, "grid")) {
       st = CLI_FAIL;
     } else {
       fputs("# gradchain sweep: the grid of this directory (--grid-file "
             "syntax); --extend adds a block after a line ---\n", o.f);
-      for (size_t i = 0; i < n; i++) fprintf(o.f, "%s---\n", texts[i]);
-      fputs(mine, o.f);
-      st = outfile_commit(&o);
+      for (size_t i = 0; i <= n && !st; i++) {
+        if (gc_grid_text(&text, i < n ? grids[i] : s->grid)) st = cli_fail_lib();
+        else fprintf(o.f, "%s%s", text, i < n ? "---\n" : "");
+        free(text);
+      }
+      if (st) outfile_abort(&o);
+      else st = outfile_commit(&o);
     }
   }
-  free_texts(texts, n);
-  free(mine);
+  free_grids(grids, n);
   return st;
 }
 
@@ -843,36 +872,30 @@ static int print_status(sweep *s)
   struct stat sb;
   if (stat(s->dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
     return cli_fail(CLI_FAIL, "%s is not a sweep directory", s->dir);
-  char **texts;
+  gc_grid **grids;
   size_t n, total = 0, count[4] = {0};
-  int st = read_grids(s, &texts, &n);
+  int st = read_grids(s, &grids, &n);
   if (st) return st;
   if (!n) return cli_fail(CLI_FAIL, "%s holds no sweep (no %s/grid)", s->dir, s->dir);
-  /* names of every block's jobs, each once */
+  /* the jobs of every block, each once (in order, then sorted to look up) */
   char (*seen)[17] = NULL;
   size_t nseen = 0;
   FILE *lines = tmpfile();
+  if (!lines) st = cli_fail(CLI_FAIL, "cannot make a temporary file");
   for (size_t b = 0; !st && b < n; b++) {
-    gc_grid *g = NULL;
-    if (gc_grid_alloc(&g, keys, NKEYS) || gc_grid_parse(g, texts[b], "grid")) {
-      st = cli_fail_lib();
-      gc_grid_free(g);
-      break;
-    }
+    gc_grid *g = grids[b];
     size_t nj = gc_grid_njobs(g);
     char (*ns)[17] = realloc(seen, (nseen + nj) * sizeof *seen);
-    if (!ns || !lines) {
+    if (!ns) {
       st = cli_fail(CLI_FAIL, "out of memory");
-      gc_grid_free(g);
       break;
     }
     seen = ns;
+    size_t nsorted = nseen;
     for (size_t j = 0; j < nj; j++) {
       char name[17], *why, *t = NULL;
       gc_grid_job_name(name, g, j);
-      int dup = 0;
-      for (size_t i = 0; i < nseen && !dup; i++) dup = !strcmp(seen[i], name);
-      if (dup) continue;
+      if (bsearch(name, seen, nsorted, sizeof *seen, name_cmp)) continue;
       memcpy(seen[nseen++], name, 17);
       total++;
       job_state js = job_state_of(s, name, &why);
@@ -887,7 +910,7 @@ static int print_status(sweep *s)
       free(t);
       free(why);
     }
-    gc_grid_free(g);
+    qsort(seen, nseen, sizeof *seen, name_cmp);
   }
   if (!st) {
     printf("%s: %zu jobs: %zu done, %zu pending, %zu failed, %zu damaged\n",
@@ -899,7 +922,7 @@ static int print_status(sweep *s)
   }
   if (lines) fclose(lines);
   free(seen);
-  free_texts(texts, n);
+  free_grids(grids, n);
   return st;
 }
 
