@@ -64,8 +64,8 @@ printf '# the same grid\nseed=1,2,3   # three seeds\nwidth=8,5\nhidden=1..2\n' >
 # --- SIGKILL mid-way, then the same command ------------------------------
 long() { "$G" sweep --data "$d/data" --epochs 30 --quiet --grid "$grid" "$@"; }
 long --out "$d/ref" --jobs 2 >/dev/null || fail "reference run"
-long --out "$d/killed" --jobs 2 >/dev/null 2>&1 &
-pid=$!
+"$G" sweep --data "$d/data" --epochs 30 --quiet --grid "$grid" --out "$d/killed" --jobs 2 >/dev/null 2>&1 &
+pid=$! # gradchain itself, not a subshell
 for _ in $(seq 200); do
   [[ $(count "$d/killed" 2>/dev/null || echo 0) -ge 3 ]] && break
   sleep 0.05
