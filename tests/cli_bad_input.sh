@@ -236,7 +236,7 @@ bad 88 file "--save into a directory that does not exist" 1 "gradchain train: ca
 bad 89 file "fetch-mnist into a path under a file" 1 "gradchain fetch-mnist: cannot create directory afile/sub: Not a directory" -- fetch-mnist --dir afile/sub
 bad 90 argument "chain: malformed number in a list" 2 "gradchain chain: --weights: 'abc' is not a number" -- chain --weights 0.5,abc --biases 0,0
 bad 92 argument "chain: precision outside 16..1000000 bits" 2 "gradchain chain: --prec: '3' is not a whole number from 16 to 1000000" -- chain --weights 1 --biases 0 --prec 3
-bad 93 argument "chain: unknown activation" 2 "gradchain chain: --activation: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus or identity)" -- chain --weights 1 --biases 0 --activation swish
+bad 93 argument "chain: unknown activation" 2 "gradchain chain: --activation: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus, identity, leaky-relu, erf or hard-tanh)" -- chain --weights 1 --biases 0 --activation swish
 bad 94 argument "problem width: NaN w" 2 "gradchain problem: --w: 'nan' is not a finite double" -- problem width --w nan
 bad 95 argument "problem width: w = 0" 2 "gradchain problem: width: --w must not be 0" -- problem width --w 0
 bad 96 environment "GRADCHAIN_DATA naming a corrupt data set" 1 "gradchain depth: truncated/train-labels-idx1-ubyte: truncated: the header declares 60 bytes of data but the file holds 55" -- GRADCHAIN_DATA=truncated depth --depths 1 --epochs 1

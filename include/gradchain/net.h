@@ -68,7 +68,10 @@ int gc_net_copy(gc_net **dst, const gc_net *src);
 
 /* Draw the weights and biases as network2 does (biases first). */
 void gc_net_init(gc_net *net, gc_init kind, gsl_rng *rng);
+/* Parse "default" or "large" (status 0 or GC_EINVAL with a message), and
+ * back. */
 int gc_init_from_name(gc_init *kind, const char *name);
+const char *gc_init_name(gc_init kind);
 
 int gc_params_alloc_like(gc_params *g, const gc_net *net);
 void gc_params_free(gc_params *g);

@@ -16,7 +16,7 @@ int gc_chain_alloc(gc_chain **out, size_t depth)
   *out = NULL;
   if (depth == 0) return gc_error(GC_EINVAL, "a chain needs at least one layer");
   if (depth > GC_CHAIN_MAX_DEPTH)
-    return gc_error(GC_ENOMEM, "depth %zu is above the %zu layers allowed",
+    return gc_error(GC_ERANGE, "depth %zu is above the %zu layers allowed",
                     depth, GC_CHAIN_MAX_DEPTH);
   gc_chain *c = calloc(1, sizeof *c);
   if (!c) return gc_error(GC_ENOMEM, "out of memory");
@@ -219,7 +219,7 @@ int gc_chain_eval(gc_chain_result **out, const gc_chain *c)
   int ce_sigmoid = c->cost == GC_COST_CROSS_ENTROPY && c->act == GC_ACT_SIGMOID;
   double tail = ce_sigmoid ? aL - c->y : r->fp[L - 1] * r->dC_daL;
   int exact_zero = tail == 0.0; /* a zero that is no rounding artefact */
-  int fp_can_vanish = c->act == GC_ACT_RELU;
+  int fp_can_vanish = c->act == GC_ACT_RELU || c->act == GC_ACT_HARD_TANH;
   /* S holds S_j while layer j is visited */
   double S = r->dC_daL;
   for (size_t j = L; j >= 1; j--) {
@@ -264,7 +264,7 @@ int gc_chain_eval(gc_chain_result **out, const gc_chain *c)
   return GC_OK;
 }
 
-int gc_chain_cost(const gc_chain *c, double *cost)
+int gc_chain_cost(double *cost, const gc_chain *c)
 {
   gc_net *net = NULL;
   gc_workspace *ws = NULL;
@@ -296,8 +296,8 @@ static double central(gc_net *net, gc_workspace *ws, const gc_chain *c,
           cost_at(net, ws, c, param, x - h)) / (2 * h);
 }
 
-int gc_chain_fd(const gc_chain *c, double *fd_db, double *fd_dw,
-                double *err_db)
+int gc_chain_fd(double *fd_db, double *fd_dw, double *err_db,
+                const gc_chain *c)
 {
   gc_net *net = NULL;
   gc_workspace *ws = NULL;

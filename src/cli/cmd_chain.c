@@ -32,7 +32,8 @@ static const char chain_usage[] =
   "  --input A0          input a_0 (default 1)\n"
   "  --target Y          target y (default 0)\n"
   "  --cost NAME         quadratic (default) or cross-entropy\n"
-  "  --activation NAME   sigmoid (default), tanh, relu, softplus, identity\n"
+  "  --activation NAME   sigmoid (default), tanh, relu, softplus, identity,\n"
+  "                       leaky-relu, erf, hard-tanh\n"
   "  --prec BITS         evaluate in MPFR at BITS bits (16..1000000); every\n"
   "                      printed digit is correct\n"
   "  --check-fd          compare with central finite differences\n"
@@ -604,7 +605,7 @@ static int run(int argc, char **argv, int explode)
       st = cli_fail(CLI_FAIL, "out of memory");
       goto done;
     }
-    if (gc_chain_fd(c, fd, NULL, fderr)) {
+    if (gc_chain_fd(fd, NULL, fderr, c)) {
       st = cli_fail_lib();
       goto done;
     }

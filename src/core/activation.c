@@ -1,12 +1,14 @@
-/* activation.c -- sigmoid, tanh, ReLU, softplus, identity. */
+/* activation.c -- sigmoid, tanh, ReLU, softplus, identity, leaky ReLU,
+ * erf and hard-tanh. */
 #include <math.h>
 #include <string.h>
 
 #include "gradchain/activation.h"
 #include "gradchain/error.h"
 
-static const char *const names[] = {"sigmoid", "tanh", "relu", "softplus",
-                                    "identity"};
+static const char *const names[GC_ACT_COUNT] = {
+    "sigmoid", "tanh", "relu", "softplus", "identity", "leaky-relu", "erf",
+    "hard-tanh"};
 
 int gc_activation_from_name(gc_activation *act, const char *name)
 {
@@ -17,7 +19,7 @@ int gc_activation_from_name(gc_activation *act, const char *name)
     }
   return gc_error(GC_EINVAL,
                   "unknown activation '%s' (expected sigmoid, tanh, relu, "
-                  "softplus or identity)", name);
+                  "softplus, identity, leaky-relu, erf or hard-tanh)", name);
 }
 
 const char *gc_activation_name(gc_activation act)
@@ -52,22 +54,32 @@ static inline void tanh2(double z, double *a, double *fp)
   *fp = 4.0 * t / ((1.0 + t) * (1.0 + t));
 }
 
+/* erf(c z) with c = sqrt(pi)/2, whose derivative c 2/sqrt(pi) e^{-c^2 z^2}
+ * is e^{-u^2} with u = c z */
+#define ERF_C 0.88622692545275801364
+static inline void erf2(double z, double *a, double *fp)
+{
+  double u = ERF_C * z;
+  *a = erf(u);
+  *fp = exp(-u * u);
+}
+
 double gc_activation_value(gc_activation act, double z)
 {
   double a, fp;
-  gc_activation_forward(act, 1, &z, &a, &fp);
+  gc_activation_forward(&a, &fp, act, 1, &z);
   return a;
 }
 
 double gc_activation_deriv(gc_activation act, double z)
 {
   double a, fp;
-  gc_activation_forward(act, 1, &z, &a, &fp);
+  gc_activation_forward(&a, &fp, act, 1, &z);
   return fp;
 }
 
-void gc_activation_forward(gc_activation act, size_t n, const double *z,
-                           double *a, double *fp)
+void gc_activation_forward(double *a, double *fp, gc_activation act,
+                           size_t n, const double *z)
 {
   switch (act) {
   case GC_ACT_SIGMOID:
@@ -84,6 +96,21 @@ void gc_activation_forward(gc_activation act, size_t n, const double *z,
     break;
   case GC_ACT_SOFTPLUS:
     for (size_t i = 0; i < n; i++) softplus2(z[i], &a[i], &fp[i]);
+    break;
+  case GC_ACT_LEAKY_RELU:
+    for (size_t i = 0; i < n; i++) {
+      a[i] = z[i] > 0 ? z[i] : GC_LEAKY_RELU_SLOPE * z[i];
+      fp[i] = z[i] > 0 ? 1.0 : GC_LEAKY_RELU_SLOPE;
+    }
+    break;
+  case GC_ACT_ERF:
+    for (size_t i = 0; i < n; i++) erf2(z[i], &a[i], &fp[i]);
+    break;
+  case GC_ACT_HARD_TANH:
+    for (size_t i = 0; i < n; i++) {
+      a[i] = z[i] > 1.0 ? 1.0 : z[i] < -1.0 ? -1.0 : z[i]; /* NaN stays */
+      fp[i] = z[i] > -1.0 && z[i] < 1.0 ? 1.0 : 0.0;
+    }
     break;
   case GC_ACT_IDENTITY:
   default:

@@ -18,19 +18,19 @@ static int count_params(size_t nlayers, const size_t *sizes, size_t *n)
     return gc_error(GC_EINVAL, "a net needs at least two layers (got %zu)",
                     nlayers);
   if (nlayers > GC_NET_MAX_LAYERS)
-    return gc_error(GC_ENOMEM, "%zu layers is more than the %zu allowed",
+    return gc_error(GC_ERANGE, "%zu layers is more than the %zu allowed",
                     nlayers, GC_NET_MAX_LAYERS);
   size_t total = 0;
   for (size_t l = 0; l < nlayers; l++) {
     if (sizes[l] == 0)
       return gc_error(GC_EINVAL, "layer %zu has size 0", l);
     if (sizes[l] > GC_NET_MAX_WIDTH)
-      return gc_error(GC_ENOMEM, "layer %zu has %zu neurons, more than the "
+      return gc_error(GC_ERANGE, "layer %zu has %zu neurons, more than the "
                       "%zu allowed", l, sizes[l], GC_NET_MAX_WIDTH);
     if (l > 0) {
       size_t per = sizes[l] * (sizes[l - 1] + 1); /* each < 1e8: no overflow */
       if (per > GC_NET_MAX_PARAMS || total > GC_NET_MAX_PARAMS - per)
-        return gc_error(GC_ENOMEM, "the net would have more than %zu "
+        return gc_error(GC_ERANGE, "the net would have more than %zu "
                         "parameters", GC_NET_MAX_PARAMS);
       total += per;
     }
@@ -117,14 +117,23 @@ int gc_net_copy(gc_net **dst, const gc_net *src)
   return GC_OK;
 }
 
+static const char *const init_names[] = {"default", "large"};
+
 int gc_init_from_name(gc_init *kind, const char *name)
 {
-  if (!strcmp(name, "default")) *kind = GC_INIT_DEFAULT;
-  else if (!strcmp(name, "large")) *kind = GC_INIT_LARGE;
-  else
-    return gc_error(GC_EINVAL, "unknown initialiser '%s' (expected default "
-                    "or large)", name);
-  return GC_OK;
+  for (size_t k = 0; k < sizeof init_names / sizeof init_names[0]; k++)
+    if (!strcmp(name, init_names[k])) {
+      *kind = (gc_init)k;
+      return GC_OK;
+    }
+  return gc_error(GC_EINVAL, "unknown initialiser '%s' (expected default "
+                  "or large)", name);
+}
+
+const char *gc_init_name(gc_init kind)
+{
+  return (unsigned)kind < sizeof init_names / sizeof init_names[0]
+             ? init_names[kind] : "?";
 }
 
 void gc_net_init(gc_net *net, gc_init kind, gsl_rng *rng)
@@ -148,7 +157,7 @@ int gc_workspace_alloc(gc_workspace **out, const gc_net *net, size_t cap)
   size_t L = net->nlayers, per = 0;
   for (size_t l = 1; l < L; l++) {
     if (net->sizes[l] > SIZE_MAX / 4 / cap || per > SIZE_MAX / 8 - 4 * cap * net->sizes[l])
-      return gc_error(GC_ENOMEM, "workspace too large");
+      return gc_error(GC_ERANGE, "workspace too large");
     per += 4 * cap * net->sizes[l];
   }
   gc_workspace *ws = calloc(1, sizeof *ws);
@@ -213,9 +222,9 @@ int gc_net_forward(const gc_net *net, gc_workspace *ws, const double *x,
   ws->a[0] = (double *)x; /* read only */
   for (size_t l = 1; l < net->nlayers; l++) {
     size_t n = net->sizes[l], m = net->sizes[l - 1];
-    gc_kernel_affine(batch, n, m, ws->a[l - 1], net->p.w[l], net->p.b[l],
-                     ws->z[l]);
-    gc_activation_forward(net->act, batch * n, ws->z[l], ws->a[l], ws->fp[l]);
+    gc_kernel_affine(ws->z[l], batch, n, m, ws->a[l - 1], net->p.w[l],
+                     net->p.b[l]);
+    gc_activation_forward(ws->a[l], ws->fp[l], net->act, batch * n, ws->z[l]);
   }
   return GC_OK;
 }
@@ -240,11 +249,11 @@ int gc_net_backward(const gc_net *net, gc_workspace *ws, const double *y,
   for (size_t l = L; l >= 1; l--) {
     size_t n = net->sizes[l], m = net->sizes[l - 1];
     if (grad)
-      gc_kernel_grad(B, n, m, ws->delta[l], ws->a[l - 1], grad->w[l],
-                     grad->b[l]);
+      gc_kernel_grad(grad->w[l], grad->b[l], B, n, m, ws->delta[l],
+                     ws->a[l - 1]);
     if (l > 1)
-      gc_kernel_backprop(B, n, m, ws->delta[l], net->p.w[l], ws->fp[l - 1],
-                         ws->delta[l - 1]);
+      gc_kernel_backprop(ws->delta[l - 1], B, n, m, ws->delta[l], net->p.w[l],
+                         ws->fp[l - 1]);
   }
   return GC_OK;
 }

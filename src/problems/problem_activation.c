@@ -34,7 +34,7 @@ static double neg_abs_deriv(double z, void *act)
 int gc_activation_deriv_sup(double *sup, double *argmax, int *attained,
                             size_t *iter, gc_activation act)
 {
-  if ((unsigned)act > GC_ACT_IDENTITY)
+  if ((unsigned)act >= GC_ACT_COUNT)
     return gc_error(GC_EINVAL, "activation: unknown activation %d", (int)act);
   gsl_set_error_handler_off();
   long n = (long)(2 * SCAN_HALF / SCAN_STEP);
@@ -157,7 +157,7 @@ int gc_problem_activation(gc_act_result *r, gc_activation act,
       double b = gsl_ran_gaussian(rng, 1.0);
       z[i] = w[i] * a[i] + b;
     }
-    gc_activation_forward(act, N, z, a, fp);
+    gc_activation_forward(a, fp, act, N, z);
     for (size_t i = 0; i < N; i++)
       logp[i] += log10(fabs(w[i] * fp[i])); /* log10(0) = -inf */
     if (j == p->depths[k]) {

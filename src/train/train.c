@@ -99,7 +99,7 @@ int gc_trainer_alloc(gc_trainer **out, gc_net *net, const gc_dataset *train,
   size_t B = cfg->batch;
   if (n0 > ((size_t)-1) / sizeof(double) / B ||
       train->n > ((size_t)-1) / sizeof(size_t))
-    return gc_error(GC_ENOMEM, "mini-batch too large");
+    return gc_error(GC_ERANGE, "mini-batch too large");
 
   gc_trainer *t = calloc(1, sizeof *t);
   if (!t) return gc_error(GC_ENOMEM, "out of memory");
@@ -170,7 +170,7 @@ static int step(gc_trainer *t, const size_t *idx, size_t m, size_t batchno,
                 const size_t *next, size_t mnext)
 {
   gc_net *net = t->net;
-  gc_dataset_batch(t->train, idx, 0, m, t->x, t->y);
+  gc_dataset_batch(t->x, t->y, t->train, idx, 0, m);
   gc_dataset_prefetch(t->train, next, mnext);
   int st = gc_net_forward(net, t->ws, t->x, m);
   if (st) return st;
@@ -184,9 +184,9 @@ static int step(gc_trainer *t, const size_t *idx, size_t m, size_t batchno,
   double rate = t->cfg.eta / (double)m;
   const gc_workspace *ws = t->ws;
   for (size_t l = 1; l < net->nlayers; l++) {
-    int okw = gc_kernel_grad_step(m, net->sizes[l], net->sizes[l - 1],
-                                  ws->delta[l], ws->a[l - 1], decay, rate,
-                                  net->p.w[l], t->grad.b[l]);
+    int okw = !gc_kernel_grad_step(net->p.w[l], t->grad.b[l], m, net->sizes[l],
+                                  net->sizes[l - 1], ws->delta[l],
+                                  ws->a[l - 1], decay, rate);
     int okb = update_biases(net->sizes[l], rate, t->grad.b[l], net->p.b[l]);
     if (!okw || !okb)
       return gc_error(GC_ENUMERIC, "training diverged: NaN or infinity in "
@@ -234,9 +234,9 @@ int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats)
   if (mon & (GC_MONITOR_TRAIN_COST | GC_MONITOR_TRAIN_ACCURACY)) {
     double c;
     size_t ok;
-    st = gc_evaluator_run(t->ev, t->train, lambda,
-                          mon & GC_MONITOR_TRAIN_COST ? &c : NULL,
-                          mon & GC_MONITOR_TRAIN_ACCURACY ? &ok : NULL);
+    st = gc_evaluator_run(mon & GC_MONITOR_TRAIN_COST ? &c : NULL,
+                          mon & GC_MONITOR_TRAIN_ACCURACY ? &ok : NULL, t->ev,
+                          t->train, lambda);
     if (st) return st;
     if (mon & GC_MONITOR_TRAIN_COST) s.training_cost = c;
     if (mon & GC_MONITOR_TRAIN_ACCURACY) {
@@ -248,9 +248,8 @@ int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats)
   if ((mon & GC_MONITOR_EVAL_COST) || want_acc) {
     double c;
     size_t ok;
-    st = gc_evaluator_run(t->ev, t->eval, lambda,
-                          mon & GC_MONITOR_EVAL_COST ? &c : NULL,
-                          want_acc ? &ok : NULL);
+    st = gc_evaluator_run(mon & GC_MONITOR_EVAL_COST ? &c : NULL,
+                          want_acc ? &ok : NULL, t->ev, t->eval, lambda);
     if (st) return st;
     if (mon & GC_MONITOR_EVAL_COST) s.evaluation_cost = c;
     if (want_acc) {
