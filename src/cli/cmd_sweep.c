@@ -20,7 +20,6 @@
 #include <omp.h>
 #endif
 
-#include <gsl/gsl_rng.h>
 
 #include "config.h"
 #include "gradchain/gradchain.h"
@@ -76,35 +75,29 @@ static const gc_sweep_key keys[NKEYS] = {
   {"seed", GC_SWEEP_INTEGER, "1", 0, 4294967295.0},
 };
 
-typedef struct job_cfg {
-  size_t hidden, width, batch, epochs, train_size;
-  gc_activation act;
-  gc_cost cost;
-  gc_init init;
-  double eta, lambda;
-  unsigned long seed;
-} job_cfg;
-
 /* Check a name-valued key's value; 0 if it is known. */
-static int check_name(size_t k, const char *v, job_cfg *c)
+static int check_name(size_t k, const char *v, gc_run_config *c)
 {
-  gc_activation a;
-  gc_cost co;
-  gc_init in;
+  gc_run_config dummy;
+  if (!c) c = &dummy;
   switch (k) {
-  case K_ACT: return gc_activation_from_name(c ? &c->act : &a, v);
-  case K_COST: return gc_cost_from_name(c ? &c->cost : &co, v);
-  case K_INIT: return gc_init_from_name(c ? &c->init : &in, v);
+  case K_ACT: return gc_activation_from_name(&c->act, v);
+  case K_COST: return gc_cost_from_name(&c->cost, v);
+  case K_INIT: return gc_init_from_name(&c->init, v);
   }
   return GC_OK;
 }
 
-static void job_config(job_cfg *c, const gc_grid *g, size_t job)
+/* The run description of job `job` (values checked when the grid was). */
+static int job_config(gc_run_config *c, const gc_grid *g, size_t job)
 {
   const char *v[NKEYS];
   for (size_t k = 0; k < NKEYS; k++) v[k] = gc_grid_value(g, job, k);
-  c->hidden = strtoul(v[K_HIDDEN], NULL, 10);
-  c->width = strtoul(v[K_WIDTH], NULL, 10);
+  gc_run_config_init(c);
+  size_t L = strtoul(v[K_HIDDEN], NULL, 10) + 2, sizes[GC_RUN_MAX_LAYERS];
+  sizes[0] = c->sizes[0];
+  for (size_t l = 1; l + 1 < L; l++) sizes[l] = strtoul(v[K_WIDTH], NULL, 10);
+  sizes[L - 1] = c->sizes[c->nlayers - 1];
   c->batch = strtoul(v[K_BATCH], NULL, 10);
   c->epochs = strtoul(v[K_EPOCHS], NULL, 10);
   c->train_size = strtoull(v[K_TRAIN_SIZE], NULL, 10);
@@ -114,6 +107,7 @@ static void job_config(job_cfg *c, const gc_grid *g, size_t job)
   check_name(K_ACT, v[K_ACT], c);
   check_name(K_COST, v[K_COST], c);
   check_name(K_INIT, v[K_INIT], c);
+  return gc_run_config_set_sizes(c, L, sizes);
 }
 
 /* The instruction set the kernels were compiled for.  (Until the library
@@ -273,7 +267,7 @@ int sweep_result_read(sweep_result *r, const char *path)
  * best accuracy, seconds, version, isa, host -- one key per line, so
  * that runs can be compared apart from seconds and host. */
 static int write_result(const sweep *s, size_t job, const char *name,
-                        const double *acc, size_t nep, double seconds)
+                        const gc_run_result *res)
 {
   char file[32];
   snprintf(file, sizeof file, "%s.json", name);
@@ -288,24 +282,18 @@ static int write_result(const sweep *s, size_t job, const char *name,
     else fputs(v, f);
   }
   fprintf(f, "},\n\"name\": \"%s\",\n\"epochs\": [", name);
-  double best = -1;
-  size_t best_epoch = 0;
-  for (size_t e = 0; e < nep; e++) {
+  for (size_t e = 0; e < res->epochs; e++) {
     fprintf(f, "%s\n  {\"epoch\": %zu, \"evaluation_accuracy\": ",
-            e ? "," : "", e + 1);
-    cli_json_double(f, acc[e]);
+            e ? "," : "", res->history[e].epoch);
+    cli_json_double(f, res->history[e].evaluation_accuracy);
     fputs("}", f);
-    if (acc[e] > best) {
-      best = acc[e];
-      best_epoch = e + 1;
-    }
   }
   fputs("],\n\"final_accuracy\": ", f);
-  cli_json_double(f, nep ? acc[nep - 1] : NAN);
+  cli_json_double(f, res->final_accuracy);
   fputs(",\n\"best_accuracy\": ", f);
-  cli_json_double(f, nep ? best : NAN);
-  fprintf(f, ",\n\"best_epoch\": %zu,\n\"seconds\": ", best_epoch);
-  cli_json_double(f, seconds);
+  cli_json_double(f, res->best_accuracy);
+  fprintf(f, ",\n\"best_epoch\": %zu,\n\"seconds\": ", res->best_epoch);
+  cli_json_double(f, res->seconds);
   char host[256] = "";
   gethostname(host, sizeof host - 1);
   fprintf(f, ",\n\"version\": \"%s\",\n\"isa\": \"%s\",\n\"host\": ",
@@ -316,46 +304,6 @@ static int write_result(const sweep *s, size_t job, const char *name,
 }
 
 /* ------------------------------------------------------------- a job */
-
-/* Train job's net; acc[e] = validation accuracy after epoch e+1. */
-static int train_job(const sweep *s, const job_cfg *c, double *acc)
-{
-  const gc_mnist *m = s->m;
-  size_t L = c->hidden + 2, *sizes = malloc(L * sizeof *sizes);
-  if (!sizes) return gc_error(GC_ENOMEM, "out of memory");
-  sizes[0] = m->training.dim;
-  for (size_t l = 1; l + 1 < L; l++) sizes[l] = c->width;
-  sizes[L - 1] = GC_MNIST_CLASSES;
-  gc_net *net = NULL;
-  gc_trainer *t = NULL;
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  int st = r ? gc_net_alloc(&net, L, sizes, c->act, c->cost)
-             : gc_error(GC_ENOMEM, "out of memory");
-  free(sizes);
-  gc_dataset train = m->training;
-  if (c->train_size && c->train_size < train.n) train.n = c->train_size;
-  if (!st) {
-    gsl_rng_set(r, c->seed);
-    gc_net_init(net, c->init, r);
-    gc_train_config cfg;
-    gc_train_config_default(&cfg);
-    cfg.batch = c->batch;
-    cfg.eta = c->eta;
-    cfg.lambda = c->lambda;
-    cfg.seed = c->seed + 1; /* as `gradchain train`: init S, shuffling S+1 */
-    cfg.monitor = GC_MONITOR_EVAL_ACCURACY;
-    st = gc_trainer_alloc(&t, net, &train, &m->validation, &cfg);
-  }
-  for (size_t e = 0; !st && e < c->epochs; e++) {
-    gc_epoch_stats es;
-    st = gc_trainer_epoch(t, &es);
-    acc[e] = es.evaluation_accuracy;
-  }
-  gc_trainer_free(t);
-  gc_net_free(net);
-  gsl_rng_free(r);
-  return st;
-}
 
 /* The test-only fault switch: GRADCHAIN_SWEEP_FAULT="crash:KEY=V hang:KEY=V"
  * makes every job whose configuration has KEY=V (a line of its canonical
@@ -388,17 +336,12 @@ static int child_main(sweep *s, size_t job)
   gc_sweep_hash_hex(name, gc_sweep_hash(text));
   fault(s, text);
   free(text);
-  job_cfg c;
-  job_config(&c, s->grid, job);
-  double *acc = calloc(c.epochs, sizeof *acc);
-  if (!acc) return cli_fail(CLI_FAIL, "out of memory");
-  double t0 = now();
-  if (train_job(s, &c, acc)) {
-    free(acc);
+  gc_run_config c;
+  gc_run_result res;
+  if (job_config(&c, s->grid, job) || gc_run_perform(&res, &c, s->m, NULL, NULL))
     return cli_fail_lib();
-  }
-  int st = write_result(s, job, name, acc, c.epochs, now() - t0);
-  free(acc);
+  int st = write_result(s, job, name, &res);
+  gc_run_result_free(&res);
   if (!st) { /* an old failure record is out of date now */
     char *fp = path_of(s->dir, name, ".failed");
     if (fp) unlink(fp);
