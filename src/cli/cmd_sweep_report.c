@@ -165,7 +165,7 @@ static void print_report(const report *rp, cli_format fmt)
     puts("n,final_mean,final_sd,best_mean,best_sd");
   } else {
     for (size_t k = 0; k < rp->nkeys; k++) printf("%-12s ", rp->keys[k]);
-    printf("%5s  %-16s  %-16s\n", "n", "final (%)", "best (%)");
+    printf("%5s  %-17s  %s\n", "n", "final (%)", "best (%)");
   }
   for (size_t gi = 0; gi < rp->ngroups; gi++) {
     const gc_sweep_group *g = &rp->groups[gi];
@@ -200,7 +200,7 @@ static void print_report(const report *rp, cli_format fmt)
       char fin[48], bst[48];
       snprintf(fin, sizeof fin, "%.2f ± %.2f", 100 * g->final_mean, 100 * g->final_sd);
       snprintf(bst, sizeof bst, "%.2f ± %.2f", 100 * g->best_mean, 100 * g->best_sd);
-      printf("%5zu  %-17s  %-17s\n", g->n, fin, bst);
+      printf("%5zu  %-18s  %s\n", g->n, fin, bst);
     }
   }
   if (fmt == CLI_JSON) fputs("\n]\n", stdout);
