@@ -34,6 +34,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gradchain/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -57,48 +59,48 @@ typedef struct gc_sweep_key {
 typedef struct gc_grid gc_grid;
 
 /* An empty grid over the keys (the table must outlive the grid). */
-int gc_grid_alloc(gc_grid **g, const gc_sweep_key *keys, size_t nkeys);
-void gc_grid_free(gc_grid *g);
+GC_API int gc_grid_alloc(gc_grid **g, const gc_sweep_key *keys, size_t nkeys);
+GC_API void gc_grid_free(gc_grid *g);
 
 /* Parse grid text (see above) into g.  `what` names the text in messages
  * ("the grid", a file name).  On failure g is unchanged. */
-int gc_grid_parse(gc_grid *g, const char *text, const char *what);
+GC_API int gc_grid_parse(gc_grid *g, const char *text, const char *what);
 
 /* Set one key to a value list ("30,100", "1..8"); as one grid item. */
-int gc_grid_set(gc_grid *g, const char *key, const char *values,
+GC_API int gc_grid_set(gc_grid *g, const char *key, const char *values,
                 const char *what);
 
 /* The number of jobs (1 for an empty grid: every key at its default). */
-size_t gc_grid_njobs(const gc_grid *g);
+GC_API size_t gc_grid_njobs(const gc_grid *g);
 
 /* The keys the grid was allocated with. */
-const gc_sweep_key *gc_grid_keys(const gc_grid *g, size_t *nkeys);
+GC_API const gc_sweep_key *gc_grid_keys(const gc_grid *g, size_t *nkeys);
 
 /* 1 if the grid sets key k (table index), with how many values. */
-int gc_grid_has(const gc_grid *g, size_t k, size_t *nvalues);
+GC_API int gc_grid_has(const gc_grid *g, size_t k, size_t *nvalues);
 
 /* Value i (0 <= i < nvalues) of key k, canonical spelling; NULL if the
  * grid does not set k or i is out of range. */
-const char *gc_grid_key_value(const gc_grid *g, size_t k, size_t i);
+GC_API const char *gc_grid_key_value(const gc_grid *g, size_t k, size_t i);
 
 /* Canonical text of the grid: "key=v1,v2,...\n" for each key it sets, in
  * table order (ranges written out as a..b when the values are one).
  * Parsing it gives the same grid.  Malloc'ed. */
-int gc_grid_text(char **text, const gc_grid *g);
+GC_API int gc_grid_text(char **text, const gc_grid *g);
 
 /* The value of key k (table index) in job i: canonical spelling, owned by
  * the grid. */
-const char *gc_grid_value(const gc_grid *g, size_t job, size_t k);
+GC_API const char *gc_grid_value(const gc_grid *g, size_t job, size_t k);
 
 /* The canonical text of job i (see above).  Malloc'ed. */
-int gc_grid_job_text(char **text, const gc_grid *g, size_t job);
+GC_API int gc_grid_job_text(char **text, const gc_grid *g, size_t job);
 
 /* 64-bit FNV-1a of a string, and its 16-digit hex name (out: 17 bytes). */
-uint64_t gc_sweep_hash(const char *text);
-void gc_sweep_hash_hex(char *out, uint64_t h);
+GC_API uint64_t gc_sweep_hash(const char *text);
+GC_API void gc_sweep_hash_hex(char *out, uint64_t h);
 
 /* The hex name of job i. */
-int gc_grid_job_name(char *out, const gc_grid *g, size_t job);
+GC_API int gc_grid_job_name(char *out, const gc_grid *g, size_t job);
 
 /* ----------------------------------------------------------- results */
 
@@ -122,11 +124,11 @@ typedef struct gc_sweep_group {
 /* Sort the points by group (labels compared with digit runs as numbers:
  * "hidden=2" before "hidden=10"; equal labels keep their order) and
  * summarise each group.  *groups is malloc'ed; *ngroups its length. */
-int gc_sweep_group_points(gc_sweep_group **groups, size_t *ngroups,
+GC_API int gc_sweep_group_points(gc_sweep_group **groups, size_t *ngroups,
                           gc_sweep_point *points, size_t n);
 
 /* The comparison used above: < 0, 0, > 0. */
-int gc_sweep_label_cmp(const char *a, const char *b);
+GC_API int gc_sweep_label_cmp(const char *a, const char *b);
 
 #ifdef __cplusplus
 }
