@@ -127,6 +127,22 @@ typedef struct gc_sweep_group {
 GC_API int gc_sweep_group_points(gc_sweep_group **groups, size_t *ngroups,
                           gc_sweep_point *points, size_t n);
 
+/* A result file read back (see `gradchain sweep`): its config object's
+ * keys and values (strings without their quotes, numbers as written), the
+ * final and best accuracy, version and isa ("" if absent). */
+typedef struct gc_sweep_result {
+  size_t n;
+  char **key, **val;
+  double final_accuracy, best_accuracy;
+  char version[64], isa[32];
+} gc_sweep_result;
+
+/* Read and check a result file: GC_EIO if unreadable, GC_EFORMAT (with
+ * the line and column) if it is not JSON or lacks config, final_accuracy
+ * or best_accuracy.  Free with gc_sweep_result_free(). */
+GC_API int gc_sweep_result_read(gc_sweep_result *r, const char *path);
+GC_API void gc_sweep_result_free(gc_sweep_result *r);
+
 /* The comparison used above: < 0, 0, > 0. */
 GC_API int gc_sweep_label_cmp(const char *a, const char *b);
 

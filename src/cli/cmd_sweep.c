@@ -23,7 +23,6 @@
 
 #include "config.h"
 #include "gradchain/gradchain.h"
-#include "io/json.h"
 #include "cli/cli.h"
 #include "cli/outfile.h"
 #include "cli/sweep.h"
@@ -171,97 +170,6 @@ static char *slurp(const char *path)
 }
 
 /* ------------------------------------------------------- result files */
-
-void sweep_result_free(sweep_result *r)
-{
-  for (size_t i = 0; i < r->n; i++) {
-    free(r->key[i]);
-    free(r->val[i]);
-  }
-  free(r->key);
-  free(r->val);
-  memset(r, 0, sizeof *r);
-}
-
-static int add_pair(sweep_result *r, const char *k, const char *v, size_t vl)
-{
-  char **nk = realloc(r->key, (r->n + 1) * sizeof *nk);
-  if (nk) r->key = nk;
-  char **nv = realloc(r->val, (r->n + 1) * sizeof *nv);
-  if (nv) r->val = nv;
-  if (!nk || !nv) return gc_error(GC_ENOMEM, "out of memory");
-  r->key[r->n] = strdup(k);
-  r->val[r->n] = strndup(v, vl);
-  if (!r->key[r->n] || !r->val[r->n]) {
-    free(r->key[r->n]);
-    free(r->val[r->n]);
-    return gc_error(GC_ENOMEM, "out of memory");
-  }
-  r->n++;
-  return GC_OK;
-}
-
-int sweep_result_read(sweep_result *r, const char *path)
-{
-  memset(r, 0, sizeof *r);
-  char *text = slurp(path);
-  if (!text) return gc_error(GC_EIO, "cannot read %s: %s", path, strerror(errno));
-  gc_json j;
-  gc_json_init(&j, text, strlen(text), path);
-  int st = gc_json_expect(&j, '{', "a result");
-  int have_final = 0, have_best = 0, have_config = 0;
-  char key[64];
-  while (!st && !gc_json_accept(&j, '}')) {
-    st = gc_json_string(&j, key, sizeof key, "a key");
-    if (!st) st = gc_json_expect(&j, ':', key);
-    if (st) break;
-    if (!strcmp(key, "config")) {
-      have_config = 1;
-      st = gc_json_expect(&j, '{', "config");
-      while (!st && !gc_json_accept(&j, '}')) {
-        char ck[64];
-        st = gc_json_string(&j, ck, sizeof ck, "a key of config");
-        if (!st) st = gc_json_expect(&j, ':', ck);
-        if (st) break;
-        gc_json_peek(&j);
-        const char *v0 = j.p;
-        if (!(st = gc_json_skip(&j))) {
-          const char *v = v0;
-          size_t vl = (size_t)(j.p - v0);
-          if (vl >= 2 && *v == '"') { /* names without their quotes */
-            v++;
-            vl -= 2;
-          }
-          st = add_pair(r, ck, v, vl);
-        }
-        if (!st && !gc_json_accept(&j, ',') && gc_json_peek(&j) != '}')
-          st = gc_json_expect(&j, '}', "config");
-      }
-    } else if (!strcmp(key, "final_accuracy")) {
-      have_final = 1;
-      st = gc_json_number(&j, &r->final_accuracy, key);
-    } else if (!strcmp(key, "best_accuracy")) {
-      have_best = 1;
-      st = gc_json_number(&j, &r->best_accuracy, key);
-    } else if (!strcmp(key, "version")) {
-      st = gc_json_string(&j, r->version, sizeof r->version, key);
-    } else if (!strcmp(key, "isa")) {
-      st = gc_json_string(&j, r->isa, sizeof r->isa, key);
-    } else {
-      st = gc_json_skip(&j);
-    }
-    if (!st && !gc_json_accept(&j, ',') && gc_json_peek(&j) != '}')
-      st = gc_json_expect(&j, '}', "a result");
-  }
-  if (!st) st = gc_json_end(&j);
-  if (!st && (!have_config || !have_final || !have_best))
-    st = gc_error(GC_EFORMAT, "%s: no %s", path,
-                  !have_config ? "config" : !have_final ? "final_accuracy"
-                                                        : "best_accuracy");
-  free(text);
-  if (st) sweep_result_free(r);
-  return st;
-}
 
 /* The result file of one run: config, the per-epoch monitors, final and
  * best accuracy, seconds, version, isa, host -- one key per line, so
@@ -708,12 +616,12 @@ static job_state job_state_of(const sweep *s, const char *name, char **why)
   struct stat sb;
   job_state js = J_PENDING;
   if (rp && stat(rp, &sb) == 0) {
-    sweep_result r;
-    if (sweep_result_read(&r, rp)) {
+    gc_sweep_result r;
+    if (gc_sweep_result_read(&r, rp)) {
       *why = strdup(gc_strerror_last());
       js = J_DAMAGED;
     } else {
-      sweep_result_free(&r);
+      gc_sweep_result_free(&r);
       js = J_DONE;
     }
   } else if (rp) {

@@ -25,7 +25,7 @@ static const char usage[] =
   "                accuracy against KEY, one line per group of the others\n";
 
 typedef struct report {
-  sweep_result *r;
+  gc_sweep_result *r;
   size_t n;
   const char **keys;    /* the keys that vary (seed excepted), in order */
   size_t nkeys;
@@ -35,7 +35,7 @@ typedef struct report {
   size_t ngroups;
 } report;
 
-static const char *value_of(const sweep_result *r, const char *key)
+static const char *value_of(const gc_sweep_result *r, const char *key)
 {
   for (size_t i = 0; i < r->n; i++)
     if (!strcmp(r->key[i], key)) return r->val[i];
@@ -75,7 +75,7 @@ static int read_results(report *rp, const char *dir)
   if (!st && !(rp->r = calloc(n, sizeof *rp->r)))
     st = cli_fail(CLI_FAIL, "out of memory");
   for (size_t i = 0; !st && i < n; i++) {
-    if (sweep_result_read(&rp->r[i], names[i]))
+    if (gc_sweep_result_read(&rp->r[i], names[i]))
       st = cli_fail(CLI_FAIL, "damaged result: %s", gc_strerror_last());
     else
       rp->n++;
@@ -109,7 +109,7 @@ static int varying_keys(report *rp)
 }
 
 /* "k=v k=v" over the varying keys, leaving out `skip` (may be NULL). */
-static char *label_of(const report *rp, const sweep_result *r, const char *skip)
+static char *label_of(const report *rp, const gc_sweep_result *r, const char *skip)
 {
   size_t cap = 1;
   for (size_t k = 0; k < rp->nkeys; k++)
@@ -134,7 +134,7 @@ static void warn_mixed(const report *rp, const gc_sweep_group *g)
     if (!(which ? g->mixed_isas : g->mixed_versions)) continue;
     char list[256] = "";
     for (size_t i = g->first; i < g->first + g->n; i++) {
-      const sweep_result *r = &rp->r[rp->pts[i].id];
+      const gc_sweep_result *r = &rp->r[rp->pts[i].id];
       const char *v = which ? r->isa : r->version;
       char item[80];
       snprintf(item, sizeof item, "'%s'", v);
@@ -169,7 +169,7 @@ static void print_report(const report *rp, cli_format fmt)
   }
   for (size_t gi = 0; gi < rp->ngroups; gi++) {
     const gc_sweep_group *g = &rp->groups[gi];
-    const sweep_result *r = &rp->r[rp->pts[g->first].id];
+    const gc_sweep_result *r = &rp->r[rp->pts[g->first].id];
     if (fmt == CLI_JSON) {
       printf("%s\n  {", gi ? "," : "");
       for (size_t k = 0; k < rp->nkeys; k++) {
@@ -242,7 +242,7 @@ static int write_plot(const report *rp, const char *dir, const char *key)
     for (size_t li = 0; li < nl; li++)
       for (size_t gi = 0; gi < rp->ngroups; gi++) {
         const gc_sweep_group *g = &rp->groups[gi];
-        const sweep_result *r = &rp->r[rp->pts[g->first].id];
+        const gc_sweep_result *r = &rp->r[rp->pts[g->first].id];
         char *l = label_of(rp, r, key);
         if (l && !strcmp(l, lines[li]))
           fprintf(o.f, "%s,%.6f,%.6f,%.6f,%.6f,%zu\n", value_of(r, key),
@@ -331,7 +331,7 @@ int cmd_sweep_report(int argc, char **argv)
     if (plot) st = write_plot(&rp, dir, plot);
   }
   for (size_t i = 0; i < rp.n; i++) {
-    sweep_result_free(&rp.r[i]);
+    gc_sweep_result_free(&rp.r[i]);
     if (rp.labels) free(rp.labels[i]);
   }
   free(rp.r);

@@ -42,20 +42,6 @@ int sweep_load_data(sweep *s);
  * only under MPI.  Prints errors; 0 on success, else the exit status. */
 int sweep_prepare(sweep *s);
 
-/* A result file as the status and the report read it: the config's keys
- * and values (strings without their quotes), final and best accuracy,
- * version and isa. */
-typedef struct sweep_result {
-  size_t n;
-  char **key, **val;
-  double final_accuracy, best_accuracy;
-  char version[64], isa[32];
-} sweep_result;
-
-/* Read and check a result file; GC_E* with the message if damaged. */
-int sweep_result_read(sweep_result *r, const char *path);
-void sweep_result_free(sweep_result *r);
-
 /* The MPI engine: 1 when this gradchain was built with MPI. */
 extern const int sweep_have_mpi;
 /* Run the sweep under MPI (after the checks that it was started by
