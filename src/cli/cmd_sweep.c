@@ -24,6 +24,7 @@
 #include "config.h"
 #include "gradchain/gradchain.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/outfile.h"
 #include "cli/sweep.h"
 
@@ -55,57 +56,55 @@ static const char usage[] =
 
 /* ------------------------------------------------------------------ keys */
 
-/* The run options a grid may vary.  Phase 1: the trainer's options; to
- * become the run description's option table.  seed last, so that the
- * seeds of one configuration run one after another. */
+/* The run options a grid may vary: the option table's (options.c), whose
+ * parsers check every value, plus hidden (the net is [784, width x
+ * hidden, 10]) and activation.  The defaults are gc_run_config_init's.
+ * seed last, so that the seeds of one configuration run one after
+ * another.  The bounds here only shape ranges; the option table has the
+ * last word. */
 enum { K_HIDDEN, K_WIDTH, K_ACT, K_COST, K_INIT, K_ETA, K_LAMBDA, K_BATCH,
        K_EPOCHS, K_TRAIN_SIZE, K_SEED, NKEYS };
 static const gc_sweep_key keys[NKEYS] = {
-  {"hidden", GC_SWEEP_INTEGER, "1", 0, 100},
-  {"width", GC_SWEEP_INTEGER, "30", 1, 100000},
+  {"hidden", GC_SWEEP_INTEGER, "1", 0, GC_RUN_MAX_LAYERS - 2},
+  {"width", GC_SWEEP_INTEGER, "30", 1, 1e9},
   {"activation", GC_SWEEP_NAME, "sigmoid", 0, 0},
   {"cost", GC_SWEEP_NAME, "cross-entropy", 0, 0},
   {"init", GC_SWEEP_NAME, "default", 0, 0},
-  {"eta", GC_SWEEP_REAL, "0.1", 0, 1e6},
-  {"lambda", GC_SWEEP_REAL, "5", 0, 1e9},
-  {"batch", GC_SWEEP_INTEGER, "10", 1, 1000000},
-  {"epochs", GC_SWEEP_INTEGER, "30", 1, 1000000},
+  {"eta", GC_SWEEP_REAL, "0.1", 0, 1e300},
+  {"lambda", GC_SWEEP_REAL, "5", 0, 1e300},
+  {"batch", GC_SWEEP_INTEGER, "10", 1, 1e12},
+  {"epochs", GC_SWEEP_INTEGER, "30", 1, 1e12},
   {"train-size", GC_SWEEP_INTEGER, "0", 0, 1e12},
-  {"seed", GC_SWEEP_INTEGER, "1", 0, 4294967295.0},
+  {"seed", GC_SWEEP_INTEGER, "1", 0, 18446744073709551615.0},
 };
 
-/* Check a name-valued key's value; 0 if it is known. */
-static int check_name(size_t k, const char *v, gc_run_config *c)
+/* Apply key k's value v to a (a default value: nothing to do).  0, or the
+ * exit status after a message. */
+static int apply_key(cli_args *a, size_t k, const char *v)
 {
-  gc_run_config dummy;
-  if (!c) c = &dummy;
-  switch (k) {
-  case K_ACT: return gc_activation_from_name(&c->act, v);
-  case K_COST: return gc_cost_from_name(&c->cost, v);
-  case K_INIT: return gc_init_from_name(&c->init, v);
+  if (!strcmp(v, keys[k].dflt)) return CLI_OK;
+  if (k == K_HIDDEN) return CLI_OK; /* with the sizes, below */
+  if (k == K_ACT) {
+    if (gc_activation_from_name(&a->run.act, v))
+      return cli_fail(CLI_USAGE, "activation=%s: %s", v, gc_strerror_last());
+    return CLI_OK;
   }
-  return GC_OK;
+  return cli_option_apply(a, keys[k].name, v);
 }
 
-/* The run description of job `job` (values checked when the grid was). */
+/* The run description of job `job` (its values were checked). */
 static int job_config(gc_run_config *c, const gc_grid *g, size_t job)
 {
-  const char *v[NKEYS];
-  for (size_t k = 0; k < NKEYS; k++) v[k] = gc_grid_value(g, job, k);
-  gc_run_config_init(c);
-  size_t L = strtoul(v[K_HIDDEN], NULL, 10) + 2, sizes[GC_RUN_MAX_LAYERS];
-  sizes[0] = c->sizes[0];
-  for (size_t l = 1; l + 1 < L; l++) sizes[l] = strtoul(v[K_WIDTH], NULL, 10);
-  sizes[L - 1] = c->sizes[c->nlayers - 1];
-  c->batch = strtoul(v[K_BATCH], NULL, 10);
-  c->epochs = strtoul(v[K_EPOCHS], NULL, 10);
-  c->train_size = strtoull(v[K_TRAIN_SIZE], NULL, 10);
-  c->seed = strtoul(v[K_SEED], NULL, 10);
-  c->eta = strtod(v[K_ETA], NULL);
-  c->lambda = strtod(v[K_LAMBDA], NULL);
-  check_name(K_ACT, v[K_ACT], c);
-  check_name(K_COST, v[K_COST], c);
-  check_name(K_INIT, v[K_INIT], c);
+  cli_args a;
+  cli_args_init(&a);
+  for (size_t k = 0; k < NKEYS; k++)
+    if (apply_key(&a, k, gc_grid_value(g, job, k))) return GC_EINVAL;
+  size_t L = strtoul(gc_grid_value(g, job, K_HIDDEN), NULL, 10) + 2;
+  size_t sizes[GC_RUN_MAX_LAYERS];
+  sizes[0] = a.run.sizes[0];
+  for (size_t l = 1; l + 1 < L; l++) sizes[l] = a.width;
+  sizes[L - 1] = a.run.sizes[a.run.nlayers - 1];
+  *c = a.run;
   return gc_run_config_set_sizes(c, L, sizes);
 }
 
@@ -901,18 +900,17 @@ int cmd_sweep(int argc, char **argv)
     if (opt_val[k] && gc_grid_set(s.grid, keys[k].name, opt_val[k], what))
       st = CLI_USAGE;
   }
-  /* name-valued keys: every value known before anything runs */
+  if (st) cli_fail_lib();
+  /* every value checked by the option table before anything runs */
   for (size_t k = 0; !st && k < NKEYS; k++) {
     const char *v;
-    for (size_t i = 0; (v = gc_grid_key_value(s.grid, k, i)); i++)
-      if (check_name(k, v, NULL)) {
-        st = gc_error(GC_EINVAL, "%s=%s: %s", keys[k].name, v, gc_strerror_last());
-        st = CLI_USAGE;
-        break;
-      }
+    for (size_t i = 0; !st && (v = gc_grid_key_value(s.grid, k, i)); i++) {
+      cli_args a;
+      cli_args_init(&a);
+      st = apply_key(&a, k, v);
+    }
   }
   if (st) {
-    cli_fail_lib();
     gc_grid_free(s.grid);
     return st;
   }

@@ -123,7 +123,7 @@ static int canon_value(char **out, const gc_sweep_key *kd, const char *v,
       return gc_error(GC_EINVAL, "%s: %s: '%s' is not a whole number", what,
                       item, v);
     if ((double)x < kd->min || (double)x > kd->max)
-      return gc_error(GC_ERANGE, "%s: %s: %s is outside [%.17g, %.17g]", what,
+      return gc_error(GC_ERANGE, "%s: %s: %s is outside [%.15g, %.15g]", what,
                       item, v, kd->min, kd->max);
     snprintf(buf, sizeof buf, "%lld", x);
   } else if (kd->kind == GC_SWEEP_REAL) {
@@ -134,7 +134,7 @@ static int canon_value(char **out, const gc_sweep_key *kd, const char *v,
       return gc_error(GC_EINVAL, "%s: %s: '%s' is not a finite number", what,
                       item, v);
     if (x < kd->min || x > kd->max)
-      return gc_error(GC_ERANGE, "%s: %s: %s is outside [%.17g, %.17g]", what,
+      return gc_error(GC_ERANGE, "%s: %s: %s is outside [%.15g, %.15g]", what,
                       item, v, kd->min, kd->max);
     real_text(buf, sizeof buf, x == 0 ? 0.0 : x); /* -0 is 0 */
   } else {
@@ -227,8 +227,8 @@ static int parse_list(char ***out, size_t *nout, const gc_sweep_key *kd,
         break;
       }
       if ((double)lo < kd->min || (double)hi > kd->max) {
-        st = gc_error(GC_ERANGE, "%s: %s: %lld..%lld is outside [%.17g, "
-                      "%.17g]", what, item, lo, hi, kd->min, kd->max);
+        st = gc_error(GC_ERANGE, "%s: %s: %lld..%lld is outside [%.15g, "
+                      "%.15g]", what, item, lo, hi, kd->min, kd->max);
         break;
       }
       for (long long x = lo; !st && x <= hi; x++) {
