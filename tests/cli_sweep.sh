@@ -61,6 +61,16 @@ printf '# the same grid\nseed=1,2,3   # three seeds\nwidth=8,5\nhidden=1..2\n' >
 "$G" sweep --grid-file "$d/g.txt" --epochs 3 --data "$d/data" --out "$d/two" --quiet >"$d/out" 2>"$d/err" \
   && pass || fail "grid file: $(cat "$d/err")"
 
+# depth runs on the same pool: its final accuracies are the sweep's
+finals=()
+for seed in 1 2 3; do
+  f=$(grep -l "\"hidden\": 1, \"width\": 5, .*\"seed\": $seed}" "$d/one"/*.json)
+  finals+=("$(sed -n 's/^"final_accuracy": \(.*\),$/\1/p' "$f")")
+done
+want="\"final\": [${finals[0]}, ${finals[1]}, ${finals[2]}]"
+"$G" depth --data "$d/data" --depths 1 --width 5 --epochs 3 --seeds 3 --format json --quiet >"$d/out" \
+  && grep -qF "$want" "$d/out" && pass || fail "depth against the sweep: want $want in $(cat "$d/out")"
+
 # --- SIGKILL mid-way, then the same command ------------------------------
 long() { "$G" sweep --data "$d/data" --epochs 30 --quiet --grid "$grid" "$@"; }
 long --out "$d/ref" --jobs 2 >/dev/null || fail "reference run"

@@ -264,8 +264,12 @@ typedef struct child {
   double t0;
 } child;
 
-/* Fork a child for job; it writes its errors to c->fd. */
-static int child_start(sweep *s, size_t job, child *c)
+/* Fork a child that runs body(ctx, i) with OpenMP at one thread and
+ * exits with its status; its stderr is the pipe c->fd. */
+typedef int (*child_body)(void *ctx, size_t i);
+
+static int child_start(child *c, size_t i, unsigned timeout, child_body body,
+                       void *ctx)
 {
   int p[2];
   if (pipe(p) != 0) return -1;
@@ -281,23 +285,26 @@ static int child_start(sweep *s, size_t job, child *c)
     fcntl(p[1], F_SETFL, O_NONBLOCK); /* never block on a full pipe */
     dup2(p[1], 2);
     close(p[1]);
-    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed sweep stops its jobs */
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a killed parent stops its jobs */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
 #ifdef _OPENMP
     omp_set_num_threads(1);
 #endif
-    if (s->timeout) alarm(s->timeout);
+    if (timeout) alarm(timeout);
+    int st = body(ctx, i);
     fflush(NULL);
-    _exit(child_main(s, job));
+    _exit(st);
   }
   close(p[1]);
   c->pid = pid;
   c->fd = p[0];
-  c->job = job;
+  c->job = i;
   c->t0 = now();
   return 0;
 }
+
+static int sweep_body(void *ctx, size_t job) { return child_main(ctx, job); }
 
 /* Collect a finished child into rec. */
 static void child_end(const sweep *s, child *c, int status, sweep_record *rec)
@@ -345,7 +352,7 @@ void sweep_run_forked(sweep *s, size_t job, sweep_record *rec)
 {
   child c;
   int status;
-  if (child_start(s, job, &c)) {
+  if (child_start(&c, job, s->timeout, sweep_body, s)) {
     memset(rec, 0, sizeof *rec);
     rec->job = (long)job;
     snprintf(rec->reason, sizeof rec->reason, "cannot fork: %s",
@@ -444,57 +451,175 @@ static size_t cpu_count(void)
   return n > 0 ? (size_t)n : 1;
 }
 
+/* A pool of W children running jobs[0..n-1] (jobs NULL: 0..n-1). */
+typedef struct pool {
+  child *kids;
+  size_t W, running, next, n;
+  const size_t *jobs;
+  unsigned timeout;
+  child_body body;
+  void *ctx;
+} pool;
+
+enum { POOL_EMPTY = -1, POOL_NOFORK = -2, POOL_AGAIN = -3 };
+
+/* Fill the free slots (unless stop), then wait for a child to end: its
+ * slot (the caller clears kids[slot].pid), with *status; POOL_EMPTY when
+ * nothing runs any more, POOL_NOFORK when fork failed, POOL_AGAIN when a
+ * signal interrupted the wait. */
+static long pool_next(pool *p, int stop, int *status)
+{
+  while (!stop && p->running < p->W && p->next < p->n) {
+    size_t slot = 0;
+    while (p->kids[slot].pid) slot++;
+    size_t job = p->jobs ? p->jobs[p->next] : p->next;
+    if (child_start(&p->kids[slot], job, p->timeout, p->body, p->ctx))
+      return POOL_NOFORK;
+    p->next++;
+    p->running++;
+  }
+  if (!p->running) return POOL_EMPTY;
+  pid_t pid = waitpid(-1, status, 0);
+  if (pid < 0) return errno == EINTR ? POOL_AGAIN : POOL_EMPTY;
+  for (size_t i = 0; i < p->W; i++)
+    if (p->kids[i].pid == pid) {
+      p->running--;
+      return (long)i;
+    }
+  return POOL_AGAIN;
+}
+
+static int pool_init(pool *p, size_t n, const size_t *jobs, unsigned timeout,
+                     child_body body, void *ctx, size_t workers)
+{
+  memset(p, 0, sizeof *p);
+  p->W = workers ? workers : cpu_count();
+  if (p->W > n) p->W = n;
+  p->n = n;
+  p->jobs = jobs;
+  p->timeout = timeout;
+  p->body = body;
+  p->ctx = ctx;
+  p->kids = calloc(p->W ? p->W : 1, sizeof *p->kids);
+  return p->kids ? 0 : -1;
+}
+
 static int run_pool(sweep *s)
 {
-  size_t W = s->workers ? s->workers : cpu_count();
-  if (W > s->npending) W = s->npending;
-  child *kids = calloc(W ? W : 1, sizeof *kids);
-  if (!kids) return cli_fail(CLI_FAIL, "out of memory");
+  pool p;
+  if (pool_init(&p, s->npending, s->pending, s->timeout, sweep_body, s,
+                s->workers))
+    return cli_fail(CLI_FAIL, "out of memory");
   struct sigaction sa = {0}, old_int, old_term;
   sa.sa_handler = on_stop;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
-  size_t next = 0, running = 0;
-  int st = CLI_OK;
-  while (next < s->npending || running) {
-    while (!stop_signal && running < W && next < s->npending) {
-      size_t slot = 0;
-      while (kids[slot].pid) slot++;
-      if (child_start(s, s->pending[next], &kids[slot])) {
-        st = cli_fail(CLI_FAIL, "cannot fork: %s", strerror(errno));
-        stop_signal = SIGTERM;
-        break;
-      }
-      next++;
-      running++;
+  int st = CLI_OK, status;
+  long i;
+  while ((i = pool_next(&p, stop_signal != 0, &status)) != POOL_EMPTY) {
+    if (i == POOL_NOFORK) {
+      st = cli_fail(CLI_FAIL, "cannot fork: %s", strerror(errno));
+      stop_signal = SIGTERM;
+    } else if (i == POOL_AGAIN) {
+      if (stop_signal)
+        for (size_t k = 0; k < p.W; k++)
+          if (p.kids[k].pid) kill(p.kids[k].pid, SIGKILL);
+    } else {
+      sweep_record rec;
+      child_end(s, &p.kids[i], status, &rec);
+      if (stop_signal) rec.interrupted = !rec.ok;
+      sweep_account(s, &rec);
+      p.kids[i].pid = 0;
     }
-    if (!running) break;
-    int status;
-    pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) {
-        if (stop_signal)
-          for (size_t i = 0; i < W; i++)
-            if (kids[i].pid) kill(kids[i].pid, SIGKILL);
-        continue;
-      }
-      break;
-    }
-    for (size_t i = 0; i < W; i++)
-      if (kids[i].pid == pid) {
-        sweep_record rec;
-        child_end(s, &kids[i], status, &rec);
-        if (stop_signal) rec.interrupted = !rec.ok;
-        sweep_account(s, &rec);
-        kids[i].pid = 0;
-        running--;
-      }
   }
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
-  free(kids);
+  free(p.kids);
   if (st) return st;
   return sweep_finish(s, stop_signal != 0);
+}
+
+/* ---------------------------------------------- runs of other commands */
+
+/* What a child of cli_pool_batch sends back: one write, under PIPE_BUF. */
+typedef struct batch_msg {
+  int st;
+  size_t best_epoch;
+  double final_accuracy, best_accuracy, seconds;
+  char msg[400];
+} batch_msg;
+
+typedef struct batch_ctx {
+  const gc_run_config *cfg;
+  const gc_mnist *data;
+} batch_ctx;
+
+static int batch_body(void *ctx, size_t k)
+{
+  const batch_ctx *b = ctx;
+  gc_run_result r;
+  batch_msg m;
+  memset(&m, 0, sizeof m);
+  m.st = gc_run_perform(&r, &b->cfg[k], b->data, NULL, NULL);
+  if (m.st) {
+    snprintf(m.msg, sizeof m.msg, "%s", gc_strerror_last());
+  } else {
+    m.final_accuracy = r.final_accuracy;
+    m.best_accuracy = r.best_accuracy;
+    m.best_epoch = r.best_epoch;
+    m.seconds = r.seconds;
+    gc_run_result_free(&r);
+  }
+  return write(2, &m, sizeof m) == (ssize_t)sizeof m && !m.st ? 0 : 1;
+}
+
+int cli_pool_batch(gc_run_result *res, const gc_run_config *cfg, size_t n,
+                   const gc_mnist *data, gc_depth_progress progress,
+                   void *progress_arg, void *arg)
+{
+  (void)arg;
+  batch_ctx b = {cfg, data};
+  pool p;
+  if (pool_init(&p, n, NULL, 0, batch_body, &b, 0))
+    return gc_error(GC_ENOMEM, "out of memory");
+  int st = GC_OK, status;
+  size_t done = 0;
+  long i;
+  while ((i = pool_next(&p, st != GC_OK, &status)) != POOL_EMPTY) {
+    if (i == POOL_NOFORK) {
+      st = gc_error(GC_ENOMEM, "cannot fork: %s", strerror(errno));
+      continue;
+    }
+    if (i == POOL_AGAIN) continue;
+    size_t k = p.kids[i].job;
+    batch_msg m;
+    ssize_t got = read(p.kids[i].fd, &m, sizeof m);
+    close(p.kids[i].fd);
+    p.kids[i].pid = 0;
+    if (got == (ssize_t)sizeof m && !m.st && WIFEXITED(status) &&
+        WEXITSTATUS(status) == 0) {
+      memset(&res[k], 0, sizeof res[k]);
+      res[k].config = cfg[k];
+      res[k].final_accuracy = m.final_accuracy;
+      res[k].best_accuracy = m.best_accuracy;
+      res[k].best_epoch = m.best_epoch;
+      res[k].seconds = m.seconds;
+      done++;
+      if (progress && !st) progress(&res[k], done, n, progress_arg);
+    } else if (!st) {
+      if (got == (ssize_t)sizeof m && m.st)
+        st = gc_error(m.st, "%s", m.msg);
+      else if (WIFSIGNALED(status))
+        st = gc_error(GC_ENUMERIC, "run %zu of %zu (seed %lu) crashed: "
+                      "signal %d (%s)", k + 1, n, cfg[k].seed,
+                      WTERMSIG(status), strsignal(WTERMSIG(status)));
+      else
+        st = gc_error(GC_EIO, "run %zu of %zu (seed %lu) failed without "
+                      "a reason", k + 1, n, cfg[k].seed);
+    }
+  }
+  free(p.kids);
+  return st;
 }
 
 /* ------------------------------------------------------- the directory */

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "gradchain/depth.h"
+
 typedef struct sweep sweep;
 
 /* What became of one job: sent from an MPI worker to rank 0, so flat. */
@@ -41,6 +43,13 @@ int sweep_load_data(sweep *s);
 /* Set up the sweep (directory, grid file, pending list, clock); on rank 0
  * only under MPI.  Prints errors; 0 on success, else the exit status. */
 int sweep_prepare(sweep *s);
+
+/* The process pool for the runs of a study (gc_run_batch; depth's runs,
+ * reproduce's depth stage): one forked worker per usable CPU, each run
+ * with OpenMP at one thread; the same bits as in one process. */
+int cli_pool_batch(gc_run_result *res, const gc_run_config *cfg, size_t n,
+                   const gc_mnist *data, gc_depth_progress progress,
+                   void *progress_arg, void *arg);
 
 /* The MPI engine: 1 when this gradchain was built with MPI. */
 extern const int sweep_have_mpi;
