@@ -187,6 +187,12 @@ if [[ $mpi == yes ]]; then
   fi
 fi
 
+# only the program links MPI, never the library
+so="${G%/*}/.libs/libgradchain.so"
+if [[ -e $so ]] && command -v ldd >/dev/null; then
+  if ldd "$so" | grep -q 'libmpi'; then fail "libgradchain links MPI: $(ldd "$so" | grep mpi)"; else pass; fi
+fi
+
 # --- real MNIST, a few images ----------------------------------------------
 if "$G" sweep --grid hidden=1 --out "$d/mnist_probe" --epochs 1 --train-size 100 --quiet >/dev/null 2>&1; then
   for j in 1 2; do
