@@ -64,7 +64,7 @@ printf '# the same grid\nseed=1,2,3   # three seeds\nwidth=8,5\nhidden=1..2\n' >
 # depth runs on the same pool: its final accuracies are the sweep's
 finals=()
 for seed in 1 2 3; do
-  f=$(grep -l "\"hidden\": 1, \"width\": 5, .*\"seed\": $seed}" "$d/one"/*.json)
+  f=$(grep -l "\"hidden\": 1, \"width\": 5, .*\"seed\": $seed," "$d/one"/*.json)
   finals+=("$(sed -n 's/^"final_accuracy": \(.*\),$/\1/p' "$f")")
 done
 want="\"final\": [${finals[0]}, ${finals[1]}, ${finals[2]}]"

@@ -188,6 +188,10 @@ static int write_result(const sweep *s, size_t job, const char *name,
     if (keys[k].kind == GC_SWEEP_NAME) cli_json_string(f, v);
     else fputs(v, f);
   }
+  /* the run options a grid does not vary, as the run had them */
+  fputs(", \"eval\": ", f);
+  cli_json_string(f, gc_eval_set_name(res->config.eval_set));
+  fprintf(f, ", \"early-stop\": %zu", res->config.early_stop);
   fprintf(f, "},\n\"name\": \"%s\",\n\"epochs\": [", name);
   for (size_t e = 0; e < res->epochs; e++) {
     fprintf(f, "%s\n  {\"epoch\": %zu, \"evaluation_accuracy\": ",
