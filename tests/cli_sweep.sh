@@ -61,6 +61,28 @@ printf '# the same grid\nseed=1,2,3   # three seeds\nwidth=8,5\nhidden=1..2\n' >
 "$G" sweep --grid-file "$d/g.txt" --epochs 3 --data "$d/data" --out "$d/two" --quiet >"$d/out" 2>"$d/err" \
   && pass || fail "grid file: $(cat "$d/err")"
 
+# another grid on the same DIR: refused, then added with --extend
+sweep --grid 'hidden=1,3 width=5 seed=1..3' --out "$d/two" >/dev/null 2>"$d/err"
+[[ $? -eq 1 ]] && grep -q 'holds another grid' "$d/err" && pass || fail "another grid: $(cat "$d/err")"
+sweep --grid 'hidden=1,3 width=5 seed=1..3' --out "$d/two" --extend >"$d/out" \
+  && grep -q '^ran 3 jobs' "$d/out" && pass || fail "--extend: $(cat "$d/out")"
+"$G" sweep --status "$d/two" | head -1 | grep -q ': 15 jobs: 15 done, 0 pending' && pass \
+  || fail "--status after --extend: $("$G" sweep --status "$d/two")"
+sweep --grid "$grid" --out "$d/two" >"$d/out" && grep -q '^ran 0 jobs' "$d/out" && pass \
+  || fail "the first grid again after --extend: $(cat "$d/out")"
+# a damaged result: reported by --status, refused, redone by --redo-damaged
+f=$(ls "$d/two"/*.json | head -1)
+cp "$f" "$d/good.json"
+head -c 100 "$d/good.json" >"$f"
+"$G" sweep --status "$d/two" >"$d/out"
+name=${f##*/}
+grep -q ': 15 jobs: 14 done, 0 pending, 0 failed, 1 damaged$' "$d/out" && grep -q "^damaged ${name%.json} " "$d/out" \
+  && pass || fail "--status with a damaged file: $(cat "$d/out")"
+sweep --grid "$grid" --out "$d/two" >/dev/null 2>&1 && fail "a damaged file accepted" || pass
+sweep --grid "$grid" --out "$d/two" --redo-damaged >"$d/out" && grep -q '^ran 1 jobs' "$d/out" \
+  && cmp -s <(grep -v '^"seconds"\|^"host"' "$f") <(grep -v '^"seconds"\|^"host"' "$d/good.json") \
+  && pass || fail "--redo-damaged: $(cat "$d/out")"
+
 # depth runs on the same pool: its final accuracies are the sweep's
 finals=()
 for seed in 1 2 3; do
@@ -157,6 +179,10 @@ if [[ $mpi == yes ]]; then
   mpirun -n 3 --oversubscribe "$G" sweep --grid "$grid" --out "$d/mpi" --engine mpi \
     --data "$d/data" --epochs 3 --quiet >"$d/out" 2>"$d/err" || fail "mpirun -n 3: $(cat "$d/err")"
   same_files "$d/one" "$d/mpi" "MPI against the pool"
+  mpirun -n 1 "$G" sweep --grid "$grid" --out "$d/mpi1" --engine mpi --data "$d/data" \
+    >/dev/null 2>"$d/err"
+  [[ $? -eq 2 ]] && grep -q '^gradchain sweep: --engine mpi needs at least 2 ranks' "$d/err" \
+    && pass || fail "mpirun -n 1: $(cat "$d/err")"
   # a worker rank killed mid-run aborts the job; the same command completes it
   mpirun -n 3 --oversubscribe "$G" sweep --grid "$grid" --out "$d/mpikill" --engine mpi \
     --data "$d/data" --epochs 30 --quiet >/dev/null 2>&1 &

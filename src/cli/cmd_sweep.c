@@ -910,7 +910,7 @@ static int print_status(sweep *s)
 int sweep_under_launcher(void)
 {
   static const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK",
-                               "PMI_RANK", "SLURM_STEP_ID", NULL};
+                               "PMI_RANK", NULL};
   for (size_t i = 0; vars[i]; i++)
     if (getenv(vars[i])) return 1;
   return 0;
