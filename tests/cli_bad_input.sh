@@ -64,6 +64,14 @@ if [[ $mode == test ]]; then
   cd "$tmpd" || exit 1
   mkdir data
   "$MKSYNTH" data 60 12 5 >/dev/null || { echo "mksynth failed"; exit 1; }
+  # sweeps: a file where a directory should be, a directory holding
+  # another grid, and one whose only result file is cut short
+  echo not a directory >afile
+  mkdir othergrid && echo hidden=1 >othergrid/grid
+  printf 'hidden=1\nwidth=\n' >bad.grid
+  "$GRADCHAIN" sweep --grid epochs=1 --data data --out damaged --quiet >/dev/null 2>&1
+  for f in damaged/*.json; do head -c 40 "$f" >"$f.cut" && mv "$f.cut" "$f"; done
+  mkdir noresults
   # copy of the good data set with one file replaced by stdin
   variant() { # DIR FILE
     mkdir -p "$1" && cp data/* "$1"/ && cat >"$1/$2"
@@ -248,6 +256,21 @@ bad 134 argument "meanfield: no fixed point q* (ReLU beyond criticality)" 1 "gra
 bad 135 argument "meanfield --critical: q* is lost before chi1 reaches 1" 1 "gradchain meanfield: no critical sigma_w^2 for softplus with sigma_b^2 = 0.1: chi1 < 1 up to sigma_w^2 = 1, and at 2 the net has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation softplus --sigma-b2 0.1 --critical
 bad 136 argument "meanfield --grid: empty range" 2 "gradchain meanfield: --w2-range needs LO,HI with 0 < LO < HI (got '2,1')" -- meanfield --grid out --w2-range 2,1
 bad 137 argument "meanfield: --critical with --grid" 2 "gradchain meanfield: --critical and --grid exclude each other" -- meanfield --grid out --critical
+# --- sweeps ---------------------------------------------------------------
+bad 140 argument "sweep: a grid item without =" 2 "gradchain sweep: the grid: 'hidden' is not KEY=VALUES" -- sweep --grid 'hidden width=30' --out s
+bad 141 argument "sweep: an unknown grid key" 2 "gradchain sweep: the grid: unknown key 'depth' (keys: hidden, width, activation, cost, init, eta, lambda, batch, epochs, train-size, seed)" -- sweep --grid depth=1..3 --out s
+bad 142 argument "sweep: an empty range" 2 "gradchain sweep: the grid: hidden=5..2: empty range (5 > 2)" -- sweep --grid hidden=5..2 --out s
+bad 143 argument "sweep: an unknown activation in the grid" 2 "gradchain sweep: activation=swish: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus, identity, leaky-relu, erf or hard-tanh)" -- sweep --grid activation=sigmoid,swish --out s
+bad 144 argument "sweep: a key both in the grid and as an option" 2 "gradchain sweep: --epochs: key 'epochs' given twice" -- sweep --grid epochs=1,2 --epochs 3 --out s
+bad 145 file "sweep: a grid file with an empty value" 1 "gradchain sweep: bad.grid: width=: empty value" -- sweep --grid-file bad.grid --out s
+bad 146 file "sweep: DIR is a file" 1 "gradchain sweep: afile is not a directory" -- sweep --grid hidden=1 --out afile --data data
+bad 147 file "sweep: DIR holds another grid" 1 "gradchain sweep: othergrid holds another grid (othergrid/grid); --extend adds these jobs to it" -- sweep --grid hidden=2 --out othergrid --data data
+bad 148 file "sweep: a damaged result file" 1 "gradchain sweep: a damaged result file: damaged/ef8e43d9d1bdccfd.json:2:39: a key of config: unterminated string (truncated?); --redo-damaged redoes its job" -- sweep --grid epochs=1 --out damaged --data data
+bad 149 argument "sweep: --engine mpi without mpirun" 2 "gradchain sweep: --engine mpi must be started by mpirun or srun (mpirun -n K gradchain sweep ...)" -- sweep --grid hidden=1 --out s --engine mpi
+bad 150 argument "sweep: --shard k/K with k > K" 2 "gradchain sweep: --shard wants k/K with 1 <= k <= K, not '4/3'" -- sweep --grid hidden=1 --out s --shard 4/3
+bad 151 file "sweep --status: no sweep in DIR" 1 "gradchain sweep: noresults holds no sweep (no noresults/grid)" -- sweep --status noresults
+bad 152 file "sweep-report: no result files" 1 "gradchain sweep-report: noresults holds no result files" -- sweep-report noresults
+bad 153 file "sweep-report: a damaged result file" 1 "gradchain sweep-report: damaged result: damaged/ef8e43d9d1bdccfd.json:2:39: a key of config: unterminated string (truncated?)" -- sweep-report damaged
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json
