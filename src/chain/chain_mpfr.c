@@ -8,6 +8,7 @@
 #include "gradchain/chain_mpfr.h"
 #include "gradchain/error.h"
 #include "gradchain/mpfr_expneg.h"
+#include "gradchain/net.h"
 
 #define RND MPFR_RNDN
 
@@ -398,6 +399,8 @@ int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
                        mpfr_prec_t prec, int layers)
 {
   *out = NULL;
+  int cst = gc_output_cost_check(GC_OUTPUT_SIGMOID, c->cost);
+  if (cst) return cst; /* one output neuron: no log-likelihood */
   if (prec < GC_MPFR_PREC_MIN || prec > GC_MPFR_PREC_MAX)
     return gc_error(GC_ERANGE, "precision %ld bits is outside %d..%d",
                     (long)prec, GC_MPFR_PREC_MIN, GC_MPFR_PREC_MAX);
