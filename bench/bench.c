@@ -175,16 +175,16 @@ static double run_calls(const operands *o, long reps)
   double t0 = now();
   for (long i = 0; i < reps; i++) {
     switch (s->k) {
-    case K_AFFINE: gc_kernel_affine(s->B, s->n, s->m, o->A, o->W, o->b, o->Z);
+    case K_AFFINE: gc_kernel_affine(o->Z, s->B, s->n, s->m, o->A, o->W, o->b);
       break;
     case K_BACKPROP:
-      gc_kernel_backprop(s->B, s->n, s->m, o->D, o->W, o->F, o->P);
+      gc_kernel_backprop(o->P, s->B, s->n, s->m, o->D, o->W, o->F);
       break;
-    case K_GRAD: gc_kernel_grad(s->B, s->n, s->m, o->D, o->A, o->G, o->g);
+    case K_GRAD: gc_kernel_grad(o->G, o->g, s->B, s->n, s->m, o->D, o->A);
       break;
     case K_GRAD_STEP: /* W decays a little at every call, stays finite */
-      gc_kernel_grad_step(s->B, s->n, s->m, o->D, o->A, 0.9999, 1e-3, o->W,
-                          o->g);
+      gc_kernel_grad_step(o->W, o->g, s->B, s->n, s->m, o->D, o->A, 0.9999,
+                          1e-3);
       break;
     }
   }
@@ -302,7 +302,7 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
    * one pass, and the biases' step */
   for (size_t s = 0; s + B <= N; s += B) {
     double q0 = now();
-    gc_dataset_batch(&train, perm + s, 0, B, x, y);
+    gc_dataset_batch(x, y, &train, perm + s, 0, B);
     gc_dataset_prefetch(&train, perm + s + B, s + 2 * B <= N ? B : 0);
     double q1 = now();
     if ((st = gc_net_forward(net, ws, x, B))) return st;
@@ -310,8 +310,8 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
     if ((st = gc_net_backward(net, ws, y, NULL))) return st;
     double q3 = now();
     for (size_t l = 1; l < L; l++) {
-      gc_kernel_grad_step(B, sizes[l], sizes[l - 1], ws->delta[l],
-                          ws->a[l - 1], decay, step, net->p.w[l], grad.b[l]);
+      gc_kernel_grad_step(net->p.w[l], grad.b[l], B, sizes[l], sizes[l - 1],
+                          ws->delta[l], ws->a[l - 1], decay, step);
       bias_step(sizes[l], net->p.b[l], grad.b[l], step);
     }
     double q4 = now();
@@ -324,7 +324,7 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
   size_t correct = 0;
   for (size_t s = 0; s < Nval; s += EB) {
     size_t nb = Nval - s < EB ? Nval - s : EB;
-    gc_dataset_batch(&val, NULL, s, nb, x, NULL);
+    gc_dataset_batch(x, NULL, &val, NULL, s, nb);
     if ((st = gc_net_forward(net, wse, x, nb))) return st;
     const double *a = gc_net_output(net, wse);
     for (size_t i = 0; i < nb; i++) {

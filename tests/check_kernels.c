@@ -20,6 +20,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "gradchain/error.h"
 #include "gradchain/kernels.h"
 
 /* ------------------------------------------------------ guarded arrays */
@@ -205,19 +206,19 @@ static void random_case(gsl_rng *r, size_t B, size_t n, size_t m,
   fill(r, B * n, D, positive);
   fill(r, B * m, F, 1);
 
-  gc_kernel_affine(B, n, m, A, W, b, Z);
+  gc_kernel_affine(Z, B, n, m, A, W, b);
   double e = check_affine(B, n, m, A, W, b, Z);
   ck_assert_msg(e <= tol(m + 1), "affine B=%zu n=%zu m=%zu: error %g u*sum|t|", B,
                 n, m, e);
   if (e > worst[0]) worst[0] = e;
 
-  gc_kernel_backprop(B, n, m, D, W, F, P);
+  gc_kernel_backprop(P, B, n, m, D, W, F);
   e = check_backprop(B, n, m, D, W, F, P);
   ck_assert_msg(e <= tol(n + 1), "backprop B=%zu n=%zu m=%zu: error %g u*sum|t|", B,
                 n, m, e);
   if (e > worst[1]) worst[1] = e;
 
-  gc_kernel_grad(B, n, m, D, A, G, g);
+  gc_kernel_grad(G, g, B, n, m, D, A);
   e = check_grad(B, n, m, D, A, G, g);
   ck_assert_msg(e <= tol(B), "grad B=%zu n=%zu m=%zu: error %g u*sum|t|", B, n,
                 m, e);
@@ -229,7 +230,7 @@ static void random_case(gsl_rng *r, size_t B, size_t n, size_t m,
   garray gV, gh;
   double *V = galloc(&gV, n * m, 0), *h = galloc(&gh, n, 0);
   memcpy(V, W, n * m * sizeof *V);
-  ck_assert_int_eq(gc_kernel_grad_step(B, n, m, D, A, a, s, V, h), 1);
+  ck_assert_int_eq(gc_kernel_grad_step(V, h, B, n, m, D, A, a, s), GC_OK);
   e = check_grad_step(B, n, m, D, A, a, s, W, V, B);
   ck_assert_msg(e <= 1.0, "grad_step B=%zu n=%zu m=%zu: error %g of the "
                 "bound", B, n, m, e);
@@ -312,13 +313,14 @@ START_TEST(test_exact_integers)
     for (size_t i = 0; i < B * n; i++) D[i] = RINT(-1000, 1000);
     for (size_t i = 0; i < B * m; i++) F[i] = RINT(-8, 8);
 #undef RINT
-    gc_kernel_affine(B, n, m, A, W, b, Z);
-    gc_kernel_backprop(B, n, m, D, W, F, P);
-    gc_kernel_grad(B, n, m, D, A, G, g);
+    gc_kernel_affine(Z, B, n, m, A, W, b);
+    gc_kernel_backprop(P, B, n, m, D, W, F);
+    gc_kernel_grad(G, g, B, n, m, D, A);
     garray gV, gh;
     double *V = galloc(&gV, n * m, 1), *h = galloc(&gh, n, 0);
     memcpy(V, W, n * m * sizeof *V);
-    ck_assert_int_eq(gc_kernel_grad_step(B, n, m, D, A, 3.0, -2.0, V, h), 1);
+    ck_assert_int_eq(gc_kernel_grad_step(V, h, B, n, m, D, A, 3.0, -2.0),
+                     GC_OK);
     for (size_t i = 0; i < B; i++)
       for (size_t j = 0; j < n; j++) {
         double s = b[j]; /* exact: |s| < 2^53 */
@@ -386,12 +388,12 @@ START_TEST(test_deterministic)
       out[t][3] = malloc(n * sizeof(double));
       out[t][4] = malloc(n * m * sizeof(double));
       out[t][5] = malloc(n * sizeof(double));
-      gc_kernel_affine(B, n, m, A, W, b, out[t][0]);
-      gc_kernel_backprop(B, n, m, D, W, F, out[t][1]);
-      gc_kernel_grad(B, n, m, D, A, out[t][2], out[t][3]);
+      gc_kernel_affine(out[t][0], B, n, m, A, W, b);
+      gc_kernel_backprop(out[t][1], B, n, m, D, W, F);
+      gc_kernel_grad(out[t][2], out[t][3], B, n, m, D, A);
       memcpy(out[t][4], W, n * m * sizeof(double));
-      ck_assert_int_eq(gc_kernel_grad_step(B, n, m, D, A, 0.999, 0.01,
-                                           out[t][4], out[t][5]), 1);
+      ck_assert_int_eq(gc_kernel_grad_step(out[t][4], out[t][5], B, n, m, D, A,
+                                           0.999, 0.01), GC_OK);
 #ifdef _OPENMP
       omp_set_num_threads(save);
 #endif
@@ -435,15 +437,17 @@ START_TEST(test_grad_step_nonfinite)
         /* a = 2: DBL_MAX overflows to inf; a NaN stays NaN; kind 2:
          * 0.25 DBL_MAX * 2 = 0.5 DBL_MAX is fine */
         W[where[w]] = kind == 0 ? DBL_MAX : kind == 1 ? NAN : DBL_MAX / 4;
-        int ok = gc_kernel_grad_step(B, n, m, D, A, 2.0, 0.5, W, g);
-        ck_assert_msg(ok == (kind == 2), "%zux%zux%zu weight %zu kind %d: "
-                      "returned %d", B, n, m, where[w], kind, ok);
+        int st = gc_kernel_grad_step(W, g, B, n, m, D, A, 2.0, 0.5);
+        ck_assert_msg(st == (kind == 2 ? GC_OK : GC_ENUMERIC), "%zux%zux%zu "
+                      "weight %zu kind %d: returned %d", B, n, m, where[w],
+                      kind, st);
         ck_assert(kind == 2 ? isfinite(W[where[w]]) : !isfinite(W[where[w]]));
       }
     /* a NaN in D makes a whole row of the gradient NaN */
     fill(r, n * m, W, 0);
     D[B * n - 1] = NAN;
-    ck_assert_int_eq(gc_kernel_grad_step(B, n, m, D, A, 1.0, 0.5, W, g), 0);
+    ck_assert_int_eq(gc_kernel_grad_step(W, g, B, n, m, D, A, 1.0, 0.5),
+                     GC_ENUMERIC);
     ck_assert(isnan(W[n * m - 1]) && isnan(g[n - 1]));
     gfree(&gA); gfree(&gW); gfree(&gD); gfree(&gg);
   }

@@ -57,7 +57,7 @@ START_TEST(test_batch_of_first_image)
    * centred in a 20 x 20 box inside the 28 x 28 frame) and some ink */
   double x[784];
   double y[10];
-  gc_dataset_batch(&m->training, NULL, 0, 1, x, y);
+  gc_dataset_batch(x, y, &m->training, NULL, 0, 1);
   double ink = 0;
   for (int k = 0; k < 784; k++) {
     ck_assert(x[k] >= 0 && x[k] <= 1);

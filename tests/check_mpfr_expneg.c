@@ -3,10 +3,12 @@
  * for random x, the table boundaries and the fallbacks. */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gmp.h>
 #include <mpfr.h>
 
+#include "gradchain/error.h"
 #include "gradchain/mpfr_expneg.h"
 
 /* |r - e^{-x}| in units of r's last place, e^{-x} at prec(r) + 100 bits */
@@ -35,8 +37,8 @@ static const mpfr_prec_t precs[] = {2,   16,  24,  53,  64,  113, 128, 160,
 START_TEST(test_boundaries)
 {
   mpfr_prec_t p = precs[_i];
-  gc_mpfr_exp_table *e = gc_mpfr_exp_table_alloc(p);
-  ck_assert_ptr_nonnull(e);
+  gc_mpfr_exp_table *e;
+  ck_assert_int_eq(gc_mpfr_exp_table_alloc(&e, p), GC_OK);
   mpfr_t x, r;
   mpfr_init2(x, p);
   mpfr_init2(r, p);
@@ -76,8 +78,8 @@ END_TEST
 START_TEST(test_random)
 {
   mpfr_prec_t p = precs[_i];
-  gc_mpfr_exp_table *e = gc_mpfr_exp_table_alloc(p);
-  ck_assert_ptr_nonnull(e);
+  gc_mpfr_exp_table *e;
+  ck_assert_int_eq(gc_mpfr_exp_table_alloc(&e, p), GC_OK);
   gmp_randstate_t rs;
   gmp_randinit_default(rs);
   gmp_randseed_ui(rs, 20261126u + (unsigned long)p);
@@ -113,8 +115,8 @@ END_TEST
 /* what does not take the fast path is mpfr_exp, correctly rounded */
 START_TEST(test_fallbacks)
 {
-  gc_mpfr_exp_table *e = gc_mpfr_exp_table_alloc(128);
-  ck_assert_ptr_nonnull(e);
+  gc_mpfr_exp_table *e;
+  ck_assert_int_eq(gc_mpfr_exp_table_alloc(&e, 128), GC_OK);
   mpfr_t x, r, want, nx;
   mpfr_inits2(128, r, want, (mpfr_ptr)0);
   mpfr_init2(x, 128);
@@ -147,8 +149,7 @@ START_TEST(test_fallbacks)
   gc_mpfr_exp_table_free(e);
   /* above GC_MPFR_EXPNEG_PREC_MAX every call is mpfr_exp */
   mpfr_prec_t big = GC_MPFR_EXPNEG_PREC_MAX + 100;
-  e = gc_mpfr_exp_table_alloc(big);
-  ck_assert_ptr_nonnull(e);
+  ck_assert_int_eq(gc_mpfr_exp_table_alloc(&e, big), GC_OK);
   mpfr_inits2(big, x, r, want, (mpfr_ptr)0);
   mpfr_set_d(x, 2.75, MPFR_RNDN);
   gc_mpfr_expneg(r, x, e);
@@ -157,7 +158,10 @@ START_TEST(test_fallbacks)
   ck_assert(mpfr_equal_p(r, want));
   mpfr_clears(x, r, want, (mpfr_ptr)0);
   gc_mpfr_exp_table_free(e);
-  ck_assert_ptr_null(gc_mpfr_exp_table_alloc(0));
+  gc_error_clear();
+  ck_assert_int_eq(gc_mpfr_exp_table_alloc(&e, 0), GC_ERANGE);
+  ck_assert_ptr_null(e);
+  ck_assert(strstr(gc_strerror_last(), "precision 0 bits") != NULL);
 }
 END_TEST
 

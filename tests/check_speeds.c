@@ -57,7 +57,7 @@ START_TEST(test_speeds_match_reference)
     gc_params g;
     ck_assert_int_eq(gc_params_alloc_like(&g, net), GC_OK);
     size_t n = 537;
-    ck_assert_int_eq(gc_layer_speeds(net, &d, n, speeds, &g), GC_OK);
+    ck_assert_int_eq(gc_layer_speeds(speeds, &g, net, &d, n), GC_OK);
     double mean[8][64] = {{0}};
     for (size_t i = 0; i < n; i++) {
       double x[6], y[3] = {0, 0, 0}, delta[8][64];
@@ -82,11 +82,11 @@ START_TEST(test_speeds_match_reference)
   gc_net *net;
   ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_QUADRATIC), GC_OK);
   double sp[3];
-  ck_assert_int_eq(gc_layer_speeds(net, &d, 0, sp, NULL), GC_EINVAL);
-  ck_assert_int_eq(gc_layer_speeds(net, &d, N + 1, sp, NULL), GC_EINVAL);
+  ck_assert_int_eq(gc_layer_speeds(sp, NULL, net, &d, 0), GC_EINVAL);
+  ck_assert_int_eq(gc_layer_speeds(sp, NULL, net, &d, N + 1), GC_EINVAL);
   gc_dataset bad = d;
   bad.dim = 5;
-  ck_assert_int_eq(gc_layer_speeds(net, &bad, 10, sp, NULL), GC_EINVAL);
+  ck_assert_int_eq(gc_layer_speeds(sp, NULL, net, &bad, 10), GC_EINVAL);
   gc_net_free(net);
   free(img);
   free(lab);
@@ -102,7 +102,7 @@ START_TEST(test_batch)
   gc_dataset d = {2, 3, 3, img, lab};
   double x[6], y[6];
   size_t idx[] = {1, 0};
-  gc_dataset_batch(&d, idx, 0, 2, x, y);
+  gc_dataset_batch(x, y, &d, idx, 0, 2);
   ck_assert_double_eq(x[0], 102 / 255.0);
   ck_assert_double_eq(x[3], 0.0);
   ck_assert_double_eq_tol(x[4], 1.0, 1e-16);

@@ -250,7 +250,7 @@ START_TEST(test_step_matches_unfused)
       size_t idx[7];
       for (size_t i = 0; i < m; i++) idx[i] = gsl_rng_uniform_int(r, s.d.n);
       ck_assert_int_eq(gc_trainer_step(t, idx, m), GC_OK);
-      gc_dataset_batch(&s.d, idx, 0, m, x, y);
+      gc_dataset_batch(x, y, &s.d, idx, 0, m);
       ck_assert_int_eq(gc_net_forward(ref, ws, x, m), GC_OK);
       ck_assert_int_eq(gc_net_backward(ref, ws, y, &g), GC_OK);
       double decay = 1.0 - cfg.eta * (cfg.lambda / (double)s.d.n);
@@ -476,7 +476,7 @@ START_TEST(test_evaluator_threads)
   int save = omp_get_max_threads();
   for (int k = 0; k < 2; k++) {
     omp_set_num_threads(k + 1);
-    ck_assert_int_eq(gc_evaluator_run(e, &ev.d, 2.0, &c[k], &ok[k]), GC_OK);
+    ck_assert_int_eq(gc_evaluator_run(&c[k], &ok[k], e, &ev.d, 2.0), GC_OK);
   }
   omp_set_num_threads(save);
   ck_assert(memcmp(&c[0], &c[1], sizeof c[0]) == 0);

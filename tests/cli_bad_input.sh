@@ -175,7 +175,7 @@ bad 25 file "sizes [784,2,10], a weight row too many" 1 "gradchain evaluate: lon
 bad 26 file "a net of 10^9 neurons" 1 "gradchain evaluate: huge.json:1:27: \"sizes\"[1] = 1000000000 neurons is more than the 100000000 allowed" -- evaluate --load huge.json $E
 bad 27 file "sizes [784,40000,10] in a 10 kB file" 1 "gradchain evaluate: cannot.json:1:27: \"sizes\" describe a net of 31800010 parameters, which the 4937 bytes of text cannot hold" -- evaluate --load cannot.json $E
 bad 28 file "sizes with one layer" 1 "gradchain evaluate: one.json:1:16: \"sizes\" lists 1 layer; a net needs at least two" -- evaluate --load one.json $E
-bad 29 file "unknown cost" 1 "gradchain evaluate: hinge.json:1:4925: \"cost\": unknown cost \"HingeCost\" (expected CrossEntropyCost or QuadraticCost)" -- evaluate --load hinge.json $E
+bad 29 file "unknown cost" 1 "gradchain evaluate: hinge.json:1:4925: \"cost\": unknown cost \"HingeCost\" (expected CrossEntropyCost, QuadraticCost or LogLikelihoodCost)" -- evaluate --load hinge.json $E
 bad 30 file "no cost key" 1 "gradchain evaluate: nocost.json: no \"cost\" key: not a saved network" -- evaluate --load nocost.json $E
 bad 31 file "the sizes key twice" 1 "gradchain evaluate: twice.json:1:34: the key \"sizes\" appears twice" -- evaluate --load twice.json $E
 bad 32 file "an empty bias [ ]" 1 "gradchain evaluate: emptybias.json:1:4848: \"biases\"[0][1] is empty, expected one number" -- evaluate --load emptybias.json $E

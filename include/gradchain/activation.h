@@ -40,11 +40,19 @@ double gc_activation_value(gc_activation act, double z);
 double gc_activation_deriv(gc_activation act, double z);
 
 /* For n values: a[i] = f(z[i]) and fp[i] = f'(z[i]) in one pass. */
-void gc_activation_forward(gc_activation act, size_t n, const double *z,
-                           double *a, double *fp);
+void gc_activation_forward(double *a, double *fp, gc_activation act,
+                           size_t n, const double *z);
 
 /* Sup over z of |f'(z)| (1/4 for the sigmoid, 1 for the others). */
 double gc_activation_deriv_max(gc_activation act);
+
+/* The same found numerically, as for an activation without a known
+ * answer: a grid scan of |f'| on [-40, 40], refined with GSL's Brent
+ * minimiser when the maximum is interior and strict.  *argmax is where it
+ * is reached (+inf if only approached as z -> inf, then *attained = 0),
+ * *iter the Brent iterations (0 if none). */
+int gc_activation_deriv_sup(double *sup, double *argmax, int *attained,
+                            size_t *iter, gc_activation act);
 
 #ifdef __cplusplus
 }

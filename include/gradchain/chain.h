@@ -74,13 +74,13 @@ int gc_chain_eval(gc_chain_result **res, const gc_chain *c);
 void gc_chain_result_free(gc_chain_result *res);
 
 /* The cost C as a function of the parameters (forward pass only). */
-int gc_chain_cost(const gc_chain *c, double *cost);
+int gc_chain_cost(double *cost, const gc_chain *c);
 
 /* Central finite differences of C with respect to each b_j and w_j.
  * fd_db, fd_dw: arrays of depth (either may be NULL); err_db: the
  * difference's own error bound (truncation + rounding) for each layer. */
-int gc_chain_fd(const gc_chain *c, double *fd_db, double *fd_dw,
-                double *err_db);
+int gc_chain_fd(double *fd_db, double *fd_dw, double *err_db,
+                const gc_chain *c);
 
 #ifdef __cplusplus
 }

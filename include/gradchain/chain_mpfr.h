@@ -24,6 +24,7 @@
 #include <mpfr.h>
 
 #include "gradchain/chain.h"
+#include "gradchain/mpfr_digits.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,19 +50,6 @@ typedef struct gc_chain_mpfr_result {
 int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
                        mpfr_prec_t prec, int layers);
 void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r);
-
-/* x rounded to `digits` significant digits as "-1.2345e+417" ("0" for
- * zero, "inf", "-inf", "nan").  Returns the length it needs (like
- * snprintf); buf may be NULL when size is 0. */
-int gc_mpfr_snprint(char *buf, size_t size, mpfr_srcptr x, size_t digits);
-
-/* Do x and y print the same to `digits` significant digits (as
- * gc_mpfr_snprint prints them)?  1 yes, 0 no, -1 out of memory.  Mostly
- * from one decimal conversion of y and a bound on |x - y|. */
-int gc_mpfr_same_digits(mpfr_srcptr x, mpfr_srcptr y, size_t digits);
-
-/* The number of correct decimal digits for a precision in bits. */
-size_t gc_mpfr_digits(mpfr_prec_t prec);
 
 #ifdef __cplusplus
 }

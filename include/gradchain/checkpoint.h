@@ -58,6 +58,8 @@ typedef struct gc_checkpoint_run {
   size_t epochs;          /* epochs the whole run takes */
   unsigned long seed;     /* the run's seed as given by the user */
   char init[16];          /* how the net was initialised, e.g. "default" */
+  double sigma_w, sigma_b; /* the initialiser's parameters (1 and 0 in a
+                              checkpoint without them) */
   char eval_set[16];      /* the evaluation set's name, e.g. "validation" */
 } gc_checkpoint_run;
 
@@ -74,6 +76,9 @@ typedef struct gc_checkpoint {
   unsigned char *rng_state; /* the shuffling generator (mt19937) */
   size_t *order;          /* train_size entries: the trainer's idx, which
                              each epoch shuffles further in place */
+  size_t updates;         /* mini-batch updates done */
+  double *velocity;       /* the momentum's velocity, net->p.n values in
+                             the parameters' order (cfg.momentum > 0 only) */
   gc_epoch_stats *history;  /* `epoch` entries: the monitors so far */
 } gc_checkpoint;
 

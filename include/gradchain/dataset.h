@@ -27,8 +27,8 @@ typedef struct gc_dataset {
 /* Scale examples idx[0..B-1] of d into x (B x dim doubles, pixel/255) and,
  * if y != NULL, one-hot targets into y (B x nclasses).  idx == NULL means
  * examples first .. first+B-1. */
-void gc_dataset_batch(const gc_dataset *d, const size_t *idx, size_t first,
-                      size_t B, double *x, double *y);
+void gc_dataset_batch(double *x, double *y, const gc_dataset *d,
+                      const size_t *idx, size_t first, size_t B);
 
 /* Hint that examples idx[0..B-1] of d (their pixels and labels) will be
  * read soon: start loading them into the cache without waiting.  The

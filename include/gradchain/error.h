@@ -14,10 +14,11 @@ extern "C" {
 typedef enum gc_status {
   GC_OK = 0,
   GC_EINVAL = 1,     /* invalid argument (NaN, size 0, mismatched lengths) */
-  GC_ENOMEM = 2,     /* allocation failed or request too large */
+  GC_ENOMEM = 2,     /* an allocation failed */
   GC_EIO = 3,        /* a file could not be opened, read or written */
   GC_EFORMAT = 4,    /* a file's contents are malformed */
-  GC_ERANGE = 5,     /* a value out of the representable / allowed range */
+  GC_ERANGE = 5,     /* a value out of the representable / allowed range,
+                        or a request above a documented size limit */
   GC_ENOCONV = 6,    /* an iterative solver did not converge */
   GC_ENOBRACKET = 7, /* a root or minimum is not bracketed */
   GC_ENUMERIC = 8,   /* NaN or infinity appeared in a computation */

@@ -43,8 +43,8 @@ void gc_evaluator_free(gc_evaluator *ev);
  * shared by two threads (OpenMP) when there are two or more; the costs are
  * still summed example after example in order, so the result is the same
  * bits on any number of threads. */
-int gc_evaluator_run(gc_evaluator *ev, const gc_dataset *d, double lambda,
-                     double *cost, size_t *correct);
+int gc_evaluator_run(double *cost, size_t *correct, gc_evaluator *ev,
+                     const gc_dataset *d, double lambda);
 
 /* sum over layers of ||w^l||^2 (the biases are not regularised). */
 double gc_net_weight_sqnorm(const gc_net *net);

@@ -9,8 +9,8 @@
  * by content, not by name).  It checks the magic number, the number of
  * dimensions, every dimension and the length of the file against each
  * other BEFORE it allocates the data, and names the file in its messages:
- * GC_EIO (cannot open / read), GC_EFORMAT (malformed), GC_ENOMEM (larger
- * than GC_IDX_MAX_BYTES, or allocation failed).
+ * GC_EIO (cannot open / read), GC_EFORMAT (malformed), GC_ERANGE (larger
+ * than GC_IDX_MAX_BYTES), GC_ENOMEM (allocation failed).
  */
 #ifndef GRADCHAIN_IDX_H
 #define GRADCHAIN_IDX_H

@@ -32,9 +32,10 @@ extern "C" {
 
 typedef struct gc_mpfr_exp_table gc_mpfr_exp_table;
 
-/* An evaluator for results of `prec` bits (MPFR_PREC_MIN..MPFR_PREC_MAX).
- * Returns NULL when out of memory. */
-gc_mpfr_exp_table *gc_mpfr_exp_table_alloc(mpfr_prec_t prec);
+/* An evaluator for results of `prec` bits (MPFR_PREC_MIN..MPFR_PREC_MAX
+ * - 64) into *out.  GC_ERANGE for another precision, GC_ENOMEM when out
+ * of memory (*out is then NULL). */
+int gc_mpfr_exp_table_alloc(gc_mpfr_exp_table **out, mpfr_prec_t prec);
 void gc_mpfr_exp_table_free(gc_mpfr_exp_table *e);
 
 /* rop = e^{-x}, rounded to nearest (within 0.5625 ulp, see above).

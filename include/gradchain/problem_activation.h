@@ -51,10 +51,6 @@ typedef struct gc_act_result {
 
 void gc_act_chain_params_default(gc_act_chain_params *p);
 
-/* sup |f'| and where (see above). */
-int gc_activation_deriv_sup(double *sup, double *argmax, int *attained,
-                            size_t *iter, gc_activation act);
-
 /* Everything above for one activation.  p == NULL means defaults. */
 int gc_problem_activation(gc_act_result *r, gc_activation act,
                           const gc_act_chain_params *p);

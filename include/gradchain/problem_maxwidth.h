@@ -56,14 +56,6 @@ int gc_maxwidth_mpfr(mpfr_t w_star, mpfr_t width_max, mpfr_prec_t prec,
                      mpfr_rnd_t rnd, double w_start, size_t max_iter,
                      size_t *iter);
 
-/* The significant decimal digits of x that a reference value ref
- * (computed at a higher precision) confirms: the largest d <= floor(prec
- * log10 2) for which x and ref rounded to d digits are the same string.
- * That string goes into buf (fixed point, e.g. "6.9100..." or
- * "0.4472..."), cut to fit size; the return value is d (0 if none). */
-size_t gc_mpfr_confirmed_digits(char *buf, size_t size, mpfr_t x,
-                                mpfr_t ref, mpfr_prec_t prec);
-
 #ifdef __cplusplus
 }
 #endif

@@ -16,7 +16,7 @@ int gc_chain_alloc(gc_chain **out, size_t depth)
   *out = NULL;
   if (depth == 0) return gc_error(GC_EINVAL, "a chain needs at least one layer");
   if (depth > GC_CHAIN_MAX_DEPTH)
-    return gc_error(GC_ENOMEM, "depth %zu is above the %zu layers allowed",
+    return gc_error(GC_ERANGE, "depth %zu is above the %zu layers allowed",
                     depth, GC_CHAIN_MAX_DEPTH);
   gc_chain *c = calloc(1, sizeof *c);
   if (!c) return gc_error(GC_ENOMEM, "out of memory");
@@ -264,7 +264,7 @@ int gc_chain_eval(gc_chain_result **out, const gc_chain *c)
   return GC_OK;
 }
 
-int gc_chain_cost(const gc_chain *c, double *cost)
+int gc_chain_cost(double *cost, const gc_chain *c)
 {
   gc_net *net = NULL;
   gc_workspace *ws = NULL;
@@ -296,8 +296,8 @@ static double central(gc_net *net, gc_workspace *ws, const gc_chain *c,
           cost_at(net, ws, c, param, x - h)) / (2 * h);
 }
 
-int gc_chain_fd(const gc_chain *c, double *fd_db, double *fd_dw,
-                double *err_db)
+int gc_chain_fd(double *fd_db, double *fd_dw, double *err_db,
+                const gc_chain *c)
 {
   gc_net *net = NULL;
   gc_workspace *ws = NULL;

@@ -12,30 +12,6 @@
 
 #define RND MPFR_RNDN
 
-size_t gc_mpfr_digits(mpfr_prec_t prec)
-{
-  return (size_t)floor((double)prec * 0.30102999566398119521);
-}
-
-int gc_mpfr_snprint(char *buf, size_t size, mpfr_srcptr x, size_t digits)
-{
-  if (mpfr_nan_p(x)) return snprintf(buf, size, "nan");
-  if (mpfr_inf_p(x)) return snprintf(buf, size, mpfr_signbit(x) ? "-inf" : "inf");
-  if (mpfr_zero_p(x)) return snprintf(buf, size, "0");
-  if (digits < 1) digits = 1;
-  mpfr_exp_t e;
-  char *s = mpfr_get_str(NULL, &e, 10, digits, x, RND);
-  if (!s) return snprintf(buf, size, "nan");
-  const char *d = s;
-  int neg = *d == '-';
-  if (neg) d++;
-  /* value = 0.d1d2d3... x 10^e = d1.d2d3... x 10^(e-1) */
-  int n = snprintf(buf, size, "%s%c%s%s%se%+ld", neg ? "-" : "", d[0],
-                   d[1] ? "." : "", d + 1, "", (long)(e - 1));
-  mpfr_free_str(s);
-  return n;
-}
-
 /* one evaluation at working precision wp */
 typedef struct run {
   mpfr_prec_t wp;
@@ -72,11 +48,10 @@ static int run_init(run *r, size_t L, mpfr_prec_t wp, int layers)
   r->wp = wp;
   r->layers = layers;
   mpfr_inits2(wp, r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
-  r->ex = gc_mpfr_exp_table_alloc(wp);
-  if (!r->ex) {
+  int st = gc_mpfr_exp_table_alloc(&r->ex, wp);
+  if (st) {
     mpfr_clears(r->dC_db1, r->dC_daL, r->cost, (mpfr_ptr)0);
-    return gc_error(GC_ENOMEM, "out of memory for the exponential's tables "
-                    "at %ld bits", (long)wp);
+    return st;
   }
   if (!layers) return GC_OK;
   mpfr_t **arr[] = {&r->z, &r->a, &r->fp, &r->factor, &r->dC_db, &r->dC_dw};

@@ -26,6 +26,7 @@
 
 #include <gmp.h>
 
+#include "gradchain/error.h"
 #include "gradchain/mpfr_expneg.h"
 
 #define RND MPFR_RNDN
@@ -98,22 +99,34 @@ static mp_size_t step_limbs(mpfr_prec_t q, int j, mp_size_t n)
   return l > n ? n : l;
 }
 
-gc_mpfr_exp_table *gc_mpfr_exp_table_alloc(mpfr_prec_t prec)
+static int nomem(gc_mpfr_exp_table *e, mpfr_prec_t prec)
 {
-  if (prec < MPFR_PREC_MIN || prec > MPFR_PREC_MAX - 64) return NULL;
+  gc_mpfr_exp_table_free(e);
+  return gc_error(GC_ENOMEM, "out of memory for the exponential's tables at "
+                  "%ld bits", (long)prec);
+}
+
+int gc_mpfr_exp_table_alloc(gc_mpfr_exp_table **out, mpfr_prec_t prec)
+{
+  *out = NULL;
+  if (prec < MPFR_PREC_MIN || prec > MPFR_PREC_MAX - 64)
+    return gc_error(GC_ERANGE, "precision %ld bits is outside %ld..%ld",
+                    (long)prec, (long)MPFR_PREC_MIN,
+                    (long)(MPFR_PREC_MAX - 64));
   gc_mpfr_exp_table *e = calloc(1, sizeof *e);
-  if (!e) return NULL;
+  if (!e) return nomem(NULL, prec);
   e->prec = prec;
   e->q = prec + 12;
   e->fast = prec <= GC_MPFR_EXPNEG_PREC_MAX;
-  if (!e->fast) return e;
+  if (!e->fast) {
+    *out = e;
+    return GC_OK;
+  }
   mpfr_prec_t q = e->q;
   if (!table_init(&e->t1, BITS1, SHIFT - BITS2 - BITS3) ||
       !table_init(&e->t2, BITS2, SHIFT - BITS3) ||
-      !table_init(&e->t3, BITS3, SHIFT)) {
-    gc_mpfr_exp_table_free(e);
-    return NULL;
-  }
+      !table_init(&e->t3, BITS3, SHIFT))
+    return nomem(e, prec);
   /* terms: the first omitted one, t^N/N! < 2^-(24N + log2 N!), is below
    * 2^-(q+4) */
   double lf = 0;
@@ -133,10 +146,8 @@ gc_mpfr_exp_table *gc_mpfr_exp_table_alloc(mpfr_prec_t prec)
   e->s2 = calloc((size_t)nl, sizeof *e->s2);
   e->prod = calloc((size_t)(2 * nl), sizeof *e->prod);
   e->tlimbs = calloc((size_t)lt, sizeof *e->tlimbs);
-  if (!e->c || !e->tf || !e->s || !e->s2 || !e->prod || !e->tlimbs) {
-    gc_mpfr_exp_table_free(e);
-    return NULL;
-  }
+  if (!e->c || !e->tf || !e->s || !e->s2 || !e->prod || !e->tlimbs)
+    return nomem(e, prec);
   /* c_j = floor(2^(64 n) / j!), and c_1 = 2^(64 n) - 1 */
   mpz_t num, f, c;
   mpz_inits(num, f, c, (mpz_ptr)0);
@@ -154,7 +165,8 @@ gc_mpfr_exp_table *gc_mpfr_exp_table_alloc(mpfr_prec_t prec)
   mpfr_init2(e->r, q);
   mpfr_init2(e->arg, 64);
   e->nterms = n; /* and now fully made */
-  return e;
+  *out = e;
+  return GC_OK;
 }
 
 void gc_mpfr_exp_table_free(gc_mpfr_exp_table *e)

@@ -605,7 +605,7 @@ static int run(int argc, char **argv, int explode)
       st = cli_fail(CLI_FAIL, "out of memory");
       goto done;
     }
-    if (gc_chain_fd(c, fd, NULL, fderr)) {
+    if (gc_chain_fd(fd, NULL, fderr, c)) {
       st = cli_fail_lib();
       goto done;
     }

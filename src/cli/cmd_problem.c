@@ -8,6 +8,7 @@
 #include <mpfr.h>
 
 #include "gradchain/error.h"
+#include "gradchain/mpfr_digits.h"
 #include "gradchain/problem_activation.h"
 #include "gradchain/problem_bound.h"
 #include "gradchain/problem_identity.h"

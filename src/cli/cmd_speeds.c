@@ -102,8 +102,8 @@ static int speeds_init(const gc_mnist *m, const size_t *sizes, size_t L,
       gc_net_init(net, GC_INIT_DEFAULT, rng);
       st = gc_params_alloc_like(&g, net);
     }
-    if (!st) st = gc_layer_speeds(net, &m->training, examples,
-                                  r->per_seed + s * H, &g);
+    if (!st) st = gc_layer_speeds(r->per_seed + s * H, &g, net, &m->training,
+                                  examples);
     if (!st && s == 0)
       for (size_t l = 1; l <= H; l++)
         for (size_t j = 0; j < TOP && j < sizes[l]; j++)

@@ -11,6 +11,7 @@
 
 #include "gradchain/gradchain.h"
 #include "gradchain/mnist.h"
+#include "gradchain/run.h"
 #include "cli/cli.h"
 
 static const char usage[] =
@@ -47,15 +48,6 @@ static const char usage[] =
   "On SIGINT (Ctrl-C) the current epoch is finished and checkpointed, and\n"
   "the program exits with status 130 after printing the command that\n"
   "resumes; a second SIGINT ends it at once.\n";
-
-/* set by SIGINT, checked between epochs */
-static volatile sig_atomic_t interrupted = 0;
-
-static void on_sigint(int sig)
-{
-  (void)sig;
-  interrupted = 1;
-}
 
 /* Print argv as a shell command line, quoting what needs it, with any
  * --resume replaced by "--resume RESUME" at the end. */
@@ -120,21 +112,22 @@ static void progress(const gc_epoch_stats *s, size_t epochs, unsigned mon,
   fprintf(stderr, "  %.0f examples/s  %s left\n", rate, t);
 }
 
-static void print_json(const gc_epoch_stats *st, size_t k, unsigned mon,
-                       double secs, const gc_net *net, const gc_train_config *c,
-                       int stopped)
+static void print_json(const gc_run_result *res)
 {
+  const gc_run_config *c = &res->config;
+  const gc_epoch_stats *st = res->history;
+  unsigned mon = c->monitor;
   printf("{\"sizes\": [");
-  for (size_t l = 0; l < net->nlayers; l++)
-    printf(l ? ", %zu" : "%zu", net->sizes[l]);
+  for (size_t l = 0; l < c->nlayers; l++)
+    printf(l ? ", %zu" : "%zu", c->sizes[l]);
   printf("], \"cost\": ");
-  cli_json_string(stdout, gc_cost_name(net->cost));
+  cli_json_string(stdout, gc_cost_name(c->cost));
   printf(", \"batch\": %zu, \"eta\": ", c->batch);
   cli_json_double(stdout, c->eta);
   printf(", \"lambda\": ");
   cli_json_double(stdout, c->lambda);
   printf(", \"seed\": %lu, \"epochs\": [", c->seed);
-  for (size_t i = 0; i < k; i++) {
+  for (size_t i = 0; i < res->epochs; i++) {
     printf(i ? ",\n  {\"epoch\": %zu" : "\n  {\"epoch\": %zu", st[i].epoch);
     if (mon & GC_MONITOR_EVAL_ACCURACY) {
       printf(", \"evaluation_accuracy\": ");
@@ -154,22 +147,23 @@ static void print_json(const gc_epoch_stats *st, size_t k, unsigned mon,
     }
     printf("}");
   }
-  printf("%s], \"stopped_early\": %s, \"seconds\": ", k ? "\n" : "",
-         stopped ? "true" : "false");
-  cli_json_double(stdout, secs);
+  printf("%s], \"stopped_early\": %s, \"seconds\": ",
+         res->epochs ? "\n" : "", res->stopped_early ? "true" : "false");
+  cli_json_double(stdout, res->seconds);
   printf("}\n");
 }
 
-static void print_text(const gc_epoch_stats *st, size_t k, unsigned mon,
-                       double secs, int stopped, size_t early)
+static void print_text(const gc_run_result *res)
 {
+  const gc_epoch_stats *st = res->history;
+  unsigned mon = res->config.monitor;
   printf("%5s", "epoch");
   if (mon & GC_MONITOR_EVAL_ACCURACY) printf("  %15s", "eval-accuracy");
   if (mon & GC_MONITOR_EVAL_COST) printf("  %15s", "eval-cost");
   if (mon & GC_MONITOR_TRAIN_ACCURACY) printf("  %15s", "train-accuracy");
   if (mon & GC_MONITOR_TRAIN_COST) printf("  %15s", "train-cost");
   printf("\n");
-  for (size_t i = 0; i < k; i++) {
+  for (size_t i = 0; i < res->epochs; i++) {
     printf("%5zu", st[i].epoch);
     if (mon & GC_MONITOR_EVAL_ACCURACY)
       printf("  %15.4f", st[i].evaluation_accuracy);
@@ -179,84 +173,83 @@ static void print_text(const gc_epoch_stats *st, size_t k, unsigned mon,
     if (mon & GC_MONITOR_TRAIN_COST) printf("  %15.6g", st[i].training_cost);
     printf("\n");
   }
-  if (stopped)
+  if (res->stopped_early)
     printf("stopped early: no better evaluation accuracy in %zu epochs\n",
-           early);
-  printf("seconds: %.3f\n", secs);
+           res->config.early_stop);
+  printf("seconds: %.3f\n", res->seconds);
 }
 
+/* The options of `train`, as given on the command line. */
+enum { O_SIZES = 256, O_EPOCHS, O_BATCH, O_ETA, O_LAMBDA, O_COST, O_INIT,
+       O_SEED, O_MONITOR, O_EVAL, O_TRAINSIZE, O_EARLY, O_SAVE, O_DATA,
+       O_FORMAT, O_QUIET, O_HELP, O_CHECKPOINT, O_RESUME };
+
+typedef struct train_args {
+  gc_run_config run;
+  unsigned long given;  /* options given, as bits 1 << (O_x - O_SIZES) */
+  const char *save, *data, *checkpoint, *resume;
+  cli_format format;
+  int quiet, help;
+} train_args;
+
+#define GIVEN(a, o) ((a)->given & (1UL << ((o) - O_SIZES)))
+
 /* --resume: the options given on the command line must agree with the
- * checkpoint's run (all but --epochs, which may lengthen it). */
-static int adopt(const gc_checkpoint *ck, const char *file, unsigned long given,
-                 const size_t *sizes, size_t L, size_t *epochs,
-                 gc_train_config *cfg, gc_cost cost, gc_init init,
-                 int use_test, size_t train_size)
+ * checkpoint's run (all but --epochs, which may lengthen it); the run
+ * becomes the checkpoint's. */
+static int adopt(train_args *a, const gc_checkpoint *ck)
 {
-  enum { G_SIZES, G_EPOCHS, G_BATCH, G_ETA, G_LAMBDA, G_COST, G_INIT, G_SEED,
-         G_MONITOR, G_EVAL, G_TRAINSIZE, G_EARLY };
-#define G(b) (given & (1UL << (b)))
 #define DIFFER(opt, fmt, mine, theirs)                                       \
   return cli_fail(CLI_USAGE, "%s " fmt " disagrees with the checkpoint %s, " \
                   "which has " fmt "; leave it out to continue that run",   \
                   opt, mine, file, theirs)
-  const gc_checkpoint_run *r = &ck->run;
-  const gc_train_config *k = &ck->cfg;
-  if (strcmp(r->eval_set, "validation") && strcmp(r->eval_set, "test"))
-    return cli_fail(CLI_FAIL, "--resume %s: unknown evaluation set \"%s\"",
-                    file, r->eval_set);
-  gc_init ci;
-  if (gc_init_from_name(&ci, r->init))
+  const char *file = a->resume;
+  gc_run_config k;
+  const gc_run_config *c = &a->run;
+  if (gc_run_config_from_checkpoint(&k, ck))
     return cli_fail(CLI_FAIL, "--resume %s: %s", file, gc_strerror_last());
-  if (k->seed != r->seed + 1)
-    return cli_fail(CLI_FAIL, "--resume %s: shuffle seed %lu is not seed %lu "
-                    "+ 1: not written by gradchain train", file, k->seed,
-                    r->seed);
-  if (G(G_SIZES) && (L != ck->net->nlayers ||
-                     memcmp(sizes, ck->net->sizes, L * sizeof *sizes)))
+  if (GIVEN(a, O_SIZES) &&
+      (c->nlayers != k.nlayers ||
+       memcmp(c->sizes, k.sizes, k.nlayers * sizeof *k.sizes)))
     return cli_fail(CLI_USAGE, "--sizes disagrees with the layer sizes of "
                     "the checkpoint %s; leave it out to continue that run",
                     file);
-  if (G(G_EPOCHS)) {
-    if (*epochs < ck->epoch)
+  if (GIVEN(a, O_EPOCHS)) {
+    if (c->epochs < ck->epoch)
       return cli_fail(CLI_USAGE, "--epochs %zu: the checkpoint %s has done "
-                      "%zu already", *epochs, file, ck->epoch);
-  } else {
-    *epochs = r->epochs;
+                      "%zu already", c->epochs, file, ck->epoch);
+    k.epochs = c->epochs;
   }
-  if (G(G_BATCH) && cfg->batch != k->batch)
-    DIFFER("--batch", "%zu", cfg->batch, k->batch);
-  if (G(G_ETA) && cfg->eta != k->eta)
-    DIFFER("--eta", "%.17g", cfg->eta, k->eta);  /* 17 digits: tell apart */
-  if (G(G_LAMBDA) && cfg->lambda != k->lambda)
-    DIFFER("--lambda", "%.17g", cfg->lambda, k->lambda);
-  if (G(G_COST) && cost != ck->net->cost)
-    DIFFER("--cost", "%s", gc_cost_name(cost), gc_cost_name(ck->net->cost));
-  if (G(G_INIT) && init != ci)
-    DIFFER("--init", "%s", init == GC_INIT_LARGE ? "large" : "default",
-           r->init);
-  if (G(G_SEED) && cfg->seed != r->seed)
-    DIFFER("--seed", "%lu", cfg->seed, r->seed);
-  if (G(G_MONITOR) && cfg->monitor != k->monitor)
+  if (GIVEN(a, O_BATCH) && c->batch != k.batch)
+    DIFFER("--batch", "%zu", c->batch, k.batch);
+  if (GIVEN(a, O_ETA) && c->eta != k.eta)
+    DIFFER("--eta", "%.17g", c->eta, k.eta);  /* 17 digits: tell apart */
+  if (GIVEN(a, O_LAMBDA) && c->lambda != k.lambda)
+    DIFFER("--lambda", "%.17g", c->lambda, k.lambda);
+  if (GIVEN(a, O_COST) && c->cost != k.cost)
+    DIFFER("--cost", "%s", gc_cost_name(c->cost), gc_cost_name(k.cost));
+  if (GIVEN(a, O_INIT) && c->init != k.init)
+    DIFFER("--init", "%s", c->init == GC_INIT_LARGE ? "large" : "default",
+           ck->run.init);
+  if (GIVEN(a, O_SEED) && c->seed != k.seed)
+    DIFFER("--seed", "%lu", c->seed, k.seed);
+  if (GIVEN(a, O_MONITOR) && c->monitor != k.monitor)
     return cli_fail(CLI_USAGE, "--monitor disagrees with the monitors of the "
                     "checkpoint %s; leave it out to continue that run", file);
-  if (G(G_EVAL) && use_test != !strcmp(r->eval_set, "test"))
-    DIFFER("--eval", "%s", use_test ? "test" : "validation", r->eval_set);
-  if (G(G_TRAINSIZE) && train_size != ck->train_size)
-    DIFFER("--train-size", "%zu", train_size, ck->train_size);
-  if (G(G_EARLY) && cfg->early_stop != k->early_stop)
-    DIFFER("--early-stop", "%zu", cfg->early_stop, k->early_stop);
+  if (GIVEN(a, O_EVAL) && c->eval_set != k.eval_set)
+    DIFFER("--eval", "%s", gc_eval_set_name(c->eval_set),
+           gc_eval_set_name(k.eval_set));
+  if (GIVEN(a, O_TRAINSIZE) && c->train_size != k.train_size)
+    DIFFER("--train-size", "%zu", c->train_size, k.train_size);
+  if (GIVEN(a, O_EARLY) && c->early_stop != k.early_stop)
+    DIFFER("--early-stop", "%zu", c->early_stop, k.early_stop);
 #undef DIFFER
-#undef G
-  *cfg = *k;
-  cfg->seed = r->seed; /* the shuffling uses seed + 1 */
+  a->run = k;
   return CLI_OK;
 }
 
-int cmd_train(int argc, char **argv)
+static int parse_args(train_args *a, int argc, char **argv)
 {
-  enum { O_SIZES = 256, O_EPOCHS, O_BATCH, O_ETA, O_LAMBDA, O_COST, O_INIT,
-         O_SEED, O_MONITOR, O_EVAL, O_TRAINSIZE, O_EARLY, O_SAVE, O_DATA,
-         O_FORMAT, O_QUIET, O_HELP, O_CHECKPOINT, O_RESUME };
   static const struct option opts[] = {
     {"sizes", required_argument, NULL, O_SIZES},
     {"epochs", required_argument, NULL, O_EPOCHS},
@@ -278,283 +271,228 @@ int cmd_train(int argc, char **argv)
     {"quiet", no_argument, NULL, O_QUIET},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0}};
-  gc_train_config cfg;
-  gc_train_config_default(&cfg);
-  size_t *sizes = NULL, L = 0, epochs = 30, train_size = 0;
-  gc_cost cost = GC_COST_CROSS_ENTROPY;
-  gc_init init = GC_INIT_DEFAULT;
-  const char *save = NULL, *data = NULL, *ckpath = NULL, *resume = NULL;
-  unsigned long given = 0; /* options given, as bits 1 << (c - O_SIZES) */
-  int use_test = 0, quiet = 0;
-  cli_format format = CLI_TEXT;
-  int c, rc = CLI_OK;
-  gc_checkpoint *ck = NULL; /* before any goto out */
-
+  gc_run_config *r = &a->run;
+  int c;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c >= O_SIZES && c <= O_RESUME) given |= 1UL << (c - O_SIZES);
+    if (c >= O_SIZES && c <= O_RESUME) a->given |= 1UL << (c - O_SIZES);
     switch (c) {
-    case O_SIZES:
-      free(sizes);
-      sizes = NULL;
+    case O_SIZES: {
+      size_t *sizes, L;
       if (cli_parse_sizes(optarg, "--sizes", 1, GC_NET_MAX_WIDTH, &sizes, &L))
         return CLI_USAGE;
+      int e = L < 2 ? cli_fail(CLI_USAGE, "--sizes: a net needs at least two "
+                               "layers (input and output)")
+              : gc_run_config_set_sizes(r, L, sizes)
+                  ? cli_fail(CLI_USAGE, "--sizes: %s", gc_strerror_last())
+                  : CLI_OK;
+      free(sizes);
+      if (e) return e;
       break;
+    }
     case O_EPOCHS:
-      if (cli_parse_size(optarg, "--epochs", 1, 1000000, &epochs))
-        goto usage_fail;
+      if (cli_parse_size(optarg, "--epochs", 1, 1000000, &r->epochs))
+        return CLI_USAGE;
       break;
     case O_BATCH:
-      if (cli_parse_size(optarg, "--batch", 1, 1000000000, &cfg.batch))
-        goto usage_fail;
+      if (cli_parse_size(optarg, "--batch", 1, 1000000000, &r->batch))
+        return CLI_USAGE;
       break;
     case O_ETA:
-      if (cli_parse_double(optarg, "--eta", &cfg.eta)) goto usage_fail;
-      if (cfg.eta < 0) {
-        rc = cli_fail(CLI_USAGE, "--eta: %s is negative", optarg);
-        goto out;
-      }
+      if (cli_parse_double(optarg, "--eta", &r->eta)) return CLI_USAGE;
+      if (r->eta < 0)
+        return cli_fail(CLI_USAGE, "--eta: %s is negative", optarg);
       break;
     case O_LAMBDA:
-      if (cli_parse_double(optarg, "--lambda", &cfg.lambda)) goto usage_fail;
-      if (cfg.lambda < 0) {
-        rc = cli_fail(CLI_USAGE, "--lambda: %s is negative", optarg);
-        goto out;
-      }
+      if (cli_parse_double(optarg, "--lambda", &r->lambda)) return CLI_USAGE;
+      if (r->lambda < 0)
+        return cli_fail(CLI_USAGE, "--lambda: %s is negative", optarg);
       break;
     case O_COST:
-      if (gc_cost_from_name(&cost, optarg)) {
-        rc = cli_fail(CLI_USAGE, "--cost: %s", gc_strerror_last());
-        goto out;
-      }
+      if (gc_cost_from_name(&r->cost, optarg))
+        return cli_fail(CLI_USAGE, "--cost: %s", gc_strerror_last());
       break;
     case O_INIT:
-      if (gc_init_from_name(&init, optarg)) {
-        rc = cli_fail(CLI_USAGE, "--init: %s", gc_strerror_last());
-        goto out;
-      }
+      if (gc_init_from_name(&r->init, optarg))
+        return cli_fail(CLI_USAGE, "--init: %s", gc_strerror_last());
       break;
     case O_SEED:
-      if (cli_parse_ulong(optarg, "--seed", &cfg.seed)) goto usage_fail;
+      if (cli_parse_ulong(optarg, "--seed", &r->seed)) return CLI_USAGE;
       break;
     case O_MONITOR:
-      if (gc_monitor_from_names(&cfg.monitor, optarg)) {
-        rc = cli_fail(CLI_USAGE, "--monitor: %s", gc_strerror_last());
-        goto out;
-      }
+      if (gc_monitor_from_names(&r->monitor, optarg))
+        return cli_fail(CLI_USAGE, "--monitor: %s", gc_strerror_last());
       break;
     case O_EVAL:
-      if (!strcmp(optarg, "validation")) use_test = 0;
-      else if (!strcmp(optarg, "test")) use_test = 1;
-      else {
-        rc = cli_fail(CLI_USAGE, "--eval: '%s' is not validation or test",
-                      optarg);
-        goto out;
-      }
+      if (strcmp(optarg, "validation") && strcmp(optarg, "test"))
+        return cli_fail(CLI_USAGE, "--eval: '%s' is not validation or test",
+                        optarg);
+      gc_eval_set_from_name(&r->eval_set, optarg);
       break;
     case O_TRAINSIZE:
-      if (cli_parse_size(optarg, "--train-size", 1, 1000000000, &train_size))
-        goto usage_fail;
+      if (cli_parse_size(optarg, "--train-size", 1, 1000000000,
+                         &r->train_size))
+        return CLI_USAGE;
       break;
     case O_EARLY:
-      if (cli_parse_size(optarg, "--early-stop", 0, 1000000, &cfg.early_stop))
-        goto usage_fail;
+      if (cli_parse_size(optarg, "--early-stop", 0, 1000000, &r->early_stop))
+        return CLI_USAGE;
       break;
-    case O_SAVE: save = optarg; break;
-    case O_CHECKPOINT: ckpath = optarg; break;
-    case O_RESUME: resume = optarg; break;
-    case O_DATA: data = optarg; break;
+    case O_SAVE: a->save = optarg; break;
+    case O_CHECKPOINT: a->checkpoint = optarg; break;
+    case O_RESUME: a->resume = optarg; break;
+    case O_DATA: a->data = optarg; break;
     case O_FORMAT:
-      if (cli_parse_format(optarg, 0, &format)) goto usage_fail;
+      if (cli_parse_format(optarg, 0, &a->format)) return CLI_USAGE;
       break;
-    case O_QUIET: quiet = 1; break;
-    case O_HELP:
-      free(sizes);
-      return cli_help(usage);
+    case O_QUIET: a->quiet = 1; break;
+    case O_HELP: a->help = 1; return CLI_OK;
     default:
-      rc = cli_fail(CLI_USAGE, "unknown or incomplete option '%s' (try "
-                    "--help)", argv[optind - 1]);
-      goto out;
+      return cli_fail(CLI_USAGE, "unknown or incomplete option '%s' (try "
+                      "--help)", argv[optind - 1]);
     }
   }
-  if (optind < argc) {
-    rc = cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-    goto out;
-  }
-  if (resume) {
-    if (!ckpath) ckpath = resume;
-    if (gc_checkpoint_load(&ck, resume)) {
-      rc = cli_fail_lib();
-      goto out;
-    }
-    if ((rc = adopt(ck, resume, given, sizes, L, &epochs, &cfg, cost, init,
-                    use_test, train_size)))
-      goto out;
-    /* the run is the checkpoint's */
-    free(sizes);
-    L = ck->net->nlayers;
-    sizes = malloc(L * sizeof *sizes);
-    if (!sizes) {
-      rc = cli_fail(CLI_FAIL, "out of memory");
-      goto out;
-    }
-    memcpy(sizes, ck->net->sizes, L * sizeof *sizes);
-    cost = ck->net->cost;
-    gc_init_from_name(&init, ck->run.init);
-    use_test = !strcmp(ck->run.eval_set, "test");
-    train_size = ck->train_size;
-  }
-  if (!sizes) {
-    static const size_t def[] = {784, 30, 10};
-    sizes = malloc(sizeof def);
-    if (!sizes) return cli_fail(CLI_FAIL, "out of memory");
-    memcpy(sizes, def, sizeof def);
-    L = 3;
-  }
-  if (L < 2) {
-    rc = cli_fail(CLI_USAGE, "--sizes: a net needs at least two layers "
-                  "(input and output)");
-    goto out;
-  }
-  if (sizes[0] != 784 || sizes[L - 1] != 10) {
-    rc = cli_fail(CLI_USAGE, "--sizes: MNIST needs 784 inputs and 10 "
-                  "outputs (got %zu and %zu)", sizes[0], sizes[L - 1]);
-    goto out;
-  }
+  if (optind < argc)
+    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+  return CLI_OK;
+}
 
-  gc_mnist *m = NULL;
-  gc_net *net = NULL;
-  gc_trainer *t = NULL;
-  gsl_rng *rng = NULL;
-  gc_epoch_stats *st = NULL;
+/* The run against the data, with the command line's words. */
+static int check_run(const train_args *a, const gc_mnist *m, int resumed)
+{
+  const gc_run_config *r = &a->run;
+  size_t n = m->training.n;
+  if (r->sizes[0] != 784 || r->sizes[r->nlayers - 1] != 10)
+    return cli_fail(CLI_USAGE, "--sizes: MNIST needs 784 inputs and 10 "
+                    "outputs (got %zu and %zu)", r->sizes[0],
+                    r->sizes[r->nlayers - 1]);
+  if (resumed && r->train_size > n)
+    return cli_fail(CLI_FAIL, "--resume %s: the run trained on %zu images "
+                    "but the data have only %zu (other data?)", a->resume,
+                    r->train_size, n);
+  if (r->train_size > n)
+    return cli_fail(CLI_USAGE, "--train-size: %zu is more than the %zu "
+                    "training images", r->train_size, n);
+  if (r->train_size) n = r->train_size;
+  if (r->batch > n)
+    return cli_fail(CLI_USAGE, "--batch: %zu is more than the %zu training "
+                    "images", r->batch, n);
+  return CLI_OK;
+}
+
+/* set by SIGINT, checked between epochs */
+static volatile sig_atomic_t interrupted = 0;
+
+static void on_sigint(int sig)
+{
+  (void)sig;
+  interrupted = 1;
+}
+
+/* Say how an interrupted run continues (if it can). */
+static void report_interrupt(const gc_run *r, const char *ckpath, int argc,
+                             char **argv)
+{
+  size_t k = r->result.epochs, epochs = r->cfg.epochs;
+  if (ckpath) {
+    fprintf(stderr, "gradchain train: interrupted after epoch %zu of %zu; "
+            "the checkpoint %s holds it; continue with: ", k, epochs, ckpath);
+    print_command(stderr, argc, argv, ckpath);
+    fputc('\n', stderr);
+  } else {
+    fprintf(stderr, "gradchain train: interrupted after epoch %zu of %zu; "
+            "no checkpoint was requested, so the run cannot be resumed (give "
+            "--checkpoint FILE to make it resumable)\n", k, epochs);
+  }
+}
+
+/* The epochs: progress, checkpoint after each, stop on SIGINT.  SIGINT
+ * finishes the epoch; a second one kills (SA_RESETHAND). */
+static int epochs_loop(gc_run *r, const train_args *a, int argc, char **argv)
+{
+  const char *ckpath = a->checkpoint ? a->checkpoint : a->resume;
   struct sigaction sa, old_sa;
-  int handler = 0;
-  if (gc_mnist_load(&m, data)) {
-    rc = cli_fail_lib();
-    goto done;
-  }
-  gc_dataset train = m->training;
-  const gc_dataset *eval = use_test ? &m->test : &m->validation;
-  if (ck && train_size > train.n) {
-    rc = cli_fail(CLI_FAIL, "--resume %s: the run trained on %zu images but "
-                  "the data have only %zu (other data?)", resume, train_size,
-                  train.n);
-    goto done;
-  }
-  if (train_size) {
-    if (train_size > train.n) {
-      rc = cli_fail(CLI_USAGE, "--train-size: %zu is more than the %zu "
-                    "training images", train_size, train.n);
-      goto done;
-    }
-    train.n = train_size;
-  }
-  if (cfg.batch > train.n) {
-    rc = cli_fail(CLI_USAGE, "--batch: %zu is more than the %zu training "
-                  "images", cfg.batch, train.n);
-    goto done;
-  }
-  if (gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, cost)) {
-    rc = cli_fail_lib();
-    goto done;
-  }
-  rng = gsl_rng_alloc(gsl_rng_mt19937);
-  st = calloc(epochs, sizeof *st);
-  if (!rng || !st) {
-    rc = cli_fail(CLI_FAIL, "out of memory");
-    goto done;
-  }
-  /* the initialisation draws from seed S, the shuffling from S+1 */
-  gsl_rng_set(rng, cfg.seed);
-  if (!ck) gc_net_init(net, init, rng);
-  cfg.seed += 1;
-  if (gc_trainer_alloc(&t, net, &train, eval, &cfg)) {
-    rc = cli_fail_lib();
-    goto done;
-  }
-  cfg.seed -= 1;
-  size_t k = 0;
-  if (ck) {
-    if (gc_checkpoint_restore(t, ck)) {
-      rc = cli_fail(CLI_FAIL, "--resume %s: %s (not the same data?)", resume,
-                    gc_strerror_last());
-      goto done;
-    }
-    k = ck->epoch;
-    if (k) memcpy(st, ck->history, k * sizeof *st);
-  }
-  gc_checkpoint_run run;
-  memset(&run, 0, sizeof run);
-  run.epochs = epochs;
-  run.seed = cfg.seed;
-  snprintf(run.init, sizeof run.init, "%s",
-           init == GC_INIT_LARGE ? "large" : "default");
-  snprintf(run.eval_set, sizeof run.eval_set, "%s",
-           use_test ? "test" : "validation");
-
-  /* SIGINT: finish the epoch, checkpoint it, stop; a second one kills */
   interrupted = 0;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = SA_RESETHAND;
-  handler = !sigaction(SIGINT, &sa, &old_sa);
-
+  int handler = !sigaction(SIGINT, &sa, &old_sa), rc = CLI_OK;
+  size_t k0 = r->result.epochs;
   double t0 = now();
-  size_t k0 = k;
-  while (k < epochs && !t->stopped) {
-    if (gc_trainer_epoch(t, &st[k])) {
+  while (!gc_run_done(r)) {
+    if (gc_run_iterate(r)) {
       rc = cli_fail_lib();
-      goto done;
+      break;
     }
-    k++;
+    size_t k = r->result.epochs, epochs = r->cfg.epochs;
     double el = now() - t0;
-    if (!quiet)
-      progress(&st[k - 1], epochs, cfg.monitor,
-               (double)train.n * (k - k0) / el,
-               t->stopped ? 0.0 : el / (k - k0) * (epochs - k));
-    if (ckpath && gc_checkpoint_save(ckpath, t, &run, st)) {
+    if (!a->quiet)
+      progress(&r->result.history[k - 1], epochs, r->cfg.monitor,
+               (double)r->train.n * (double)(k - k0) / el,
+               gc_run_done(r) ? 0.0 : el / (double)(k - k0) * (double)(epochs - k));
+    if (ckpath && gc_run_checkpoint(r, ckpath)) {
       rc = cli_fail_lib();
-      goto done;
+      break;
     }
-    if (interrupted && k < epochs && !t->stopped) {
-      if (ckpath) {
-        fprintf(stderr, "gradchain train: interrupted after epoch %zu of "
-                "%zu; the checkpoint %s holds it; continue with: ", k, epochs,
-                ckpath);
-        print_command(stderr, argc, argv, ckpath);
-        fputc('\n', stderr);
-      } else {
-        fprintf(stderr, "gradchain train: interrupted after epoch %zu of %zu; "
-                "no checkpoint was requested, so the run cannot be resumed "
-                "(give --checkpoint FILE to make it resumable)\n", k, epochs);
-      }
+    if (interrupted && !gc_run_done(r)) {
+      report_interrupt(r, ckpath, argc, argv);
       rc = CLI_INTERRUPTED;
-      goto done;
+      break;
     }
   }
-  double secs = now() - t0;
-  if (save && gc_net_save(save, net)) {
+  if (handler) sigaction(SIGINT, &old_sa, NULL);
+  return rc;
+}
+
+/* Load the data, set up (or resume) the run, train, save, print. */
+static int train(train_args *a, const gc_checkpoint *ck, int argc,
+                 char **argv)
+{
+  gc_mnist *m = NULL;
+  gc_run *r = NULL;
+  int rc;
+  if (gc_mnist_load(&m, a->data)) return cli_fail_lib();
+  if ((rc = check_run(a, m, ck != NULL))) goto done;
+  if (gc_run_alloc(&r, &a->run, m)) {
     rc = cli_fail_lib();
     goto done;
   }
-  if (format == CLI_JSON)
-    print_json(st, k, cfg.monitor, secs, net, &cfg, t->stopped);
-  else
-    print_text(st, k, cfg.monitor, secs, t->stopped, cfg.early_stop);
+  if (ck && gc_run_restore(r, ck)) {
+    rc = cli_fail(CLI_FAIL, "--resume %s: %s (not the same data?)", a->resume,
+                  gc_strerror_last());
+    goto done;
+  }
+  if ((rc = epochs_loop(r, a, argc, argv))) goto done;
+  if (a->save && gc_net_save(a->save, r->net)) {
+    rc = cli_fail_lib();
+    goto done;
+  }
+  if (a->format == CLI_JSON) print_json(&r->result);
+  else print_text(&r->result);
 done:
-  if (handler) sigaction(SIGINT, &old_sa, NULL);
-  free(st);
-  if (rng) gsl_rng_free(rng);
-  gc_trainer_free(t);
-  gc_net_free(net);
+  gc_run_free(r);
   gc_mnist_free(m);
-out:
-  gc_checkpoint_free(ck);
-  free(sizes);
   return rc;
-usage_fail:
-  free(sizes);
-  return CLI_USAGE;
+}
+
+int cmd_train(int argc, char **argv)
+{
+  train_args a;
+  memset(&a, 0, sizeof a);
+  gc_run_config_init(&a.run);
+  int rc = parse_args(&a, argc, argv);
+  if (rc || a.help) return rc ? rc : cli_help(usage);
+  gc_checkpoint *ck = NULL;
+  if (a.resume) {
+    if (gc_checkpoint_load(&ck, a.resume)) return cli_fail_lib();
+    if ((rc = adopt(&a, ck))) {
+      gc_checkpoint_free(ck);
+      return rc;
+    }
+  }
+  rc = train(&a, ck, argc, argv);
+  gc_checkpoint_free(ck);
+  return rc;
 }

@@ -67,19 +67,19 @@ static inline void erf2(double z, double *a, double *fp)
 double gc_activation_value(gc_activation act, double z)
 {
   double a, fp;
-  gc_activation_forward(act, 1, &z, &a, &fp);
+  gc_activation_forward(&a, &fp, act, 1, &z);
   return a;
 }
 
 double gc_activation_deriv(gc_activation act, double z)
 {
   double a, fp;
-  gc_activation_forward(act, 1, &z, &a, &fp);
+  gc_activation_forward(&a, &fp, act, 1, &z);
   return fp;
 }
 
-void gc_activation_forward(gc_activation act, size_t n, const double *z,
-                           double *a, double *fp)
+void gc_activation_forward(double *a, double *fp, gc_activation act,
+                           size_t n, const double *z)
 {
   switch (act) {
   case GC_ACT_SIGMOID:

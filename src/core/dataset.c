@@ -3,8 +3,8 @@
 
 #include "gradchain/dataset.h"
 
-void gc_dataset_batch(const gc_dataset *d, const size_t *idx, size_t first,
-                      size_t B, double *x, double *y)
+void gc_dataset_batch(double *x, double *y, const gc_dataset *d,
+                      const size_t *idx, size_t first, size_t B)
 {
   const double s = 1.0 / 255.0;
   for (size_t i = 0; i < B; i++) {

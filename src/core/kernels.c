@@ -26,6 +26,7 @@
 #include <immintrin.h>
 #endif
 
+#include "gradchain/error.h"
 #include "gradchain/kernels.h"
 
 #define INLINE static inline __attribute__((always_inline))
@@ -248,8 +249,8 @@ static void affine_block(size_t nr, size_t nc, size_t n, size_t m,
   }
 }
 
-void gc_kernel_affine(size_t B, size_t n, size_t m, const double *A,
-                      const double *W, const double *b, double *Z)
+void gc_kernel_affine(double *Z, size_t B, size_t n, size_t m,
+                      const double *A, const double *W, const double *b)
 {
   const size_t gr = (B + ARG - 1) / ARG, gc = (n + ACG - 1) / ACG;
   const size_t ng = gr * gc;
@@ -490,8 +491,8 @@ static int outer(size_t nrow, size_t m, size_t T, const double *X,
 
 /* ----------------------------------------------------------- backprop */
 
-void gc_kernel_backprop(size_t B, size_t n, size_t m, const double *D,
-                        const double *W, const double *F, double *P)
+void gc_kernel_backprop(double *P, size_t B, size_t n, size_t m,
+                        const double *D, const double *W, const double *F)
 {
   /* P[i][k] = F[i][k] * sum_j D[i][j] W[j][k]: output rows i, t = j */
   outer(B, m, n, D, 1, n, W, m, F, m, P, m, OUT_SET, 0.0, 0.0);
@@ -509,20 +510,22 @@ static void column_sums(size_t B, size_t n, const double *D, double *g)
   }
 }
 
-void gc_kernel_grad(size_t B, size_t n, size_t m, const double *D,
-                    const double *A, double *G, double *g)
+void gc_kernel_grad(double *G, double *g, size_t B, size_t n, size_t m,
+                    const double *D, const double *A)
 {
   /* G[j][k] = sum_i D[i][j] A[i][k]: output rows j, t = i */
   outer(n, m, B, D, n, 1, A, m, NULL, 0, G, m, OUT_SET, 0.0, 0.0);
   column_sums(B, n, D, g);
 }
 
-int gc_kernel_grad_step(size_t B, size_t n, size_t m, const double *D,
-                        const double *A, double a, double s, double *W,
-                        double *g)
+int gc_kernel_grad_step(double *W, double *g, size_t B, size_t n, size_t m,
+                        const double *D, const double *A, double a, double s)
 {
   /* W[j][k] = a*W[j][k] - s*sum_i D[i][j] A[i][k] */
   int bad = outer(n, m, B, D, n, 1, A, m, NULL, 0, W, m, OUT_STEP, a, s);
   column_sums(B, n, D, g);
-  return !bad;
+  if (bad)
+    return gc_error(GC_ENUMERIC, "a weight became NaN or infinite in an SGD "
+                    "step of a %zu x %zu layer", n, m);
+  return GC_OK;
 }

@@ -16,19 +16,19 @@ static int count_params(size_t nlayers, const size_t *sizes, size_t *n)
     return gc_error(GC_EINVAL, "a net needs at least two layers (got %zu)",
                     nlayers);
   if (nlayers > GC_NET_MAX_LAYERS)
-    return gc_error(GC_ENOMEM, "%zu layers is more than the %zu allowed",
+    return gc_error(GC_ERANGE, "%zu layers is more than the %zu allowed",
                     nlayers, GC_NET_MAX_LAYERS);
   size_t total = 0;
   for (size_t l = 0; l < nlayers; l++) {
     if (sizes[l] == 0)
       return gc_error(GC_EINVAL, "layer %zu has size 0", l);
     if (sizes[l] > GC_NET_MAX_WIDTH)
-      return gc_error(GC_ENOMEM, "layer %zu has %zu neurons, more than the "
+      return gc_error(GC_ERANGE, "layer %zu has %zu neurons, more than the "
                       "%zu allowed", l, sizes[l], GC_NET_MAX_WIDTH);
     if (l > 0) {
       size_t per = sizes[l] * (sizes[l - 1] + 1); /* each < 1e8: no overflow */
       if (per > GC_NET_MAX_PARAMS || total > GC_NET_MAX_PARAMS - per)
-        return gc_error(GC_ENOMEM, "the net would have more than %zu "
+        return gc_error(GC_ERANGE, "the net would have more than %zu "
                         "parameters", GC_NET_MAX_PARAMS);
       total += per;
     }
@@ -204,7 +204,7 @@ int gc_workspace_alloc(gc_workspace **out, const gc_net *net, size_t cap)
   size_t L = net->nlayers, per = 0;
   for (size_t l = 1; l < L; l++) {
     if (net->sizes[l] > SIZE_MAX / 4 / cap || per > SIZE_MAX / 8 - 4 * cap * net->sizes[l])
-      return gc_error(GC_ENOMEM, "workspace too large");
+      return gc_error(GC_ERANGE, "workspace too large");
     per += 4 * cap * net->sizes[l];
   }
   gc_workspace *ws = calloc(1, sizeof *ws);
@@ -259,8 +259,8 @@ static int check_shape(const gc_net *net, const gc_workspace *ws)
 /* Row by row a = e^{z - max z} / sum, the sum taken in index order; fp =
  * a (1 - a), the Jacobian's diagonal (the backward pass does not need it:
  * with the log-likelihood the output error is a - y). */
-static void softmax(size_t B, size_t n, const double *z, double *a,
-                    double *fp)
+static void softmax(double *a, double *fp, size_t B, size_t n,
+                    const double *z)
 {
   for (size_t i = 0; i < B; i++) {
     const double *zi = z + i * n;
@@ -292,13 +292,13 @@ int gc_net_forward(const gc_net *net, gc_workspace *ws, const double *x,
   ws->a[0] = (double *)x; /* read only */
   for (size_t l = 1; l < net->nlayers; l++) {
     size_t n = net->sizes[l], m = net->sizes[l - 1];
-    gc_kernel_affine(batch, n, m, ws->a[l - 1], net->p.w[l], net->p.b[l],
-                     ws->z[l]);
+    gc_kernel_affine(ws->z[l], batch, n, m, ws->a[l - 1], net->p.w[l],
+                     net->p.b[l]);
     if (l == net->nlayers - 1 && net->output == GC_OUTPUT_SOFTMAX)
-      softmax(batch, n, ws->z[l], ws->a[l], ws->fp[l]);
+      softmax(ws->a[l], ws->fp[l], batch, n, ws->z[l]);
     else
-      gc_activation_forward(net->act[l], batch * n, ws->z[l], ws->a[l],
-                            ws->fp[l]);
+      gc_activation_forward(ws->a[l], ws->fp[l], net->act[l], batch * n,
+                            ws->z[l]);
   }
   return GC_OK;
 }
@@ -326,11 +326,11 @@ int gc_net_backward(const gc_net *net, gc_workspace *ws, const double *y,
   for (size_t l = L; l >= 1; l--) {
     size_t n = net->sizes[l], m = net->sizes[l - 1];
     if (grad)
-      gc_kernel_grad(B, n, m, ws->delta[l], ws->a[l - 1], grad->w[l],
-                     grad->b[l]);
+      gc_kernel_grad(grad->w[l], grad->b[l], B, n, m, ws->delta[l],
+                     ws->a[l - 1]);
     if (l > 1)
-      gc_kernel_backprop(B, n, m, ws->delta[l], net->p.w[l], ws->fp[l - 1],
-                         ws->delta[l - 1]);
+      gc_kernel_backprop(ws->delta[l - 1], B, n, m, ws->delta[l], net->p.w[l],
+                         ws->fp[l - 1]);
   }
   return GC_OK;
 }

@@ -173,7 +173,7 @@ static int too_big_error(const source *s, const gc_idx *idx,
                          unsigned long long claim)
 {
   char db[160];
-  return gc_error(GC_ENOMEM, "%s: the header declares %s of data, more than "
+  return gc_error(GC_ERANGE, "%s: the header declares %s of data, more than "
                   "the reader's limit of %zu MiB", s->path,
                   declared(db, sizeof db, idx, claim), GC_IDX_MAX_BYTES >> 20);
 }
@@ -339,7 +339,7 @@ int gc_idx_write(const char *path, unsigned ndims, const size_t *dims,
       return gc_error(GC_EINVAL, "gc_idx_write %s: dimension %u is %zu (1 to "
                       "2^31-1 allowed)", path, i + 1, dims[i]);
     if (size > SIZE_MAX / dims[i])
-      return gc_error(GC_ENOMEM, "gc_idx_write %s: data too large", path);
+      return gc_error(GC_ERANGE, "gc_idx_write %s: data too large", path);
     size *= dims[i];
     unsigned char *p = h + 4 + 4 * i;
     p[0] = (unsigned char)(dims[i] >> 24);

@@ -157,7 +157,7 @@ int gc_problem_activation(gc_act_result *r, gc_activation act,
       double b = gsl_ran_gaussian(rng, 1.0);
       z[i] = w[i] * a[i] + b;
     }
-    gc_activation_forward(act, N, z, a, fp);
+    gc_activation_forward(a, fp, act, N, z);
     for (size_t i = 0; i < N; i++)
       logp[i] += log10(fabs(w[i] * fp[i])); /* log10(0) = -inf */
     if (j == p->depths[k]) {

@@ -13,7 +13,7 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
   size_t n0 = net->sizes[0], nL = net->sizes[net->nlayers - 1];
   if (n0 > ((size_t)-1) / sizeof(double) / cap ||
       nL > ((size_t)-1) / sizeof(double) / cap)
-    return gc_error(GC_ENOMEM, "evaluation batch too large");
+    return gc_error(GC_ERANGE, "evaluation batch too large");
   gc_evaluator *ev = calloc(1, sizeof *ev);
   if (!ev) return gc_error(GC_ENOMEM, "out of memory");
   ev->net = net;
@@ -70,8 +70,8 @@ double gc_net_weight_sqnorm(const gc_net *net)
   return s;
 }
 
-int gc_evaluator_run(gc_evaluator *ev, const gc_dataset *d, double lambda,
-                     double *cost, size_t *correct)
+int gc_evaluator_run(double *cost, size_t *correct, gc_evaluator *ev,
+                     const gc_dataset *d, double lambda)
 {
   const gc_net *net = ev->net;
   size_t nL = net->sizes[net->nlayers - 1];
@@ -97,8 +97,7 @@ int gc_evaluator_run(gc_evaluator *ev, const gc_dataset *d, double lambda,
     int lane = (int)(q % GC_EVAL_LANES);
     size_t first = q * ev->cap;
     size_t B = d->n - first < ev->cap ? d->n - first : ev->cap;
-    gc_dataset_batch(d, NULL, first, B, ev->x[lane],
-                     cost ? ev->y[lane] : NULL);
+    gc_dataset_batch(ev->x[lane], cost ? ev->y[lane] : NULL, d, NULL, first, B);
     gc_workspace *ws = ev->ws[lane];
     int st = gc_net_forward(net, ws, ev->x[lane], B);
     const double *a = gc_net_output(net, ws);
@@ -131,7 +130,7 @@ int gc_net_evaluate(double *cost, size_t *correct, const gc_net *net,
   size_t cap = d->n < GC_EVAL_BATCH ? (d->n ? d->n : 1) : GC_EVAL_BATCH;
   int st = gc_evaluator_alloc(&ev, net, cap);
   if (st) return st;
-  st = gc_evaluator_run(ev, d, lambda, cost, correct);
+  st = gc_evaluator_run(cost, correct, ev, d, lambda);
   gc_evaluator_free(ev);
   return st;
 }

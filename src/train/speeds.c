@@ -8,8 +8,8 @@
 
 #define CHUNK 250
 
-int gc_layer_speeds(const gc_net *net, const gc_dataset *d, size_t n,
-                    double *speeds, gc_params *mean_grad)
+int gc_layer_speeds(double *speeds, gc_params *mean_grad, const gc_net *net,
+                    const gc_dataset *d, size_t n)
 {
   size_t L = net->nlayers;
   if (n == 0 || n > d->n)
@@ -30,7 +30,7 @@ int gc_layer_speeds(const gc_net *net, const gc_dataset *d, size_t n,
   if (!st) st = gc_params_alloc_like(&sum, net);
   for (size_t first = 0; !st && first < n; first += chunk) {
     size_t B = n - first < chunk ? n - first : chunk;
-    gc_dataset_batch(d, NULL, first, B, x, y);
+    gc_dataset_batch(x, y, d, NULL, first, B);
     st = gc_net_forward(net, ws, x, B);
     if (!st) st = gc_net_backward(net, ws, y, &g);
     for (size_t l = 1; !st && l < L; l++)
