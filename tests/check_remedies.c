@@ -404,6 +404,140 @@ START_TEST(test_init_bits)
 }
 END_TEST
 
+/* ---------------------------------------------------------- momentum */
+
+/* Three mini-batch steps of the trainer against the steps written out
+ * here: the gradient of the summed cost from a forward and backward pass
+ * of a copy of the net, then, with n = 6, m = 2, wd = eta*lambda/n and
+ * rate = eta/m,
+ *   s = -wd w - rate G  (biases: -rate g),  v = mu v + s,
+ *   classical: w = w + v;  Nesterov: w = w + mu v + s. */
+static void momentum_case(int nesterov)
+{
+  static const uint8_t img[18] = {10, 200, 30, 250, 0, 90, 60, 60, 255,
+                                  1, 2, 3, 128, 40, 220, 90, 180, 5};
+  static const uint8_t lab[6] = {0, 1, 1, 0, 1, 0};
+  const gc_dataset d = {6, 3, 2, img, lab};
+  const double eta = 0.5, lambda = 0.3, mu = 0.7;
+  size_t s[] = {3, 4, 2};
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 21);
+  gc_net *net = make_net(s, 3, GC_ACT_TANH, GC_OUTPUT_SIGMOID,
+                         GC_COST_CROSS_ENTROPY, r);
+  gc_net *ref;
+  ck_assert_int_eq(gc_net_copy(&ref, net), GC_OK);
+  gc_train_config c;
+  gc_train_config_default(&c);
+  c.batch = 2;
+  c.eta = eta;
+  c.lambda = lambda;
+  c.monitor = 0;
+  c.momentum = mu;
+  c.nesterov = nesterov;
+  gc_trainer *t;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &d, NULL, &c), GC_OK);
+  gc_workspace *ws;
+  ck_assert_int_eq(gc_workspace_alloc(&ws, ref, 2), GC_OK);
+  gc_params g, v;
+  ck_assert_int_eq(gc_params_alloc_like(&g, ref), GC_OK);
+  ck_assert_int_eq(gc_params_alloc_like(&v, ref), GC_OK); /* zeros */
+  const double wd = eta * lambda / 6, rate = eta / 2;
+  for (size_t step = 0; step < 3; step++) {
+    size_t idx[2] = {2 * step + 1, 2 * step};
+    ck_assert_int_eq(gc_trainer_step(t, idx, 2), GC_OK);
+    double x[6], y[4];
+    gc_dataset_batch(x, y, &d, idx, 0, 2);
+    ck_assert_int_eq(gc_net_forward(ref, ws, x, 2), GC_OK);
+    ck_assert_int_eq(gc_net_backward(ref, ws, y, &g), GC_OK);
+    for (size_t l = 1; l < 3; l++) {
+      size_t nw = s[l] * s[l - 1];
+      for (size_t k = 0; k < nw + s[l]; k++) {
+        int bias = k >= nw;
+        double *w = bias ? &ref->p.b[l][k - nw] : &ref->p.w[l][k];
+        double *vk = bias ? &v.b[l][k - nw] : &v.w[l][k];
+        double G = bias ? g.b[l][k - nw] : g.w[l][k];
+        double sk = (bias ? 0.0 : -wd * *w) - rate * G;
+        *vk = mu * *vk + sk;
+        *w = nesterov ? *w + mu * *vk + sk : *w + *vk;
+      }
+    }
+    for (size_t k = 0; k < net->p.n; k++) {
+      ck_assert_msg(fabs(net->p.data[k] - ref->p.data[k]) <=
+                        1e-14 * fmax(1, fabs(ref->p.data[k])),
+                    "%s step %zu, parameter %zu: %.17g against %.17g",
+                    nesterov ? "Nesterov" : "classical", step + 1, k,
+                    net->p.data[k], ref->p.data[k]);
+      ck_assert(fabs(t->vel.data[k] - v.data[k]) <= 1e-14);
+    }
+  }
+  ck_assert_uint_eq(t->updates, 3);
+  ck_assert(gc_trainer_momentum(t) == mu);
+  gc_params_free(&g);
+  gc_params_free(&v);
+  gc_workspace_free(ws);
+  gc_trainer_free(t);
+  gc_net_free(ref);
+  gc_net_free(net);
+  gsl_rng_free(r);
+}
+
+START_TEST(test_momentum_steps)
+{
+  momentum_case(0);
+  momentum_case(1);
+}
+END_TEST
+
+/* momentum 0 is network2's step bit for bit (no velocity); momentum >= 1,
+ * NaN, or Nesterov without momentum refused */
+START_TEST(test_momentum_zero_and_refusals)
+{
+  static const uint8_t img[8] = {10, 200, 30, 250, 0, 90, 60, 60};
+  static const uint8_t lab[4] = {0, 1, 1, 0};
+  const gc_dataset d = {4, 2, 2, img, lab};
+  size_t s[] = {2, 3, 2};
+  gc_net *a, *b;
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 2);
+  a = make_net(s, 3, GC_ACT_SIGMOID, GC_OUTPUT_SIGMOID, GC_COST_CROSS_ENTROPY,
+               r);
+  ck_assert_int_eq(gc_net_copy(&b, a), GC_OK);
+  gc_train_config c, z;
+  gc_train_config_default(&c);
+  c.batch = 3;
+  c.monitor = 0;
+  z = c;
+  z.momentum = 0.0;
+  gc_trainer *ta, *tb;
+  ck_assert_int_eq(gc_trainer_alloc(&ta, a, &d, NULL, &c), GC_OK);
+  ck_assert_int_eq(gc_trainer_alloc(&tb, b, &d, NULL, &z), GC_OK);
+  ck_assert_ptr_null(tb->vel.data);
+  for (int e = 0; e < 3; e++) {
+    ck_assert_int_eq(gc_trainer_epoch(ta, NULL), GC_OK);
+    ck_assert_int_eq(gc_trainer_epoch(tb, NULL), GC_OK);
+  }
+  ck_assert(!memcmp(a->p.data, b->p.data, a->p.n * sizeof *a->p.data));
+  ck_assert_uint_eq(tb->updates, 6);
+  gc_trainer_free(ta);
+  gc_trainer_free(tb);
+  gc_trainer *t;
+  double bad[] = {1.0, 1.5, -0.1, NAN, INFINITY};
+  for (size_t i = 0; i < 5; i++) {
+    z.momentum = bad[i];
+    ck_assert_int_eq(gc_trainer_alloc(&t, a, &d, NULL, &z), GC_EINVAL);
+  }
+  z.momentum = 0;
+  z.nesterov = 1;
+  gc_error_clear();
+  ck_assert_int_eq(gc_trainer_alloc(&t, a, &d, NULL, &z), GC_EINVAL);
+  ck_assert_str_eq(gc_strerror_last(),
+                   "Nesterov's momentum needs a momentum mu > 0");
+  gc_net_free(a);
+  gc_net_free(b);
+  gsl_rng_free(r);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("remedies");
@@ -417,6 +551,8 @@ int main(void)
   tcase_add_test(tc, test_init_moments);
   tcase_add_test(tc, test_orthogonal);
   tcase_add_test(tc, test_init_bits);
+  tcase_add_test(tc, test_momentum_steps);
+  tcase_add_test(tc, test_momentum_zero_and_refusals);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

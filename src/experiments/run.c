@@ -233,11 +233,12 @@ int gc_run_config_from_checkpoint(gc_run_config *c, const gc_checkpoint *ck)
                     "written by a gradchain run", ck->cfg.seed, run->seed);
   const gc_net *net = ck->net;
   size_t L = net->nlayers;
+  /* one activation as act; several as acts[], act left at its default */
   c->act = L > 2 ? net->act[1] : GC_ACT_SIGMOID;
-  c->nacts = 0;
   for (size_t l = 1; l + 1 < L; l++)
-    if (net->act[l] != c->act) c->nacts = L - 2;
+    if (net->act[l] != net->act[1]) c->nacts = L - 2;
   for (size_t l = 1; c->nacts && l + 1 < L; l++) c->acts[l - 1] = net->act[l];
+  if (c->nacts) c->act = GC_ACT_SIGMOID;
   c->output = net->output;
   c->cost = net->cost;
   c->sigma_w = run->sigma_w;
