@@ -32,6 +32,14 @@ void gc_kernel_grad(double *G, double *g, size_t B, size_t n, size_t m,
 int gc_kernel_grad_step(double *W, double *g, size_t B, size_t n, size_t m,
                         const double *D, const double *A, double a, double s);
 
+/* The instruction set the kernels were built for: "avx512", "avx2" (AVX2
+ * with FMA) or "portable" (scalar C).  Results are bit-identical for a
+ * given seed across runs and thread counts on one build; across builds
+ * only when this names the same set (avx512 and avx2 sum in different
+ * orders), and a portable build also rounds the sigmoid differently.
+ * Saved networks and checkpoints record it as "isa". */
+const char *gc_build_isa(void);
+
 /* y[i] = e^x[i], i < n, within 1 ulp (libm's exp in a build without fused
  * multiply-adds); the same bits for x[i] wherever it
  * stands in x and whatever n (every lane computes alike).  Arguments

@@ -3,7 +3,8 @@
  *   {"sizes": [784, 30, 10],
  *    "weights": [ per layer l = 1..L-1, sizes[l] rows of sizes[l-1] ],
  *    "biases":  [ per layer, sizes[l] one-element lists [[b1], [b2], ...] ],
- *    "cost": "CrossEntropyCost" | "QuadraticCost"}
+ *    "cost": "CrossEntropyCost" | "QuadraticCost",
+ *    "isa": "avx512" | "avx2" | "portable"}   (gc_build_isa(); not read)
  *
  * Doubles are written with 17 significant digits: a round trip is exact.
  * A saved file is written to FILE.tmp, flushed, fsync'ed and renamed, so a

@@ -733,6 +733,19 @@ void gc_kernel_sigmoid(double *a, double *fp, size_t n, const double *z)
   }
 }
 
+/* ---------------------------------------------------------------- isa */
+
+const char *gc_build_isa(void)
+{
+#if VL == 8
+  return "avx512";
+#elif VL == 4
+  return "avx2";
+#else
+  return "portable";
+#endif
+}
+
 /* ------------------------------------------------------------ buffers */
 
 size_t gc_kernel_pad(size_t n) { return (n + 7) / 8 * 8; }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gradchain/error.h"
+#include "gradchain/kernels.h"
 #include "io/textfile.h"
 #include "gradchain/netio.h"
 #include "io/json.h"
@@ -47,7 +48,11 @@ int gc_net_write_json(FILE *f, const gc_net *net)
     write_doubles(f, net->sizes[l], net->p.b[l], 1);
     fputc(']', f);
   }
-  fprintf(f, "], \"cost\": \"%s\"}\n", gc_cost_network2_name(net->cost));
+  /* "isa": the instruction set of the kernels that wrote it (network2
+   * ignores the key; so does gc_net_load): results are bit-identical only
+   * on the same one */
+  fprintf(f, "], \"cost\": \"%s\", \"isa\": \"%s\"}\n",
+          gc_cost_network2_name(net->cost), gc_build_isa());
   return ferror(f) ? -1 : 0;
 }
 
