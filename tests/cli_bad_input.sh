@@ -210,7 +210,7 @@ bad 52 argument "batch above the limit" 2 "gradchain depth: --batch: '9999999999
 bad 53 argument "--sizes with one layer" 2 "gradchain speeds: --sizes: a net needs at least two layers (input and output)" -- speeds --sizes 784
 bad 54 argument "--sizes without a hidden layer" 2 "gradchain speeds: --sizes: the speeds need at least one hidden layer" -- speeds --sizes 784,10
 bad 55 argument "--sizes with an empty item" 2 "gradchain speeds: --sizes: '' is not a whole number from 1 to 100000000" -- speeds --sizes 784,,10
-bad 56 argument "--depths 0" 2 "gradchain depth: --depths: '0' is not a whole number from 1 to 100" -- depth --depths 0
+bad 56 argument "--depths 0" 2 "gradchain depth: --depths: '0' is not a whole number from 1 to 1000000" -- depth --depths 0
 bad 57 argument "unknown output format" 2 "gradchain depth: --format: 'xml' is not one of text, json, csv" -- depth --format xml
 bad 58 argument "unknown evaluation set" 2 "gradchain evaluate: --set: 'train' is not validation or test" -- evaluate --load net.json --set train
 bad 59 argument "evaluate without --load" 2 "gradchain evaluate: --load FILE is required" -- evaluate
@@ -223,6 +223,7 @@ bad 65 argument "a sign behind a tab (found by fuzzing)" 2 "gradchain chain: --s
 bad 66 argument "a sign behind a carriage return in a list" 2 "gradchain speeds: --sizes: '+30' is not a whole number from 1 to 100000000" -- speeds --sizes $'784,\r+30,10'
 bad 67 argument "--sizes of 10^16 parameters" 1 "gradchain speeds: the net would have more than 2147483648 parameters" -- speeds $E --sizes 784,100000000,100000000,10 --examples 10
 bad 68 argument "100 hidden layers of 100000 neurons" 1 "gradchain depth: the net would have more than 2147483648 parameters" -- depth $E --width 100000 --depths 100 --quiet
+bad 69 argument "--depths beyond 100 hidden layers" 2 "gradchain depth: --depths: 101 hidden layers: a depth is 1 to 100" -- depth --depths 1,101
 # --- training, checkpoints, chains, problems ------------------------------
 bad 80 argument "train: mini-batch above the training set" 2 "gradchain train: --batch: 100000 is more than the 50 training images" -- train $E --batch 100000 --epochs 1
 bad 81 argument "train: 0 epochs" 2 "gradchain train: --epochs: '0' is not a whole number from 1 to 1000000" -- train $E --epochs 0

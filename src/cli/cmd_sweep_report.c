@@ -2,13 +2,13 @@
  * a sweep grouped by every configuration key except the seed, with the
  * mean and sd of the final and the best accuracy. */
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gradchain/gradchain.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/outfile.h"
 #include "cli/reproduce/stages.h"
 #include "cli/sweep.h"
@@ -281,33 +281,19 @@ static int write_plot(const report *rp, const char *dir, const char *key)
 
 int cmd_sweep_report(int argc, char **argv)
 {
-  static const struct option lo[] = {
-    {"format", required_argument, 0, 'f'}, {"plot", required_argument, 0, 'p'},
-    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  cli_format fmt = CLI_TEXT;
-  const char *plot = NULL;
-  int ch;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-    switch (ch) {
-    case 'f':
-      if (cli_parse_format(optarg, 1, &fmt)) return CLI_USAGE;
-      break;
-    case 'p': plot = optarg; break;
-    case 'h': return cli_help(usage);
-    case ':': return cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]);
-    default:
-      return cli_fail(CLI_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
-    }
-  }
-  if (optind != argc - 1)
-    return cli_fail(CLI_USAGE, optind < argc ? "unexpected argument '%s'"
-                    : "which sweep directory?%s", optind < argc ? argv[optind + 1] : "");
-  const char *dir = argv[optind];
+  static const cli_opt opts[] = {OPT_FORMAT, OPT_PLOT_KEY, OPT_HELP};
+  cli_args a;
+  cli_args_init(&a);
+  a.maxpos = 1;
+  int st = cli_args_parse(&a, opts, sizeof opts / sizeof *opts, 1, argc, argv);
+  if (st || a.help) return st ? st : cli_help(usage);
+  if (!a.npos) return cli_fail(CLI_USAGE, "which sweep directory?");
+  cli_format fmt = a.format;
+  const char *plot = a.text[OPT_PLOT_KEY];
+  const char *dir = a.pos[0];
   report rp;
   memset(&rp, 0, sizeof rp);
-  int st = read_results(&rp, dir);
+  st = read_results(&rp, dir);
   if (!st) st = varying_keys(&rp);
   if (!st) {
     rp.labels = calloc(rp.n, sizeof *rp.labels);

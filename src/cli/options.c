@@ -1,8 +1,11 @@
 /* options.c -- the option table and its driver (see options.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gradchain/chain.h"
+#include "gradchain/chain_mpfr.h"
 #include "gradchain/error.h"
 #include "gradchain/net.h"
 #include "cli/options.h"
@@ -12,6 +15,8 @@
 #define MAX_BATCH 1000000000
 #define MAX_SET 1000000000   /* --train-size, --examples */
 #define MAX_SEEDS 1000
+#define MAX_POINTS 100000000 /* --grid of identity, --chains */
+#define MAX_DEPTH_LIST 1000000 /* an item of --depths */
 
 typedef int (*parser)(cli_args *a, const char *arg, const char *opt,
                       int csv);
@@ -75,7 +80,7 @@ P(p_depths)
 {
   (void)csv;
   size_t *d, n;
-  if (cli_parse_sizes(arg, opt, 1, GC_DEPTH_MAX, &d, &n)) return CLI_USAGE;
+  if (cli_parse_sizes(arg, opt, 1, MAX_DEPTH_LIST, &d, &n)) return CLI_USAGE;
   int st = n > GC_DEPTH_MAX
                ? cli_fail(CLI_USAGE, "%s: at most %d depths", opt, GC_DEPTH_MAX)
                : CLI_OK;
@@ -104,6 +109,90 @@ P(p_format)
 }
 P(p_quiet) { (void)arg; (void)opt; (void)csv; a->quiet = 1; return CLI_OK; }
 P(p_help) { (void)arg; (void)opt; (void)csv; a->help = 1; return CLI_OK; }
+/* the typed text only (in a->text): strings, flags, and numbers MPFR
+ * reads once --prec is known */
+P(p_text) { (void)a; (void)arg; (void)opt; (void)csv; return CLI_OK; }
+P(p_dir)
+{
+  (void)a; (void)csv;
+  return *arg ? CLI_OK : cli_fail(CLI_USAGE, "%s: empty directory name", opt);
+}
+P(p_activation)
+{
+  (void)csv;
+  return p_lib(gc_activation_from_name(&a->run.act, arg), opt);
+}
+P(p_depth) { (void)csv; return p_count(arg, opt, 1, GC_CHAIN_MAX_DEPTH, &a->depth); }
+P(p_random) { (void)csv; return p_count(arg, opt, 1, GC_CHAIN_MAX_DEPTH, &a->random); }
+P(p_prec)
+{
+  (void)csv;
+  return p_count(arg, opt, GC_MPFR_PREC_MIN, GC_MPFR_PREC_MAX, &a->prec);
+}
+P(p_w1) { (void)csv; return cli_parse_double(arg, opt, &a->w1) ? CLI_USAGE : CLI_OK; }
+P(p_points) { (void)csv; return p_count(arg, opt, 1, MAX_POINTS, &a->points); }
+P(p_chains) { (void)csv; return p_count(arg, opt, 1, MAX_POINTS, &a->chains); }
+
+/* a finite number > 0 (positive) or >= 0 */
+static int p_var(const char *arg, const char *opt, int positive, double *out)
+{
+  if (cli_parse_double(arg, opt, out)) return CLI_USAGE;
+  if (positive ? !(*out > 0) : !(*out >= 0))
+    return cli_fail(CLI_USAGE, "%s must be %s (got %s)", opt,
+                    positive ? "> 0" : ">= 0", arg);
+  return CLI_OK;
+}
+
+/* LO,HI with lo_min <= LO < HI */
+static int p_range(const char *arg, const char *opt, double lo_min,
+                   double out[2])
+{
+  double *v = NULL;
+  size_t n = 0;
+  if (cli_parse_doubles(arg, opt, &v, &n)) return CLI_USAGE;
+  int ok = n == 2 && v[0] >= lo_min && v[1] > v[0];
+  if (ok) {
+    out[0] = v[0];
+    out[1] = v[1];
+  }
+  free(v);
+  if (!ok)
+    return cli_fail(CLI_USAGE, "%s needs LO,HI with %s LO < HI (got '%s')",
+                    opt, lo_min > 0 ? "0 <" : "0 <=", arg);
+  return CLI_OK;
+}
+P(p_wscale) { (void)csv; return p_var(arg, opt, 1, &a->wscale); }
+P(p_sigma_w2) { (void)csv; return p_var(arg, opt, 1, &a->sigma_w2); }
+P(p_sigma_b2) { (void)csv; return p_var(arg, opt, 0, &a->sigma_b2); }
+P(p_grid_size) { (void)csv; return p_count(arg, opt, 2, 1000, &a->grid_size); }
+P(p_w2_range) { (void)csv; return p_range(arg, opt, 1e-300, a->w2_range); }
+P(p_b2_range) { (void)csv; return p_range(arg, opt, 0, a->b2_range); }
+P(p_jobs) { (void)csv; return p_count(arg, opt, 1, 4096, &a->jobs); }
+P(p_timeout) { (void)csv; return p_count(arg, opt, 1, 100000000, &a->timeout); }
+P(p_hidden) { (void)csv; return p_count(arg, opt, 0, GC_RUN_MAX_LAYERS - 2, &a->hidden); }
+P(p_shard)
+{
+  (void)csv;
+  char *end;
+  errno = 0;
+  unsigned long k = strtoul(arg, &end, 10), n = 0;
+  if (*end == '/' && end > arg) n = strtoul(end + 1, &end, 10);
+  if (errno || *end || !n || !k || k > n || n > 1000000 ||
+      !strchr(arg, '/') || arg[0] == '-')
+    return cli_fail(CLI_USAGE, "%s wants k/K with 1 <= k <= K, not '%s'", opt,
+                    arg);
+  a->shard_k = k;
+  a->shard_n = n;
+  return CLI_OK;
+}
+P(p_engine)
+{
+  (void)csv;
+  if (strcmp(arg, "mpi") && strcmp(arg, "pool"))
+    return cli_fail(CLI_USAGE, "%s is pool or mpi, not '%s'", opt, arg);
+  a->mpi = !strcmp(arg, "mpi");
+  return CLI_OK;
+}
 #undef P
 
 static const struct {
@@ -139,6 +228,51 @@ static const struct {
   [OPT_FORMAT] = {"format", required_argument, p_format},
   [OPT_QUIET] = {"quiet", no_argument, p_quiet},
   [OPT_HELP] = {"help", no_argument, p_help},
+  [OPT_ACTIVATION] = {"activation", required_argument, p_activation},
+  [OPT_WEIGHTS] = {"weights", required_argument, p_text},
+  [OPT_WEIGHT] = {"weight", required_argument, p_text},
+  [OPT_BIASES] = {"biases", required_argument, p_text},
+  [OPT_DEPTH] = {"depth", required_argument, p_depth},
+  [OPT_RANDOM] = {"random", required_argument, p_random},
+  [OPT_INPUT] = {"input", required_argument, p_text},
+  [OPT_TARGET] = {"target", required_argument, p_text},
+  [OPT_PREC] = {"prec", required_argument, p_prec},
+  [OPT_DOUBLE_INPUTS] = {"double-inputs", no_argument, p_text},
+  [OPT_CHECK_FD] = {"check-fd", no_argument, p_text},
+  [OPT_SUMMARY] = {"summary", no_argument, p_text},
+  [OPT_W] = {"w", required_argument, p_text},
+  [OPT_B] = {"b", required_argument, p_text},
+  [OPT_NO_POLISH] = {"no-polish", no_argument, p_text},
+  [OPT_W1] = {"w1", required_argument, p_w1},
+  /* --grid: the points of identity, the phase diagram's directory of
+   * meanfield, a sweep's grid (three meanings of one name, kept from
+   * before the table; no subcommand takes two of them) */
+  [OPT_POINTS] = {"grid", required_argument, p_points},
+  [OPT_CHAINS] = {"chains", required_argument, p_chains},
+  [OPT_WSCALE] = {"wscale", required_argument, p_wscale},
+  [OPT_SIGMA_W2] = {"sigma-w2", required_argument, p_sigma_w2},
+  [OPT_SIGMA_B2] = {"sigma-b2", required_argument, p_sigma_b2},
+  [OPT_CRITICAL] = {"critical", no_argument, p_text},
+  [OPT_PHASE] = {"grid", required_argument, p_text},
+  [OPT_GRID_SIZE] = {"grid-size", required_argument, p_grid_size},
+  [OPT_W2_RANGE] = {"w2-range", required_argument, p_w2_range},
+  [OPT_B2_RANGE] = {"b2-range", required_argument, p_b2_range},
+  [OPT_GRID] = {"grid", required_argument, p_text},
+  [OPT_GRID_FILE] = {"grid-file", required_argument, p_text},
+  [OPT_EXTEND] = {"extend", no_argument, p_text},
+  [OPT_STATUS] = {"status", required_argument, p_text},
+  [OPT_JOBS] = {"jobs", required_argument, p_jobs},
+  [OPT_TIMEOUT] = {"timeout", required_argument, p_timeout},
+  [OPT_SHARD] = {"shard", required_argument, p_shard},
+  [OPT_ENGINE] = {"engine", required_argument, p_engine},
+  [OPT_REDO_DAMAGED] = {"redo-damaged", no_argument, p_text},
+  [OPT_HIDDEN] = {"hidden", required_argument, p_hidden},
+  /* sweep-report's --plot names a key (depth's --plot a directory) */
+  [OPT_PLOT_KEY] = {"plot", required_argument, p_text},
+  [OPT_QUICK] = {"quick", no_argument, p_text},
+  [OPT_FORCE] = {"force", no_argument, p_text},
+  [OPT_DIR] = {"dir", required_argument, p_dir},
+  [OPT_TARBALL] = {"tarball", required_argument, p_text},
 };
 
 void cli_args_init(cli_args *a)
@@ -153,6 +287,16 @@ void cli_args_init(cli_args *a)
   a->seeds = d.seeds;
   a->examples = 1000;
   a->format = CLI_TEXT;
+  a->w1 = 0.1;
+  a->wscale = 1;
+  a->points = 10000;
+  a->chains = 10001;
+  a->sigma_w2 = a->sigma_b2 = 1;
+  a->grid_size = 100;
+  a->w2_range[0] = 0.05;
+  a->w2_range[1] = 4;
+  a->b2_range[1] = 0.5;
+  a->hidden = 1;
 }
 
 int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
@@ -168,7 +312,8 @@ int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+    if (c == 'h') c = 256 + OPT_HELP;
     if (c == ':')
       return cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]);
     if (c < 256 || c >= 256 + OPT_COUNT)
@@ -177,13 +322,17 @@ int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
     cli_opt o = (cli_opt)(c - 256);
     char name[32];
     snprintf(name, sizeof name, "--%s", table[o].name);
-    a->given |= 1ULL << o;
+    a->given[o] = 1;
+    a->text[o] = optarg ? optarg : "";
     int st = table[o].parse(a, optarg, name, csv);
     if (st) return st;
     if (a->help) return CLI_OK;
   }
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+  for (; optind < argc; optind++) {
+    if (a->npos >= a->maxpos)
+      return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+    a->pos[a->npos++] = argv[optind];
+  }
   return CLI_OK;
 }
 
@@ -193,7 +342,8 @@ int cli_option_apply(cli_args *a, const char *name, const char *arg)
     if (!strcmp(table[o].name, name) && table[o].has_arg) {
       char opt[32];
       snprintf(opt, sizeof opt, "--%s", name);
-      a->given |= 1ULL << o;
+      a->given[o] = 1;
+      a->text[o] = arg;
       return table[o].parse(a, arg, opt, 1);
     }
   return cli_fail(CLI_USAGE, "--%s is not an option with a value", name);

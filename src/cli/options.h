@@ -28,8 +28,25 @@ typedef enum cli_opt {
   /* files and output */
   OPT_LOAD, OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME, OPT_DATA, OPT_PLOT,
   OPT_OUT, OPT_FORMAT, OPT_QUIET, OPT_HELP,
+  /* toy chains and the chapter's problems (strings in text[]: MPFR reads
+   * the numbers as typed once --prec is known) */
+  OPT_ACTIVATION, OPT_WEIGHTS, OPT_WEIGHT, OPT_BIASES, OPT_DEPTH, OPT_RANDOM,
+  OPT_INPUT, OPT_TARGET, OPT_PREC, OPT_DOUBLE_INPUTS, OPT_CHECK_FD,
+  OPT_SUMMARY, OPT_W, OPT_B, OPT_NO_POLISH, OPT_W1, OPT_POINTS, OPT_CHAINS,
+  OPT_WSCALE,
+  /* mean field */
+  OPT_SIGMA_W2, OPT_SIGMA_B2, OPT_CRITICAL, OPT_PHASE, OPT_GRID_SIZE,
+  OPT_W2_RANGE, OPT_B2_RANGE,
+  /* sweeps */
+  OPT_GRID, OPT_GRID_FILE, OPT_EXTEND, OPT_STATUS, OPT_JOBS, OPT_TIMEOUT,
+  OPT_SHARD, OPT_ENGINE, OPT_REDO_DAMAGED, OPT_HIDDEN, OPT_PLOT_KEY,
+  /* reproduce, fetch-mnist */
+  OPT_QUICK, OPT_FORCE, OPT_DIR, OPT_TARBALL,
   OPT_COUNT
 } cli_opt;
+
+/* Positional arguments a subcommand may take (sweep-report DIR). */
+#define CLI_MAX_POS 4
 
 typedef struct cli_args {
   gc_run_config run;          /* --sizes ... --early-stop, --set */
@@ -41,16 +58,36 @@ typedef struct cli_args {
   const char *load, *save, *checkpoint, *resume, *data, *plot, *out;
   cli_format format;          /* --format (text) */
   int quiet, help;
-  unsigned long long given;   /* bit OPT_x: the option was given */
+  /* chains and problems; the numbers of --weights ... --b are in text[] */
+  size_t depth, random;       /* --depth, --random (chain lengths) */
+  size_t prec;                /* --prec (0: double only) */
+  double w1, wscale;          /* --w1 (0.1), --wscale (1) */
+  size_t points, chains;      /* --grid of identity (10000), --chains (10001) */
+  /* mean field */
+  double sigma_w2, sigma_b2;  /* (1, 1) */
+  size_t grid_size;           /* (100) */
+  double w2_range[2], b2_range[2]; /* (0.05,4), (0,0.5) */
+  /* sweeps */
+  size_t jobs, timeout, hidden; /* (0: the CPUs, 0: none, 1) */
+  size_t shard_k, shard_n;    /* --shard k/K (n = 0: all) */
+  int mpi;                    /* --engine mpi */
+  /* the typed value of each option given (flags: "") */
+  const char *text[OPT_COUNT];
+  unsigned char given[OPT_COUNT]; /* the option was given */
+  /* positional arguments, up to maxpos (set before parsing; 0: none) */
+  const char *pos[CLI_MAX_POS];
+  size_t npos, maxpos;
 } cli_args;
 
-#define CLI_GIVEN(a, o) (((a)->given >> (o)) & 1ULL)
+#define CLI_GIVEN(a, o) ((a)->given[(o)] != 0)
 
 /* The defaults: gc_run_config_init's run, and the above. */
 void cli_args_init(cli_args *a);
 
 /* Parse argv[1..] with the options `allowed` (n of them); csv: whether
- * --format takes csv.  0, or the exit status after a one-line message. */
+ * --format takes csv.  Arguments that are not options go to pos[] (at
+ * most maxpos of them).  0, or the exit status after a one-line message;
+ * --help (or -h) sets help and stops. */
 int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
                    int argc, char **argv);
 
