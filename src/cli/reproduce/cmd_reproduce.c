@@ -2,7 +2,6 @@
  * chapter, side by side with the book's, in one directory. */
 #include <dirent.h>
 #include <dlfcn.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include "config.h"
 #include "gradchain/gradchain.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/outfile.h"
 #include "cli/reproduce/stages.h"
 
@@ -158,36 +158,16 @@ static int run_stages(const stage_ctx *c, int force);
 
 int cmd_reproduce(int argc, char **argv)
 {
-  static const struct option lo[] = {
-    {"out", required_argument, 0, 'o'}, {"quick", no_argument, 0, 'q'},
-    {"seeds", required_argument, 0, 's'}, {"data", required_argument, 0, 'd'},
-    {"force", no_argument, 0, 'F'}, {"quiet", no_argument, 0, 'Q'},
-    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-  stage_ctx c = {"results", 0, 3, NULL, 0, 0};
-  int force = 0, ch;
-  size_t v;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-    switch (ch) {
-    case 'o': c.dir = optarg; break;
-    case 'q': c.quick = 1; break;
-    case 's':
-      if (cli_parse_size(optarg, "--seeds", 1, 100, &v)) return CLI_USAGE;
-      c.seeds = (int)v;
-      break;
-    case 'd': c.data = optarg; break;
-    case 'F': force = 1; break;
-    case 'Q': c.quiet = 1; break;
-    case 'h': return cli_help(usage);
-    case ':': return cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]);
-    default:
-      return cli_fail(CLI_USAGE, "unknown option '%s' (see --help)",
-                      argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+  static const cli_opt opts[] = {OPT_OUT, OPT_QUICK, OPT_SEEDS, OPT_DATA,
+                                  OPT_FORCE, OPT_QUIET, OPT_HELP};
+  cli_args a;
+  cli_args_init(&a);
+  int st = cli_args_parse(&a, opts, sizeof opts / sizeof *opts, 0, argc, argv);
+  if (st || a.help) return st ? st : cli_help(usage);
+  stage_ctx c = {a.out ? a.out : "results", CLI_GIVEN(&a, OPT_QUICK),
+                 CLI_GIVEN(&a, OPT_SEEDS) ? (int)a.seeds : 3, a.data, a.quiet,
+                 0};
+  int force = CLI_GIVEN(&a, OPT_FORCE);
   char parts[4096];
   snprintf(parts, sizeof parts, "%s/parts", c.dir);
   if (make_dirs(parts)) return CLI_FAIL;
