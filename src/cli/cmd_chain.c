@@ -1,7 +1,6 @@
 /* cmd_chain.c -- `gradchain chain` and `gradchain explode`: a toy chain's
  * gradient written out term by term, in double or at any precision. */
 #include <ctype.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "gradchain/gradchain.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 
 /* exit status when a double result left double's range */
 #define CLI_RANGE 3
@@ -78,71 +78,33 @@ struct opts {
 
 static int parse(struct opts *o, int argc, char **argv)
 {
-  static const struct option lo[] = {
-    {"weights", required_argument, 0, 'w'}, {"weight", required_argument, 0, 'W'},
-    {"biases", required_argument, 0, 'b'}, {"depth", required_argument, 0, 'd'},
-    {"random", required_argument, 0, 'r'}, {"seed", required_argument, 0, 's'},
-    {"input", required_argument, 0, 'i'},  {"target", required_argument, 0, 't'},
-    {"cost", required_argument, 0, 'c'},   {"activation", required_argument, 0, 'a'},
-    {"prec", required_argument, 0, 'p'},   {"check-fd", no_argument, 0, 'F'},
-    {"summary", no_argument, 0, 'S'},      {"format", required_argument, 0, 'f'},
-    {"double-inputs", no_argument, 0, 'D'},
-    {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-  optind = 1;
-  opterr = 0;
-  int ch;
-  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-    size_t v;
-    switch (ch) {
-    case 'w': o->arg_w = optarg; break;
-    case 'W':
-      if (!o->explode) return cli_fail(CLI_USAGE, "--weight belongs to explode; use --weights");
-      o->arg_W = optarg;
-      break;
-    case 'b': o->arg_b = optarg; break;
-    case 'd':
-      if (cli_parse_size(optarg, "--depth", 1, GC_CHAIN_MAX_DEPTH, &o->depth))
-        return CLI_USAGE;
-      break;
-    case 'r':
-      if (cli_parse_size(optarg, "--random", 1, GC_CHAIN_MAX_DEPTH, &o->random))
-        return CLI_USAGE;
-      break;
-    case 's':
-      if (cli_parse_ulong(optarg, "--seed", &o->seed)) return CLI_USAGE;
-      break;
-    case 'i': o->arg_a0 = optarg; break;
-    case 't': o->arg_y = optarg; break;
-    case 'D': o->double_inputs = 1; break;
-    case 'c':
-      if (gc_cost_from_name(&o->cost, optarg))
-        return cli_fail(CLI_USAGE, "--cost: %s", gc_strerror_last());
-      break;
-    case 'a':
-      if (gc_activation_from_name(&o->act, optarg))
-        return cli_fail(CLI_USAGE, "--activation: %s", gc_strerror_last());
-      break;
-    case 'p':
-      if (cli_parse_size(optarg, "--prec", GC_MPFR_PREC_MIN, GC_MPFR_PREC_MAX, &v))
-        return CLI_USAGE;
-      o->prec = (long)v;
-      break;
-    case 'F': o->check_fd = 1; break;
-    case 'S': o->summary = 1; break;
-    case 'f':
-      if (cli_parse_format(optarg, 1, &o->format)) return CLI_USAGE;
-      break;
-    case 'h':
-      return -1;
-    case ':':
-      return cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]);
-    default:
-      return cli_fail(CLI_USAGE, "unknown option '%s' (see --help)",
-                      argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+  static const cli_opt opts[] = {
+    OPT_WEIGHTS, OPT_WEIGHT, OPT_BIASES, OPT_DEPTH, OPT_RANDOM, OPT_SEED,
+    OPT_INPUT, OPT_TARGET, OPT_COST, OPT_ACTIVATION, OPT_PREC, OPT_CHECK_FD,
+    OPT_SUMMARY, OPT_FORMAT, OPT_DOUBLE_INPUTS, OPT_HELP};
+  cli_args a;
+  cli_args_init(&a);
+  int st = cli_args_parse(&a, opts, sizeof opts / sizeof *opts, 1, argc, argv);
+  if (st) return st;
+  if (a.help) return -1;
+  if (a.text[OPT_WEIGHT] && !o->explode)
+    return cli_fail(CLI_USAGE, "--weight belongs to explode; use --weights");
+  o->arg_w = a.text[OPT_WEIGHTS];
+  o->arg_W = a.text[OPT_WEIGHT];
+  o->arg_b = a.text[OPT_BIASES];
+  o->arg_a0 = a.text[OPT_INPUT];
+  o->arg_y = a.text[OPT_TARGET];
+  o->depth = a.depth;
+  o->random = a.random;
+  o->seed = a.run.seed;
+  /* the book's chain: quadratic cost unless told */
+  o->cost = CLI_GIVEN(&a, OPT_COST) ? a.run.cost : GC_COST_QUADRATIC;
+  o->act = a.run.act;
+  o->prec = (long)a.prec;
+  o->double_inputs = CLI_GIVEN(&a, OPT_DOUBLE_INPUTS);
+  o->check_fd = CLI_GIVEN(&a, OPT_CHECK_FD);
+  o->summary = CLI_GIVEN(&a, OPT_SUMMARY);
+  o->format = a.format;
   if (o->double_inputs && !o->prec)
     return cli_fail(CLI_USAGE, "--double-inputs goes with --prec");
   /* the last of a repeated option counts, as getopt gives them */
@@ -176,8 +138,7 @@ static int build(struct opts *o, gc_chain **c)
     L = o->random;
   } else {
     if (!o->w || !o->b)
-      return cli_fail(CLI_USAGE, "give --weights and --biases, or --random "
-                      "(see --help)");
+      return cli_fail(CLI_USAGE, "give --weights and --biases, or --random");
     if (o->depth) {
       if (o->nw != 1 || o->nb != 1)
         return cli_fail(CLI_USAGE, "with --depth, --weights and --biases take "
@@ -621,12 +582,9 @@ static int run(int argc, char **argv, int explode)
 {
   struct opts o = {0};
   o.explode = explode;
-  o.seed = 1;
   o.a0 = explode ? 0.5 : 1.0;
   o.y = 0.0;
   o.W = 100.0;
-  o.cost = GC_COST_QUADRATIC;
-  o.act = GC_ACT_SIGMOID;
   int st = parse(&o, argc, argv);
   gc_chain *c = NULL;
   gc_chain_result *d = NULL;
