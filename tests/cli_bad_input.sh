@@ -238,16 +238,16 @@ bad 89 file "fetch-mnist into a path under a file" 1 "gradchain fetch-mnist: can
 bad 90 argument "chain: malformed number in a list" 2 "gradchain chain: --weights: 'abc' is not a number" -- chain --weights 0.5,abc --biases 0,0
 bad 92 argument "chain: precision outside 16..1000000 bits" 2 "gradchain chain: --prec: '3' is not a whole number from 16 to 1000000" -- chain --weights 1 --biases 0 --prec 3
 bad 93 argument "chain: unknown activation" 2 "gradchain chain: --activation: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus, identity, leaky-relu, erf or hard-tanh)" -- chain --weights 1 --biases 0 --activation swish
-bad 94 argument "problem width: NaN w" 2 "gradchain problem: --w: 'nan' is not a finite double" -- problem width --w nan
-bad 95 argument "problem width: w = 0" 2 "gradchain problem: width: --w must not be 0" -- problem width --w 0
+bad 94 argument "problem width: NaN w" 2 "gradchain problem width: --w: 'nan' is not a finite double" -- problem width --w nan
+bad 95 argument "problem width: w = 0" 2 "gradchain problem width: --w must not be 0" -- problem width --w 0
 bad 96 environment "GRADCHAIN_DATA naming a corrupt data set" 1 "gradchain depth: truncated/train-labels-idx1-ubyte: truncated: the header declares 60 bytes of data but the file holds 55" -- GRADCHAIN_DATA=truncated depth --depths 1 --epochs 1
 bad 97 argument "chain --prec: a number MPFR cannot read" 2 "gradchain chain: --weights: '1.2x' is not a number" -- chain --weights 0.5,1.2x --biases 0,0 --prec 128
 bad 98 argument "chain --prec: a number beyond MPFR's exponent range" 2 "gradchain chain: --biases: '1e99999999999999999999' is beyond MPFR's exponent range (about 10^-1.4e+18 to 10^1.4e+18)" -- chain --weights 1 --biases 1e99999999999999999999 --prec 128
 bad 99 argument "explode --prec: a non-zero input that underflows MPFR's exponent range" 2 "gradchain explode: --input: '1e-99999999999999999999' is beyond MPFR's exponent range (about 10^-1.4e+18 to 10^1.4e+18)" -- explode --depth 3 --input 1e-99999999999999999999 --prec 128
 bad 100 argument "chain --prec: a number MPFR reads but double cannot hold (the double checks need it)" 2 "gradchain chain: --input: '1e400' is not a finite double" -- chain --weights 1 --biases 0 --input 1e400 --prec 128
 bad 101 argument "--double-inputs without --prec" 2 "gradchain chain: --double-inputs goes with --prec" -- chain --weights 1 --biases 0 --double-inputs
-bad 102 argument "problem width --prec: a number MPFR cannot read" 2 "gradchain problem: --b: '0.3x' is not a number" -- problem width --w 6 --b 0.3x --prec 128
-bad 103 argument "problem width --prec: |w| within rounding of 4 (point or interval?)" 1 "gradchain problem: |w| is 4 to within 96 bits: whether the set is a point or not is not certain (try a higher --prec)" -- problem width --w 4.0000000000000000000000000000000000000000000000001 --prec 64
+bad 102 argument "problem width --prec: a number MPFR cannot read" 2 "gradchain problem width: --b: '0.3x' is not a number" -- problem width --w 6 --b 0.3x --prec 128
+bad 103 argument "problem width --prec: |w| within rounding of 4 (point or interval?)" 1 "gradchain problem width: |w| is 4 to within 96 bits: whether the set is a point or not is not certain (try a higher --prec)" -- problem width --w 4.0000000000000000000000000000000000000000000000001 --prec 64
 # --- meanfield ---------------------------------------------------------
 bad 130 argument "meanfield: negative sigma_w^2" 2 "gradchain meanfield: --sigma-w2 must be > 0 (got -1)" -- meanfield --sigma-w2 -1
 bad 131 argument "meanfield: sigma_w^2 not a number" 2 "gradchain meanfield: --sigma-w2: 'nan' is not a finite double" -- meanfield --sigma-w2 nan

@@ -1,5 +1,4 @@
 /* cmd_problem.c -- gradchain problem NAME: the chapter's problems. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "gradchain/problem_maxwidth.h"
 #include "gradchain/problem_width.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static const char usage_main[] =
     "Usage: gradchain problem NAME [OPTIONS]\n"
@@ -43,7 +43,7 @@ static const char usage_width[] =
     "  --w W        the weight (required, non-zero)\n"
     "  --b B        the bias (default 0)\n"
     "  --no-polish  Brent only\n"
-    "  --prec BITS  also the closed form in MPFR (64..1000000 bits), with w\n"
+    "  --prec BITS  also the closed form in MPFR (16..1000000 bits), with w\n"
     "               and b as typed (decimals read by MPFR, correctly\n"
     "               rounded), digits confirmed by a run 64 bits higher\n"
     "  --double-inputs  with --prec: w and b rounded to double first\n";
@@ -51,7 +51,7 @@ static const char usage_width[] =
 static const char usage_maxwidth[] =
     "Usage: gradchain problem maxwidth [--prec BITS] [--format text|json]\n\n"
     "Maximise the width of problem 2 over |w| > 4: GSL's Brent minimiser,\n"
-    "then GSL's Brent root solver on dW/dw = 0.  With --prec BITS (64 ..\n"
+    "then GSL's Brent root solver on dW/dw = 0.  With --prec BITS (16 ..\n"
     "1000000) Newton in MPFR refines both until the step is below 2^-BITS;\n"
     "the digits printed are those a second run at BITS+64 bits confirms.\n";
 
@@ -76,42 +76,20 @@ static const char usage_activation[] =
     "  --depths     default 10,30,100 (increasing)\n"
     "  --wscale S   standard deviation of the weights (default 1)\n";
 
-/* options shared by every problem */
-enum { OPT_FORMAT = 1000, OPT_HELP, OPT_W, OPT_B, OPT_NOPOLISH, OPT_PREC,
-       OPT_W1, OPT_GRID, OPT_CHAINS, OPT_SEED, OPT_DEPTHS, OPT_WSCALE,
-       OPT_DOUBLE_INPUTS };
-
-/* Parse argv (argv[0] = NAME).  Returns -1 to go on, else an exit status.
- * handle() gets the problem-specific options. */
-static int parse(int argc, char **argv, const struct option *opts,
-                 const char *usage, cli_format *fmt,
-                 int (*handle)(int opt, const char *arg, void *ctx), void *ctx)
+/* Parse argv (argv[0] = NAME) with the options `allowed` (--format and
+ * --help are every problem's).  Returns -1 to go on, else an exit status. */
+static int parse(cli_args *a, int argc, char **argv, const cli_opt *allowed,
+                 size_t n, const char *usage)
 {
-  optind = 0; /* full reinitialisation of GNU getopt */
-  opterr = 0;
-  int c;
-  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-    if (c == OPT_HELP) return cli_help(usage);
-    if (c == OPT_FORMAT) {
-      if (cli_parse_format(optarg, 0, fmt)) return CLI_USAGE;
-    } else if (c == '?' || c == ':') {
-      const char *bad = argv[optind - 1];
-      return cli_fail(CLI_USAGE, "%s: unknown or incomplete option '%s' (try "
-                      "gradchain problem %s --help)", argv[0], bad, argv[0]);
-    } else if (handle) {
-      int st = handle(c, optarg, ctx);
-      if (st) return st;
-    }
-  }
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "%s: unexpected argument '%s'", argv[0],
-                    argv[optind]);
+  cli_opt opts[OPT_COUNT];
+  opts[0] = OPT_FORMAT;
+  opts[1] = OPT_HELP;
+  memcpy(opts + 2, allowed, n * sizeof *allowed);
+  cli_args_init(a);
+  int st = cli_args_parse(a, opts, n + 2, 0, argc, argv);
+  if (st || a->help) return st ? st : cli_help(usage);
   return -1;
 }
-
-#define COMMON_OPTS \
-  {"format", required_argument, NULL, OPT_FORMAT}, \
-  {"help", no_argument, NULL, OPT_HELP}
 
 static void json_key(FILE *f, const char *k, double v, int comma)
 {
@@ -124,13 +102,12 @@ static void json_key(FILE *f, const char *k, double v, int comma)
 
 static int run_bound(int argc, char **argv)
 {
-  static const struct option opts[] = {COMMON_OPTS, {NULL, 0, NULL, 0}};
-  cli_format fmt = CLI_TEXT;
-  int st = parse(argc, argv, opts, usage_bound, &fmt, NULL, NULL);
+  cli_args a;
+  int st = parse(&a, argc, argv, NULL, 0, usage_bound);
   if (st >= 0) return st;
   gc_bound_result r;
   if (gc_problem_bound(&r, NULL)) return cli_fail_lib();
-  if (fmt == CLI_JSON) {
+  if (a.format == CLI_JSON) {
     printf("{\"problem\": \"bound\", ");
     json_key(stdout, "z_star", r.z_star, 1);
     json_key(stdout, "sigma_prime_max", r.sigma_prime_max, 1);
@@ -167,21 +144,6 @@ struct width_ctx {
   size_t prec;
   int double_inputs, decimal;
 };
-
-static int width_opt(int c, const char *arg, void *ctx)
-{
-  struct width_ctx *x = ctx;
-  switch (c) {
-  case OPT_W: x->arg_w = arg; return 0;
-  case OPT_B: x->arg_b = arg; return 0;
-  case OPT_NOPOLISH: x->polish = 0; return 0;
-  case OPT_DOUBLE_INPUTS: x->double_inputs = 1; return 0;
-  case OPT_PREC:
-    return cli_parse_size(arg, "--prec", 64, 1000000, &x->prec);
-  default:
-    return 0;
-  }
-}
 
 /* The interval in MPFR at prec bits, confirmed by prec + 64: each run
  * reads w and b itself (32 bits above its outputs, as gc_width_mpfr
@@ -258,27 +220,26 @@ static void width_inputs_line(const struct width_ctx *x,
 
 static int run_width(int argc, char **argv)
 {
-  static const struct option opts[] = {
-      COMMON_OPTS,
-      {"w", required_argument, NULL, OPT_W},
-      {"b", required_argument, NULL, OPT_B},
-      {"no-polish", no_argument, NULL, OPT_NOPOLISH},
-      {"prec", required_argument, NULL, OPT_PREC},
-      {"double-inputs", no_argument, NULL, OPT_DOUBLE_INPUTS},
-      {NULL, 0, NULL, 0}};
-  cli_format fmt = CLI_TEXT;
-  struct width_ctx x = {0};
-  x.polish = 1;
-  int st = parse(argc, argv, opts, usage_width, &fmt, width_opt, &x);
+  static const cli_opt opts[] = {OPT_W, OPT_B, OPT_NO_POLISH, OPT_PREC,
+                                  OPT_DOUBLE_INPUTS};
+  cli_args a;
+  int st = parse(&a, argc, argv, opts, sizeof opts / sizeof *opts,
+                 usage_width);
   if (st >= 0) return st;
+  struct width_ctx x = {0};
+  x.arg_w = a.text[OPT_W];
+  x.arg_b = a.text[OPT_B];
+  x.polish = !CLI_GIVEN(&a, OPT_NO_POLISH);
+  x.prec = a.prec;
+  x.double_inputs = CLI_GIVEN(&a, OPT_DOUBLE_INPUTS);
   if (x.double_inputs && !x.prec)
-    return cli_fail(CLI_USAGE, "width: --double-inputs goes with --prec");
+    return cli_fail(CLI_USAGE, "--double-inputs goes with --prec");
   x.decimal = x.prec && !x.double_inputs;
-  if (!x.arg_w) return cli_fail(CLI_USAGE, "width: --w W is required");
+  if (!x.arg_w) return cli_fail(CLI_USAGE, "--w W is required");
   if (cli_parse_number(x.arg_w, "--w", x.decimal, &x.w) ||
       (x.arg_b && cli_parse_number(x.arg_b, "--b", x.decimal, &x.b)))
     return CLI_USAGE;
-  if (x.w == 0) return cli_fail(CLI_USAGE, "width: --w must not be 0");
+  if (x.w == 0) return cli_fail(CLI_USAGE, "--w must not be 0");
   gc_width_params p;
   gc_width_params_default(&p);
   p.polish = x.polish;
@@ -293,7 +254,7 @@ static int run_width(int argc, char **argv)
   static const char *const kinds[] = {"empty", "point", "interval"};
   static const char *const names[] = {"a_lo", "a_hi", "width"};
   double diff = r.width - r.width_closed_form;
-  if (fmt == CLI_JSON) {
+  if (a.format == CLI_JSON) {
     printf("{\"problem\": \"width\", \"set\": \"%s\", \"w\": ",
            kinds[r.kind]);
     cli_json_typed(stdout, x.decimal ? x.arg_w : NULL, r.w, m.read,
@@ -378,24 +339,13 @@ static int run_width(int argc, char **argv)
 
 /* --------------------------------------------------------------- maxwidth */
 
-static int prec_opt(int c, const char *arg, void *ctx)
-{
-  if (c != OPT_PREC) return 0;
-  size_t v;
-  if (cli_parse_size(arg, "--prec", 64, 1000000, &v)) return CLI_USAGE;
-  *(size_t *)ctx = v;
-  return 0;
-}
-
 static int run_maxwidth(int argc, char **argv)
 {
-  static const struct option opts[] = {
-      COMMON_OPTS, {"prec", required_argument, NULL, OPT_PREC},
-      {NULL, 0, NULL, 0}};
-  cli_format fmt = CLI_TEXT;
-  size_t prec = 0;
-  int st = parse(argc, argv, opts, usage_maxwidth, &fmt, prec_opt, &prec);
+  static const cli_opt opts[] = {OPT_PREC};
+  cli_args a;
+  int st = parse(&a, argc, argv, opts, 1, usage_maxwidth);
   if (st >= 0) return st;
+  size_t prec = a.prec;
   gc_maxwidth_result r;
   if (gc_problem_maxwidth(&r, NULL)) return cli_fail_lib();
 
@@ -426,7 +376,7 @@ static int run_maxwidth(int argc, char **argv)
       return cli_fail_lib();
     }
   }
-  if (fmt == CLI_JSON) {
+  if (a.format == CLI_JSON) {
     printf("{\"problem\": \"maxwidth\", ");
     json_key(stdout, "w_star", r.w_star, 1);
     json_key(stdout, "width_max", r.width_max, 1);
@@ -469,20 +419,6 @@ static int run_maxwidth(int argc, char **argv)
 
 /* --------------------------------------------------------------- identity */
 
-struct identity_ctx {
-  double w1;
-  size_t grid;
-};
-
-static int identity_opt(int c, const char *arg, void *ctx)
-{
-  struct identity_ctx *x = ctx;
-  if (c == OPT_W1) return cli_parse_double(arg, "--w1", &x->w1);
-  if (c == OPT_GRID) return cli_parse_size(arg, "--grid", 1, 100000000,
-                                           &x->grid);
-  return 0;
-}
-
 static void json_neuron(const gc_identity_neuron *n)
 {
   json_key(stdout, "w1", n->w1, 1);
@@ -494,21 +430,18 @@ static void json_neuron(const gc_identity_neuron *n)
 
 static int run_identity(int argc, char **argv)
 {
-  static const struct option opts[] = {
-      COMMON_OPTS,
-      {"w1", required_argument, NULL, OPT_W1},
-      {"grid", required_argument, NULL, OPT_GRID},
-      {NULL, 0, NULL, 0}};
-  cli_format fmt = CLI_TEXT;
-  struct identity_ctx x = {0.1, 10000};
-  int st = parse(argc, argv, opts, usage_identity, &fmt, identity_opt, &x);
+  static const cli_opt opts[] = {OPT_W1, OPT_POINTS};
+  cli_args a;
+  int st = parse(&a, argc, argv, opts, 2, usage_identity);
   if (st >= 0) return st;
-  if (x.w1 == 0) return cli_fail(CLI_USAGE, "identity: --w1 must not be 0");
+  double w1 = a.w1;
+  size_t grid = a.points;
+  if (w1 == 0) return cli_fail(CLI_USAGE, "--w1 must not be 0");
   gc_identity_neuron t, o;
-  if (gc_identity_taylor(&t, x.w1, x.grid)) return cli_fail_lib();
+  if (gc_identity_taylor(&t, w1, grid)) return cli_fail_lib();
   gc_identity_params p;
   gc_identity_params_default(&p);
-  p.grid = x.grid;
+  p.grid = grid;
   gc_identity_info info;
   if (gc_identity_optimise(&o, &info, &t, &p)) return cli_fail_lib();
   static const double sweep[] = {2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01,
@@ -516,12 +449,12 @@ static int run_identity(int argc, char **argv)
   size_t ns = sizeof sweep / sizeof sweep[0];
   gc_identity_neuron sw[sizeof sweep / sizeof sweep[0]];
   for (size_t i = 0; i < ns; i++)
-    if (gc_identity_taylor(&sw[i], sweep[i], x.grid)) return cli_fail_lib();
-  double exact = gc_identity_taylor_error(x.w1);
-  double lead = gc_identity_leading_error(x.w1);
-  double floor_ = gc_identity_rounding_floor(x.w1);
+    if (gc_identity_taylor(&sw[i], sweep[i], grid)) return cli_fail_lib();
+  double exact = gc_identity_taylor_error(w1);
+  double lead = gc_identity_leading_error(w1);
+  double floor_ = gc_identity_rounding_floor(w1);
   double wbal = gc_identity_balanced_w1();
-  if (fmt == CLI_JSON) {
+  if (a.format == CLI_JSON) {
     printf("{\"problem\": \"identity\", ");
     json_neuron(&t);
     printf(", ");
@@ -557,7 +490,7 @@ static int run_identity(int argc, char **argv)
          "    exact 1/2 - (2/w1) tanh(w1/4)  = %.6e\n"
          "    leading term w1^2/96           = %.6e\n"
          "    rounding in double, 2^-52/w1   = %.6e\n", t.w1, t.b, t.w2,
-         t.offset, x.grid, t.max_error, exact, lead, floor_);
+         t.offset, grid, t.max_error, exact, lead, floor_);
   if (floor_ > exact)
     printf("    (w1 is below %.2g, where w1^2/96 and 2^-52/w1 balance: in "
            "double\n     the measured error is rounding, not the Taylor "
@@ -584,65 +517,39 @@ static int run_identity(int argc, char **argv)
 
 /* ------------------------------------------------------------- activation */
 
-struct act_ctx {
-  gc_act_chain_params p;
-};
-
-static int act_opt(int c, const char *arg, void *ctx)
-{
-  gc_act_chain_params *p = &((struct act_ctx *)ctx)->p;
-  if (c == OPT_CHAINS)
-    return cli_parse_size(arg, "--chains", 1, 100000000, &p->nchains);
-  if (c == OPT_SEED) return cli_parse_ulong(arg, "--seed", &p->seed);
-  if (c == OPT_WSCALE) {
-    if (cli_parse_double(arg, "--wscale", &p->wscale)) return CLI_USAGE;
-    if (!(p->wscale > 0))
-      return cli_fail(CLI_USAGE, "--wscale: must be positive");
-  }
-  if (c == OPT_DEPTHS) {
-    size_t *d, n;
-    if (cli_parse_sizes(arg, "--depths", 1, 1000000, &d, &n)) return CLI_USAGE;
-    if (n > GC_PROBLEM_ACT_MAX_DEPTHS) {
-      free(d);
-      return cli_fail(CLI_USAGE, "--depths: at most %d depths",
-                      GC_PROBLEM_ACT_MAX_DEPTHS);
-    }
-    for (size_t i = 0; i < n; i++) {
-      if (i && d[i] <= d[i - 1]) {
-        free(d);
-        return cli_fail(CLI_USAGE, "--depths: the depths must increase");
-      }
-      p->depths[i] = d[i];
-    }
-    p->ndepths = n;
-    free(d);
-  }
-  return 0;
-}
-
 static int run_activation(int argc, char **argv)
 {
-  static const struct option opts[] = {
-      COMMON_OPTS,
-      {"chains", required_argument, NULL, OPT_CHAINS},
-      {"seed", required_argument, NULL, OPT_SEED},
-      {"depths", required_argument, NULL, OPT_DEPTHS},
-      {"wscale", required_argument, NULL, OPT_WSCALE},
-      {NULL, 0, NULL, 0}};
-  cli_format fmt = CLI_TEXT;
-  struct act_ctx x;
-  gc_act_chain_params_default(&x.p);
-  int st = parse(argc, argv, opts, usage_activation, &fmt, act_opt, &x);
+  static const cli_opt opts[] = {OPT_CHAINS, OPT_SEED, OPT_DEPTHS,
+                                  OPT_WSCALE};
+  cli_args a;
+  int st = parse(&a, argc, argv, opts, sizeof opts / sizeof *opts,
+                 usage_activation);
   if (st >= 0) return st;
+  gc_act_chain_params p;
+  gc_act_chain_params_default(&p);
+  if (CLI_GIVEN(&a, OPT_CHAINS)) p.nchains = a.chains;
+  if (CLI_GIVEN(&a, OPT_SEED)) p.seed = a.run.seed;
+  if (CLI_GIVEN(&a, OPT_WSCALE)) p.wscale = a.wscale;
+  if (CLI_GIVEN(&a, OPT_DEPTHS)) {
+    if (a.ndepths > GC_PROBLEM_ACT_MAX_DEPTHS)
+      return cli_fail(CLI_USAGE, "--depths: at most %d depths",
+                      GC_PROBLEM_ACT_MAX_DEPTHS);
+    for (size_t i = 0; i < a.ndepths; i++) {
+      if (i && a.depths[i] <= a.depths[i - 1])
+        return cli_fail(CLI_USAGE, "--depths: the depths must increase");
+      p.depths[i] = a.depths[i];
+    }
+    p.ndepths = a.ndepths;
+  }
   static const gc_activation acts[] = {GC_ACT_SIGMOID, GC_ACT_TANH, GC_ACT_RELU,
                                        GC_ACT_SOFTPLUS};
   gc_act_result r[4];
   for (size_t i = 0; i < 4; i++)
-    if (gc_problem_activation(&r[i], acts[i], &x.p)) return cli_fail_lib();
-  if (fmt == CLI_JSON) {
+    if (gc_problem_activation(&r[i], acts[i], &p)) return cli_fail_lib();
+  if (a.format == CLI_JSON) {
     printf("{\"problem\": \"activation\", \"chains\": %zu, \"seed\": %lu, ",
-           x.p.nchains, x.p.seed);
-    json_key(stdout, "wscale", x.p.wscale, 1);
+           p.nchains, p.seed);
+    json_key(stdout, "wscale", p.wscale, 1);
     printf("\"activations\": [");
     for (size_t i = 0; i < 4; i++) {
       printf("%s{\"name\": \"%s\", ", i ? ", " : "",
@@ -669,7 +576,7 @@ static int run_activation(int argc, char **argv)
   printf("Problem 5: other activations (w ~ N(0,%g^2), b ~ N(0,1), a0 ~ "
          "U(0,1), %zu chains, seed %lu)\n\n"
          "  activation  sup|f'|  reached at   |w| bound\n",
-         x.p.wscale, x.p.nchains, x.p.seed);
+         p.wscale, p.nchains, p.seed);
   for (size_t i = 0; i < 4; i++) {
     char at[32];
     if (r[i].attained) snprintf(at, sizeof at, "z = %.3g", r[i].argmax);
@@ -709,8 +616,13 @@ int cmd_problem(int argc, char **argv)
   if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
     return cli_help(usage_main);
   for (size_t i = 0; i < sizeof problems / sizeof problems[0]; i++)
-    if (!strcmp(argv[1], problems[i].name))
+    if (!strcmp(argv[1], problems[i].name)) {
+      /* messages name the problem: "gradchain problem width: ..." */
+      static char cmd[32];
+      snprintf(cmd, sizeof cmd, "problem %s", problems[i].name);
+      cli_cmd = cmd;
       return problems[i].run(argc - 1, argv + 1);
+    }
   return cli_fail(CLI_USAGE, "unknown problem '%s' (bound, width, maxwidth, "
                   "identity, activation)", argv[1]);
 }
