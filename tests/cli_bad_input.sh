@@ -261,7 +261,7 @@ bad 137 argument "meanfield: --critical with --grid" 2 "gradchain meanfield: --c
 bad 140 argument "sweep: a grid item without =" 2 "gradchain sweep: the grid: 'hidden' is not KEY=VALUES" -- sweep --grid 'hidden width=30' --out s
 bad 141 argument "sweep: an unknown grid key" 2 "gradchain sweep: the grid: unknown key 'depth' (keys: hidden, width, activation, cost, init, eta, lambda, batch, epochs, train-size, seed)" -- sweep --grid depth=1..3 --out s
 bad 142 argument "sweep: an empty range" 2 "gradchain sweep: the grid: hidden=5..2: empty range (5 > 2)" -- sweep --grid hidden=5..2 --out s
-bad 143 argument "sweep: an unknown activation in the grid" 2 "gradchain sweep: activation=swish: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus, identity, leaky-relu, erf or hard-tanh)" -- sweep --grid activation=sigmoid,swish --out s
+bad 143 argument "sweep: an unknown activation in the grid" 2 "gradchain sweep: --activation: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus, identity, leaky-relu, erf or hard-tanh)" -- sweep --grid activation=sigmoid,swish --out s
 bad 144 argument "sweep: a key both in the grid and as an option" 2 "gradchain sweep: --epochs: key 'epochs' given twice" -- sweep --grid epochs=1,2 --epochs 3 --out s
 bad 145 file "sweep: a grid file with an empty value" 1 "gradchain sweep: bad.grid: width=: empty value" -- sweep --grid-file bad.grid --out s
 bad 146 file "sweep: DIR is a file" 1 "gradchain sweep: afile is not a directory" -- sweep --grid hidden=1 --out afile --data data

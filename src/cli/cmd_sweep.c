@@ -3,7 +3,6 @@
  * ranks, sweep_mpi.c), resumable, with failures recorded. */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -78,17 +77,16 @@ static const gc_sweep_key keys[NKEYS] = {
   {"seed", GC_SWEEP_INTEGER, "1", 0, 18446744073709551615.0},
 };
 
+/* Each key is the option of the same name in the table. */
+static const cli_opt key_opt[NKEYS] = {
+  OPT_HIDDEN, OPT_WIDTH, OPT_ACTIVATION, OPT_COST, OPT_INIT, OPT_ETA,
+  OPT_LAMBDA, OPT_BATCH, OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_SEED};
+
 /* Apply key k's value v to a (a default value: nothing to do).  0, or the
  * exit status after a message. */
 static int apply_key(cli_args *a, size_t k, const char *v)
 {
   if (!strcmp(v, keys[k].dflt)) return CLI_OK;
-  if (k == K_HIDDEN) return CLI_OK; /* with the sizes, below */
-  if (k == K_ACT) {
-    if (gc_activation_from_name(&a->run.act, v))
-      return cli_fail(CLI_USAGE, "activation=%s: %s", v, gc_strerror_last());
-    return CLI_OK;
-  }
   return cli_option_apply(a, keys[k].name, v);
 }
 
@@ -99,7 +97,7 @@ static int job_config(gc_run_config *c, const gc_grid *g, size_t job)
   cli_args_init(&a);
   for (size_t k = 0; k < NKEYS; k++)
     if (apply_key(&a, k, gc_grid_value(g, job, k))) return GC_EINVAL;
-  size_t L = strtoul(gc_grid_value(g, job, K_HIDDEN), NULL, 10) + 2;
+  size_t L = a.hidden + 2;
   size_t sizes[GC_RUN_MAX_LAYERS];
   sizes[0] = a.run.sizes[0];
   for (size_t l = 1; l + 1 < L; l++) sizes[l] = a.width;
@@ -916,85 +914,33 @@ int sweep_under_launcher(void)
   return 0;
 }
 
-static int parse_shard(const char *v, size_t *k, size_t *n)
-{
-  char *end;
-  errno = 0;
-  unsigned long a = strtoul(v, &end, 10), b = 0;
-  if (*end == '/' && end > v) b = strtoul(end + 1, &end, 10);
-  if (errno || *end || !b || !a || a > b || b > 1000000 || !strchr(v, '/') ||
-      v[0] == '-')
-    return cli_fail(CLI_USAGE, "--shard wants k/K with 1 <= k <= K, not '%s'", v);
-  *k = a;
-  *n = b;
-  return 0;
-}
-
 int cmd_sweep(int argc, char **argv)
 {
-  enum { O_GRID = 1000, O_GRID_FILE, O_OUT, O_EXTEND, O_STATUS, O_JOBS,
-         O_TIMEOUT, O_SHARD, O_ENGINE, O_REDO, O_DATA, O_QUIET, O_HELP,
-         O_KEY = 2000 };
-  struct option lo[NKEYS + 14] = {
-    {"grid", required_argument, 0, O_GRID},
-    {"grid-file", required_argument, 0, O_GRID_FILE},
-    {"out", required_argument, 0, O_OUT},
-    {"extend", no_argument, 0, O_EXTEND},
-    {"status", required_argument, 0, O_STATUS},
-    {"jobs", required_argument, 0, O_JOBS},
-    {"timeout", required_argument, 0, O_TIMEOUT},
-    {"shard", required_argument, 0, O_SHARD},
-    {"engine", required_argument, 0, O_ENGINE},
-    {"redo-damaged", no_argument, 0, O_REDO},
-    {"data", required_argument, 0, O_DATA},
-    {"quiet", no_argument, 0, O_QUIET},
-    {"help", no_argument, 0, O_HELP},
-  };
-  for (size_t k = 0; k < NKEYS; k++)
-    lo[13 + k] = (struct option){keys[k].name, required_argument, 0, O_KEY + (int)k};
-  memset(&lo[13 + NKEYS], 0, sizeof lo[0]);
-
+  static const cli_opt opts[] = {
+    OPT_GRID, OPT_GRID_FILE, OPT_OUT, OPT_EXTEND, OPT_STATUS, OPT_JOBS,
+    OPT_TIMEOUT, OPT_SHARD, OPT_ENGINE, OPT_REDO_DAMAGED, OPT_DATA, OPT_QUIET,
+    OPT_HELP,
+    /* the keys, for every job */
+    OPT_HIDDEN, OPT_WIDTH, OPT_ACTIVATION, OPT_COST, OPT_INIT, OPT_ETA,
+    OPT_LAMBDA, OPT_BATCH, OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_SEED};
+  cli_args a;
+  cli_args_init(&a);
+  int st = cli_args_parse(&a, opts, sizeof opts / sizeof *opts, 0, argc, argv);
+  if (st || a.help) return st ? st : cli_help(usage);
   sweep s;
   memset(&s, 0, sizeof s);
-  const char *grid_text = NULL, *grid_file = NULL, *status_dir = NULL;
-  const char *opt_val[NKEYS] = {0};
-  int mpi = 0, ch, st = CLI_OK;
-  size_t timeout = 0;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-    switch (ch) {
-    case O_GRID: grid_text = optarg; break;
-    case O_GRID_FILE: grid_file = optarg; break;
-    case O_OUT: s.dir = optarg; break;
-    case O_EXTEND: s.extend = 1; break;
-    case O_STATUS: status_dir = optarg; break;
-    case O_JOBS: st = cli_parse_size(optarg, "--jobs", 1, 4096, &s.workers); break;
-    case O_TIMEOUT: st = cli_parse_size(optarg, "--timeout", 1, 100000000, &timeout); break;
-    case O_SHARD: st = parse_shard(optarg, &s.shard_k, &s.shard_n); break;
-    case O_ENGINE:
-      if (!strcmp(optarg, "mpi")) mpi = 1;
-      else if (strcmp(optarg, "pool"))
-        st = cli_fail(CLI_USAGE, "--engine is pool or mpi, not '%s'", optarg);
-      break;
-    case O_REDO: s.redo_damaged = 1; break;
-    case O_DATA: s.data = optarg; break;
-    case O_QUIET: s.quiet = 1; break;
-    case 'h':
-    case O_HELP: return cli_help(usage);
-    case ':': st = cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]); break;
-    default:
-      if (ch >= O_KEY && ch < O_KEY + (int)NKEYS) {
-        opt_val[ch - O_KEY] = optarg;
-        break;
-      }
-      st = cli_fail(CLI_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
-    }
-    if (st) return CLI_USAGE;
-  }
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-  s.timeout = (unsigned)timeout;
+  const char *grid_text = a.text[OPT_GRID], *grid_file = a.text[OPT_GRID_FILE];
+  const char *status_dir = a.text[OPT_STATUS];
+  int mpi = a.mpi;
+  s.dir = a.out;
+  s.extend = CLI_GIVEN(&a, OPT_EXTEND);
+  s.workers = a.jobs;
+  s.shard_k = a.shard_k;
+  s.shard_n = a.shard_n;
+  s.redo_damaged = CLI_GIVEN(&a, OPT_REDO_DAMAGED);
+  s.data = a.data;
+  s.quiet = a.quiet;
+  s.timeout = (unsigned)a.timeout;
   s.fault = getenv("GRADCHAIN_SWEEP_FAULT");
   if (status_dir) {
     s.dir = status_dir;
@@ -1026,7 +972,8 @@ int cmd_sweep(int argc, char **argv)
   for (size_t k = 0; !st && k < NKEYS; k++) {
     char what[40];
     snprintf(what, sizeof what, "--%s", keys[k].name);
-    if (opt_val[k] && gc_grid_set(s.grid, keys[k].name, opt_val[k], what))
+    const char *v = a.text[key_opt[k]];
+    if (v && gc_grid_set(s.grid, keys[k].name, v, what))
       st = CLI_USAGE;
   }
   if (st) cli_fail_lib();
@@ -1034,9 +981,9 @@ int cmd_sweep(int argc, char **argv)
   for (size_t k = 0; !st && k < NKEYS; k++) {
     const char *v;
     for (size_t i = 0; !st && (v = gc_grid_key_value(s.grid, k, i)); i++) {
-      cli_args a;
-      cli_args_init(&a);
-      st = apply_key(&a, k, v);
+      cli_args one;
+      cli_args_init(&one);
+      st = apply_key(&one, k, v);
     }
   }
   if (st) {
