@@ -297,6 +297,138 @@ START_TEST(test_actstats_refusals)
 }
 END_TEST
 
+/* The run's activation records against the trainer driven by hand here:
+ * the net after b updates, its statistics taken directly, for every b
+ * where a record is due; the monitor leaves the training's bits alone. */
+static void check_run_records(size_t every)
+{
+  sample sm = sample_make(12, 3, 50, 21);
+  gc_mnist m;
+  memset(&m, 0, sizeof m);
+  m.training = m.validation = m.test = sm.d;
+  m.training.n = 30;
+  m.validation.n = 20;
+  m.validation.images = sm.img + 30 * 12;
+  m.validation.labels = sm.lab + 30;
+  static const size_t sizes[] = {12, 9, 7, 3};
+  gc_run_config c;
+  gc_run_config_init(&c);
+  ck_assert_int_eq(gc_run_config_set_sizes(&c, 4, sizes), GC_OK);
+  c.epochs = 3;
+  c.batch = 4; /* 8 steps an epoch, the last of 2 examples */
+  c.eta = 0.5;
+  c.lambda = 0.1;
+  c.seed = 5;
+  c.eval_batch = 6;
+  c.stats_sample = 15;
+  c.stats_every = every;
+  c.monitor = GC_MONITOR_EVAL_ACCURACY | GC_MONITOR_ACTIVATIONS;
+  gc_run_result res, plain;
+  ck_assert_int_eq(gc_run_perform(&res, &c, &m, NULL, NULL), GC_OK);
+  c.monitor = GC_MONITOR_EVAL_ACCURACY;
+  ck_assert_int_eq(gc_run_perform(&plain, &c, &m, NULL, NULL), GC_OK);
+  ck_assert(!memcmp(res.history, plain.history, 3 * sizeof *res.history));
+  ck_assert_uint_eq(plain.nrecords, 0);
+  ck_assert_uint_eq(res.nhidden, 2);
+
+  gc_net *net;
+  ck_assert_int_eq(gc_run_net_alloc(&net, &c), GC_OK);
+  gc_train_config tc;
+  gc_run_train_config(&tc, &c);
+  gc_trainer *t;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, &m.training, &m.validation, &tc),
+                   GC_OK);
+  gc_actstats *as;
+  ck_assert_int_eq(gc_actstats_alloc(&as, net, &m.validation, 15, 0), GC_OK);
+  gc_layer_stats mine[2];
+  size_t i = 0, b = 0;
+  ck_assert_int_eq(gc_actstats_run(mine, as), GC_OK);
+  ck_assert_uint_eq(res.act_records[0].batches, 0);
+  ck_assert_uint_eq(res.act_records[0].kind, GC_ACTREC_INITIAL);
+  ck_assert(!memcmp(gc_run_result_layers(&res, i++), mine, sizeof mine));
+  for (size_t e = 1; e <= 3; e++) {
+    gsl_ran_shuffle(t->rng, t->idx, 30, sizeof *t->idx);
+    for (size_t k = 0; k < 30; k += 4) {
+      ck_assert_int_eq(gc_trainer_step(t, t->idx + k, k + 4 <= 30 ? 4 : 2),
+                       GC_OK);
+      b++;
+      unsigned kind = (every && b % every == 0 ? GC_ACTREC_EVERY : 0) |
+                      (k + 4 >= 30 ? GC_ACTREC_EPOCH : 0);
+      if (!kind) continue;
+      ck_assert_uint_lt(i, res.nrecords);
+      ck_assert_uint_eq(res.act_records[i].batches, b);
+      ck_assert_uint_eq(res.act_records[i].kind, kind);
+      ck_assert_uint_eq(res.act_records[i].epoch, kind & GC_ACTREC_EPOCH
+                                                      ? e : e - 1);
+      ck_assert_int_eq(gc_actstats_run(mine, as), GC_OK);
+      ck_assert(!memcmp(gc_run_result_layers(&res, i++), mine, sizeof mine));
+    }
+  }
+  ck_assert_uint_eq(i, res.nrecords);
+  ck_assert_ptr_null(gc_run_result_layers(&res, i));
+  gc_actstats_free(as);
+  gc_trainer_free(t);
+  gc_net_free(net);
+  gc_run_result_free(&res);
+  gc_run_result_free(&plain);
+  sample_free(&sm);
+}
+
+START_TEST(test_run_records)
+{
+  check_run_records(0);
+  check_run_records(5);  /* never at an epoch's end (8, 16, 24) */
+  check_run_records(4);  /* every other one at an epoch's end */
+  check_run_records(1);
+}
+END_TEST
+
+START_TEST(test_run_monitor_refusals)
+{
+  sample sm = sample_make(12, 3, 50, 21);
+  gc_mnist m;
+  memset(&m, 0, sizeof m);
+  m.training = m.validation = m.test = sm.d;
+  m.training.n = 30;
+  m.validation.n = 20;
+  static const size_t sizes[] = {12, 9, 3};
+  gc_run_config c;
+  gc_run_config_init(&c);
+  ck_assert_int_eq(gc_run_config_set_sizes(&c, 3, sizes), GC_OK);
+  ck_assert_uint_eq(c.stats_sample, 300);
+  ck_assert_uint_eq(c.stats_every, 0);
+  c.epochs = 1;
+  c.monitor = GC_MONITOR_ACTIVATIONS;
+  gc_run *r;
+  gc_error_clear();
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &m), GC_EINVAL); /* 300 > 20 */
+  ck_assert(strstr(gc_strerror_last(), "300"));
+  c.stats_sample = 0;
+  gc_error_clear();
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &m), GC_EINVAL);
+  ck_assert(*gc_strerror_last());
+  c.stats_sample = 20;
+  c.eval_set = GC_EVAL_SET_NONE;
+  gc_error_clear();
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &m), GC_EINVAL);
+  ck_assert(strstr(gc_strerror_last(), "evaluation set"));
+  c.eval_set = GC_EVAL_SET_VALIDATION;
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &m), GC_OK);
+  ck_assert_uint_eq(r->result.nrecords, 1);
+  gc_run_free(r);
+  static const size_t flat[] = {12, 3};
+  ck_assert_int_eq(gc_run_config_set_sizes(&c, 2, flat), GC_OK);
+  gc_error_clear();
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &m), GC_EINVAL);
+  ck_assert(strstr(gc_strerror_last(), "hidden layer"));
+  unsigned mon;
+  ck_assert_int_eq(gc_monitor_from_names(&mon, "eval-cost,activations"),
+                   GC_OK);
+  ck_assert_uint_eq(mon, GC_MONITOR_EVAL_COST | GC_MONITOR_ACTIVATIONS);
+  sample_free(&sm);
+}
+END_TEST
+
 /* Sutskever et al.'s formula as printed. */
 static double sutskever(size_t t, double mu_max)
 {
@@ -364,6 +496,8 @@ int main(void)
   tcase_add_test(tc, test_stats_against_direct);
   tcase_add_test(tc, test_saturated_known_units);
   tcase_add_test(tc, test_actstats_refusals);
+  tcase_add_test(tc, test_run_records);
+  tcase_add_test(tc, test_run_monitor_refusals);
   tcase_add_test(tc, test_sutskever_schedule);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);

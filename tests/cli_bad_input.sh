@@ -221,7 +221,7 @@ bad 81 argument "train: 0 epochs" 2 "gradchain train: --epochs: '0' is not a who
 bad 82 argument "train: a layer of size 0" 2 "gradchain train: --sizes: '0' is not a whole number from 1 to 100000000" -- train $E --sizes 784,0,10
 bad 83 argument "train: first size not the image size" 2 "gradchain train: --sizes: MNIST needs 784 inputs and 10 outputs (got 100 and 10)" -- train $E --sizes 100,30,10 --epochs 1
 bad 84 argument "train: unknown cost" 2 "gradchain train: --cost: unknown cost 'hinge' (expected quadratic or cross-entropy)" -- train $E --cost hinge
-bad 85 argument "train: unknown monitor" 2 "gradchain train: --monitor: unknown monitor 'everything' (expected a list of eval-accuracy, eval-cost, train-accuracy, train-cost, or none)" -- train $E --monitor everything
+bad 85 argument "train: unknown monitor" 2 "gradchain train: --monitor: unknown monitor 'everything' (expected a list of eval-accuracy, eval-cost, train-accuracy, train-cost, activations, or none)" -- train $E --monitor everything
 bad 86 argument "learning rate so large that training diverges (names epoch, mini-batch and layer)" 1 "gradchain train: training diverged: NaN or infinity in the weights of layer 1 (of 2) at epoch 1, mini-batch 2; try a smaller eta (now 1e+300)" -- train $E --sizes 784,4,10 --epochs 2 --eta 1e300 --quiet
 bad 87 file "checkpoint that is not one" 1 "gradchain train: notack.json:1:1: a checkpoint: expected '{' but found 'n'" -- train $E --resume notack.json
 bad 88 file "--save into a directory that does not exist" 1 "gradchain train: cannot create no/such/net.json.tmp: No such file or directory" -- train $E --sizes 784,4,10 --epochs 1 --quiet --save no/such/net.json

@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 
+#include "gradchain/actstats.h"
 #include "gradchain/checkpoint.h"
 #include "gradchain/mnist.h"
 #include "gradchain/net.h"
@@ -61,7 +62,28 @@ typedef struct gc_run_config {
   size_t early_stop;                 /* epochs without a better evaluation
                                         accuracy before stopping; 0: never */
   size_t eval_batch;                 /* rows per evaluation pass (500) */
+  size_t stats_sample;               /* GC_MONITOR_ACTIVATIONS: over the
+                                        first N evaluation images (300) */
+  size_t stats_every;                /* ... taken before the first epoch,
+                                        after every epoch and, if K > 0,
+                                        after every K-th mini-batch update
+                                        (0) */
 } gc_run_config;
+
+/* When an activation record was taken (or-ed: a record every K updates
+ * that falls at an epoch's end is that epoch's record too). */
+enum {
+  GC_ACTREC_INITIAL = 1,     /* before the first epoch */
+  GC_ACTREC_EPOCH = 2,       /* after an epoch */
+  GC_ACTREC_EVERY = 4        /* after a multiple of stats_every updates */
+};
+
+/* One record of the activation monitor. */
+typedef struct gc_act_record {
+  size_t batches;            /* mini-batch updates done when it was taken */
+  size_t epoch;              /* epochs finished then */
+  unsigned kind;             /* GC_ACTREC_* */
+} gc_act_record;
 
 /* What a run gave.  Accuracies are fractions; unmonitored values NaN. */
 typedef struct gc_run_result {
@@ -73,6 +95,15 @@ typedef struct gc_run_result {
   size_t best_epoch;         /* ... first reached at this epoch (0: none) */
   int stopped_early;
   double seconds;            /* time spent in the epochs, this process */
+  /* the activation monitor (GC_MONITOR_ACTIVATIONS): nrecords records in
+   * the order taken, the initial one first; record i's hidden layers are
+   * act_layers[i * nhidden .. i * nhidden + nhidden - 1] */
+  size_t nhidden, nrecords;
+  gc_act_record *act_records;
+  gc_layer_stats *act_layers;
+  double stats_seconds;      /* the monitor's time (after the first
+                                record, part of seconds) */
+  size_t records_cap;        /* records the arrays hold */
 } gc_run_result;
 
 typedef struct gc_run {
@@ -83,11 +114,14 @@ typedef struct gc_run {
   gc_trainer *trainer;       /* trainer->grad.b: the last step's bias
                                 gradient (what the speeds study reads) */
   gc_run_result result;      /* filled epoch by epoch */
+  gc_actstats *stats;        /* the activation monitor, or NULL */
+  size_t batches_per_epoch;
 } gc_run;
 
 /* network2's settings: [784,30,10], sigmoid, cross-entropy, default
  * initialiser, eta 0.1, lambda 5, mini-batch 10, 30 epochs, seed 1, all
- * training images, validation set, evaluation accuracy monitored. */
+ * training images, validation set, evaluation accuracy monitored; for the
+ * activation monitor, if switched on, a sample of 300 at epochs' ends. */
 void gc_run_config_init(gc_run_config *c);
 
 /* Set the layer sizes (2 to GC_RUN_MAX_LAYERS of them). */
@@ -123,6 +157,10 @@ int gc_run_config_from_checkpoint(gc_run_config *c, const gc_checkpoint *ck);
 /* Continue from ck: r must be allocated with the configuration
  * gc_run_config_from_checkpoint gave (epochs may be more). */
 int gc_run_restore(gc_run *r, const gc_checkpoint *ck);
+
+/* The hidden layers of record i of a result. */
+const gc_layer_stats *gc_run_result_layers(const gc_run_result *res,
+                                           size_t i);
 
 /* Perform a whole run; *res is freed with gc_run_result_free().  hook,
  * if not NULL, is called after every epoch; a non-zero return ends the

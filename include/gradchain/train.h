@@ -39,7 +39,10 @@ enum {
   GC_MONITOR_EVAL_ACCURACY = 1,
   GC_MONITOR_EVAL_COST = 2,
   GC_MONITOR_TRAIN_ACCURACY = 4,
-  GC_MONITOR_TRAIN_COST = 8
+  GC_MONITOR_TRAIN_COST = 8,
+  GC_MONITOR_ACTIVATIONS = 16 /* the hidden layers' activation statistics
+                                 (actstats.h): taken by the run (run.h),
+                                 not by the trainer */
 };
 
 typedef struct gc_train_config {
@@ -62,6 +65,13 @@ typedef struct gc_epoch_stats {
   int stop;                     /* early stopping triggered after this epoch */
 } gc_epoch_stats;
 
+struct gc_trainer;
+/* Called after every mini-batch step of an epoch with the step's index in
+ * the epoch (0, 1, ...); a non-zero return ends the epoch with that
+ * status. */
+typedef int (*gc_step_hook)(const struct gc_trainer *t, size_t batch,
+                            void *arg);
+
 typedef struct gc_trainer {
   gc_net *net;                  /* trained in place; not owned */
   const gc_dataset *train;      /* not owned */
@@ -78,6 +88,8 @@ typedef struct gc_trainer {
   size_t epoch;                 /* epochs done */
   size_t best_correct, since_best; /* early stopping */
   int stopped;                  /* early stopping triggered */
+  gc_step_hook step_hook;       /* NULL, or called after every step */
+  void *step_arg;
 } gc_trainer;
 
 void gc_train_config_default(gc_train_config *cfg);
@@ -98,8 +110,8 @@ int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats);
  * the weight decay), as inside an epoch.  Exposed for tests. */
 int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m);
 
-/* Parse "eval-accuracy,eval-cost,train-accuracy,train-cost" (any subset,
- * or "none"). */
+/* Parse "eval-accuracy,eval-cost,train-accuracy,train-cost,activations"
+ * (any subset, or "none"). */
 int gc_monitor_from_names(unsigned *monitor, const char *list);
 
 #ifdef __cplusplus

@@ -30,6 +30,7 @@ static const struct {
   {"eval-cost", GC_MONITOR_EVAL_COST},
   {"train-accuracy", GC_MONITOR_TRAIN_ACCURACY},
   {"train-cost", GC_MONITOR_TRAIN_COST},
+  {"activations", GC_MONITOR_ACTIVATIONS},
 };
 
 int gc_monitor_from_names(unsigned *monitor, const char *list)
@@ -50,7 +51,7 @@ int gc_monitor_from_names(unsigned *monitor, const char *list)
     if (i == k)
       return gc_error(GC_EINVAL, "unknown monitor '%.*s' (expected a list of "
                       "eval-accuracy, eval-cost, train-accuracy, train-cost, "
-                      "or none)", (int)len, p);
+                      "activations, or none)", (int)len, p);
     m |= monitor_names[i].flag;
     if (!p[len]) break;
     p += len + 1;
@@ -122,7 +123,8 @@ int gc_trainer_alloc(gc_trainer **out, gc_net *net, const gc_dataset *train,
     gc_trainer_free(t);
     return st;
   }
-  if (cfg->monitor || cfg->early_stop) {
+  unsigned own = cfg->monitor & ~(unsigned)GC_MONITOR_ACTIVATIONS;
+  if (own || cfg->early_stop) {
     size_t big = train->n;
     if (eval && eval->n > big) big = eval->n;
     size_t cap = cfg->eval_batch ? cfg->eval_batch : GC_EVAL_BATCH;
@@ -224,6 +226,7 @@ int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats)
     size_t m = n - k < B ? n - k : B;
     size_t k2 = k + m, m2 = n - k2 < B ? n - k2 : B; /* m2 = 0 at the end */
     int st = step(t, t->idx + k, m, no, t->idx + k2, m2);
+    if (!st && t->step_hook) st = t->step_hook(t, no, t->step_arg);
     if (st) return st;
   }
   t->epoch++;
