@@ -297,19 +297,26 @@ START_TEST(test_actstats_refusals)
 }
 END_TEST
 
+/* 50 examples as MNIST's split: 30 training, 20 validation (and test). */
+static gc_mnist split(const sample *sm)
+{
+  gc_mnist m;
+  memset(&m, 0, sizeof m);
+  m.training = m.validation = m.test = sm->d;
+  m.training.n = 30;
+  m.validation.n = m.test.n = 20;
+  m.validation.images = m.test.images = sm->img + 30 * sm->d.dim;
+  m.validation.labels = m.test.labels = sm->lab + 30;
+  return m;
+}
+
 /* The run's activation records against the trainer driven by hand here:
  * the net after b updates, its statistics taken directly, for every b
  * where a record is due; the monitor leaves the training's bits alone. */
 static void check_run_records(size_t every)
 {
   sample sm = sample_make(12, 3, 50, 21);
-  gc_mnist m;
-  memset(&m, 0, sizeof m);
-  m.training = m.validation = m.test = sm.d;
-  m.training.n = 30;
-  m.validation.n = 20;
-  m.validation.images = sm.img + 30 * 12;
-  m.validation.labels = sm.lab + 30;
+  gc_mnist m = split(&sm);
   static const size_t sizes[] = {12, 9, 7, 3};
   gc_run_config c;
   gc_run_config_init(&c);
@@ -386,11 +393,7 @@ END_TEST
 START_TEST(test_run_monitor_refusals)
 {
   sample sm = sample_make(12, 3, 50, 21);
-  gc_mnist m;
-  memset(&m, 0, sizeof m);
-  m.training = m.validation = m.test = sm.d;
-  m.training.n = 30;
-  m.validation.n = 20;
+  gc_mnist m = split(&sm);
   static const size_t sizes[] = {12, 9, 3};
   gc_run_config c;
   gc_run_config_init(&c);
