@@ -232,6 +232,15 @@ bad 93 argument "chain: unknown activation" 2 "gradchain chain: --activation: un
 bad 94 argument "problem width: NaN w" 2 "gradchain problem: --w: 'nan' is not a finite double" -- problem width --w nan
 bad 95 argument "problem width: w = 0" 2 "gradchain problem: width: --w must not be 0" -- problem width --w 0
 bad 96 environment "GRADCHAIN_DATA naming a corrupt data set" 1 "gradchain depth: truncated/train-labels-idx1-ubyte: truncated: the header declares 60 bytes of data but the file holds 55" -- GRADCHAIN_DATA=truncated depth --depths 1 --epochs 1
+# --- meanfield ---------------------------------------------------------
+bad 130 argument "meanfield: negative sigma_w^2" 2 "gradchain meanfield: --sigma-w2 must be > 0 (got -1)" -- meanfield --sigma-w2 -1
+bad 131 argument "meanfield: sigma_w^2 not a number" 2 "gradchain meanfield: --sigma-w2: 'nan' is not a finite double" -- meanfield --sigma-w2 nan
+bad 132 argument "meanfield: infinite sigma_b^2" 2 "gradchain meanfield: --sigma-b2: 'inf' is not a finite double" -- meanfield --sigma-b2 inf
+bad 133 argument "meanfield: negative sigma_b^2" 2 "gradchain meanfield: --sigma-b2 must be >= 0 (got -0.5)" -- meanfield --sigma-b2 -0.5
+bad 134 argument "meanfield: no fixed point q* (ReLU beyond criticality)" 1 "gradchain meanfield: relu with sigma_w^2 = 3, sigma_b^2 = 0.1 has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation relu --sigma-w2 3 --sigma-b2 0.1
+bad 135 argument "meanfield --critical: q* is lost before chi1 reaches 1" 1 "gradchain meanfield: no critical sigma_w^2 for softplus with sigma_b^2 = 0.1: chi1 < 1 up to sigma_w^2 = 1, and at 2 the net has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation softplus --sigma-b2 0.1 --critical
+bad 136 argument "meanfield --grid: empty range" 2 "gradchain meanfield: --w2-range needs LO,HI with 0 < LO < HI (got '2,1')" -- meanfield --grid out --w2-range 2,1
+bad 137 argument "meanfield: --critical with --grid" 2 "gradchain meanfield: --critical and --grid exclude each other" -- meanfield --grid out --critical
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

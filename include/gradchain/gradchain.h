@@ -27,5 +27,6 @@
 #include "gradchain/problem_maxwidth.h"
 #include "gradchain/problem_identity.h"
 #include "gradchain/problem_activation.h"
+#include "gradchain/meanfield.h"
 
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_min.h>
+#include <gsl/gsl_roots.h>
 
 #include "gradchain/error.h"
 
@@ -80,6 +81,46 @@ static inline int gc_brent_minimise(gc_brent_min *out, gsl_function *F,
   out->hi = gsl_min_fminimizer_x_upper(m);
   out->iter = it;
   gsl_min_fminimizer_free(m);
+  if (!done)
+    return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
+                                    : gc_no_conv(what, (unsigned long)it);
+  return GC_OK;
+}
+
+/* Find the root of F bracketed by [lo, hi] with GSL's Brent solver until
+ * the bracket is below epsabs + epsrel |x| (or F is 0 there), at most
+ * max_iter iterations.  *root gets the midpoint guess, *halfwidth half the
+ * final bracket (may be NULL).  WHAT names the step in messages. */
+static inline int gc_brent_root(double *root, double *halfwidth,
+                                gsl_function *F, double lo, double hi,
+                                double epsabs, double epsrel,
+                                size_t max_iter, const char *what)
+{
+  *root = NAN;
+  if (halfwidth) *halfwidth = NAN;
+  gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+  if (!s) return gc_error(GC_ENOMEM, "%s: out of memory", what);
+  int gs = gsl_root_fsolver_set(s, F, lo, hi);
+  if (gs) {
+    gsl_root_fsolver_free(s);
+    return gc_from_gsl(gs, what);
+  }
+  size_t it = 0;
+  int done = 0;
+  while (!done && it < max_iter) {
+    it++;
+    gs = gsl_root_fsolver_iterate(s);
+    if (gs) break;
+    gs = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+                                gsl_root_fsolver_x_upper(s), epsabs, epsrel);
+    if (gs == GSL_SUCCESS) done = 1; /* Brent shrinks to [x, x] at F = 0 */
+    else if (gs != GSL_CONTINUE) break;
+  }
+  *root = gsl_root_fsolver_root(s);
+  if (halfwidth)
+    *halfwidth = 0.5 * (gsl_root_fsolver_x_upper(s) -
+                        gsl_root_fsolver_x_lower(s));
+  gsl_root_fsolver_free(s);
   if (!done)
     return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
                                     : gc_no_conv(what, (unsigned long)it);
