@@ -23,6 +23,8 @@
 #ifndef GRADCHAIN_ACTSTATS_H
 #define GRADCHAIN_ACTSTATS_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/activation.h"
@@ -52,11 +54,11 @@ typedef struct gc_layer_stats {
  *   leaky-relu           a <= 0 (on the slope-0.01 side)
  *   softplus             a < 0.01 (slope 1 - e^-a < 0.01)
  *   identity             never */
-int gc_activation_saturated(gc_activation act, double a);
+GC_API int gc_activation_saturated(gc_activation act, double a);
 
 /* The type-7 quantile Q(p) of x[0..n-1] (n >= 1, 0 <= p <= 1, no NaN);
  * x is reordered. */
-double gc_quantile(double *x, size_t n, double p);
+GC_API double gc_quantile(double *x, size_t n, double p);
 
 /* The statistics of every hidden layer of one net over one sample. */
 typedef struct gc_actstats {
@@ -73,13 +75,13 @@ typedef struct gc_actstats {
 
 /* The first n examples of d (1 <= n <= d->n), cap rows per pass (0:
  * GC_EVAL_BATCH), for a net with at least one hidden layer. */
-int gc_actstats_alloc(gc_actstats **s, const gc_net *net,
-                      const gc_dataset *d, size_t n, size_t cap);
-void gc_actstats_free(gc_actstats *s);
+GC_API int gc_actstats_alloc(gc_actstats **s, const gc_net *net,
+                             const gc_dataset *d, size_t n, size_t cap);
+GC_API void gc_actstats_free(gc_actstats *s);
 
 /* out[0..nhidden-1]: layers 1..L-2 of the net as it is now.  A NaN among
  * the activations gives GC_ENUMERIC. */
-int gc_actstats_run(gc_layer_stats *out, gc_actstats *s);
+GC_API int gc_actstats_run(gc_layer_stats *out, gc_actstats *s);
 
 #ifdef __cplusplus
 }

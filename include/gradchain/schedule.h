@@ -10,6 +10,8 @@
 #ifndef GRADCHAIN_SCHEDULE_H
 #define GRADCHAIN_SCHEDULE_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -26,11 +28,11 @@ typedef enum gc_schedule {
 
 /* "constant" or "sutskever" (status 0 or GC_EINVAL with a message), and
  * back. */
-int gc_schedule_from_name(gc_schedule *s, const char *name);
-const char *gc_schedule_name(gc_schedule s);
+GC_API int gc_schedule_from_name(gc_schedule *s, const char *name);
+GC_API const char *gc_schedule_name(gc_schedule s);
 
 /* mu_t of schedule s with cap mu_max. */
-double gc_schedule_momentum(gc_schedule s, double mu_max, size_t t);
+GC_API double gc_schedule_momentum(gc_schedule s, double mu_max, size_t t);
 
 #ifdef __cplusplus
 }
