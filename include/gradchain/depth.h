@@ -11,6 +11,8 @@
 #ifndef GRADCHAIN_DEPTH_H
 #define GRADCHAIN_DEPTH_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/mnist.h"
@@ -50,22 +52,22 @@ typedef void (*gc_depth_progress)(const gc_run_result *run, size_t done,
 
 /* network2's depth study: the run defaults, depths 1..4, width 30, one
  * seed. */
-void gc_depth_config_init(gc_depth_config *c);
+GC_API void gc_depth_config_init(gc_depth_config *c);
 
 /* The sizes of one depth's net on data d: [d's inputs, width x hidden,
  * d's classes]. */
-int gc_depth_run_config(gc_run_config *run, const gc_depth_config *c,
+GC_API int gc_depth_run_config(gc_run_config *run, const gc_depth_config *c,
                         size_t hidden, size_t seed_index,
                         const gc_dataset *d);
 
-int gc_depth_study(gc_depth_result *res, const gc_depth_config *c,
+GC_API int gc_depth_study(gc_depth_result *res, const gc_depth_config *c,
                    const gc_mnist *data, gc_depth_progress progress,
                    void *arg);
-void gc_depth_result_free(gc_depth_result *res);
+GC_API void gc_depth_result_free(gc_depth_result *res);
 
 /* The book's validation accuracy for `hidden` layers of `width` (known
  * for width 30, 1 to 4 hidden layers), else NaN. */
-double gc_depth_book(size_t width, size_t hidden);
+GC_API double gc_depth_book(size_t width, size_t hidden);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #ifndef GRADCHAIN_SPEEDS_STUDY_H
 #define GRADCHAIN_SPEEDS_STUDY_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/mnist.h"
@@ -35,22 +37,22 @@ typedef struct gc_speeds_train_result {
 
 /* The speeds of the nets of c with seeds c->seed .. c->seed+seeds-1,
  * right after initialisation, over the first `examples` training images. */
-int gc_speeds_at_init(gc_speeds_init_result *res, const gc_run_config *c,
+GC_API int gc_speeds_at_init(gc_speeds_init_result *res, const gc_run_config *c,
                       size_t seeds, size_t examples, const gc_mnist *data);
-void gc_speeds_init_result_free(gc_speeds_init_result *res);
+GC_API void gc_speeds_init_result_free(gc_speeds_init_result *res);
 
 /* The speeds before every epoch of c run as batch gradient descent on its
  * c->train_size training images (the mini-batch is all of them, nothing
  * is monitored): each epoch's one step has exactly the speeds' average
  * gradient.  hook as in gc_run_perform. */
-int gc_speeds_during_training(gc_speeds_train_result *res,
+GC_API int gc_speeds_during_training(gc_speeds_train_result *res,
                               const gc_run_config *c, const gc_mnist *data,
                               gc_run_hook hook, void *arg);
-void gc_speeds_train_result_free(gc_speeds_train_result *res);
+GC_API void gc_speeds_train_result_free(gc_speeds_train_result *res);
 
 /* The book's speeds at initialisation for [784, 30 x H, 10], H = 2..4,
  * else NULL. */
-const double *gc_speeds_book(const size_t *sizes, size_t nlayers);
+GC_API const double *gc_speeds_book(const size_t *sizes, size_t nlayers);
 
 #ifdef __cplusplus
 }
