@@ -241,6 +241,11 @@ bad 134 argument "meanfield: no fixed point q* (ReLU beyond criticality)" 1 "gra
 bad 135 argument "meanfield --critical: q* is lost before chi1 reaches 1" 1 "gradchain meanfield: no critical sigma_w^2 for softplus with sigma_b^2 = 0.1: chi1 < 1 up to sigma_w^2 = 1, and at 2 the net has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation softplus --sigma-b2 0.1 --critical
 bad 136 argument "meanfield --grid: empty range" 2 "gradchain meanfield: --w2-range needs LO,HI with 0 < LO < HI (got '2,1')" -- meanfield --grid out --w2-range 2,1
 bad 137 argument "meanfield: --critical with --grid" 2 "gradchain meanfield: --critical and --grid exclude each other" -- meanfield --grid out --critical
+bad 160 argument "train: an activation sample of 0 images" 2 "gradchain train: --stats-sample: '0' is not a whole number from 1 to 1000000000" -- train $E --monitor activations --stats-sample 0
+bad 161 argument "train: an activation sample larger than the evaluation set" 2 "gradchain train: --stats-sample: 11 is more than the 10 images of the validation set" -- train $E --sizes 784,4,10 --monitor activations --stats-sample 11
+bad 162 argument "train: activations every 0 mini-batches" 2 "gradchain train: --stats-every: '0' is not a whole number from 1 to 1000000000" -- train $E --monitor activations --stats-every 0
+bad 163 argument "train: --stats-every without the activation monitor" 2 "gradchain train: --stats-every: there is no activation monitor to take it (add --monitor activations)" -- train $E --stats-every 10
+bad 164 argument "train: CSV without the activation monitor" 2 "gradchain train: --format csv: train writes CSV only for the activation records (add --monitor activations)" -- train $E --format csv
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

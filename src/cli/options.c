@@ -10,7 +10,7 @@
 /* One limit for each count, whichever subcommand takes it. */
 #define MAX_EPOCHS 1000000
 #define MAX_BATCH 1000000000
-#define MAX_SET 1000000000   /* --train-size, --examples */
+#define MAX_SET 1000000000   /* --train-size, --examples, --stats-* */
 #define MAX_SEEDS 1000
 
 typedef int (*parser)(cli_args *a, const char *arg, const char *opt,
@@ -71,6 +71,8 @@ P(p_eval)
 }
 P(p_train_size) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.train_size); }
 P(p_early_stop) { (void)csv; return p_count(arg, opt, 0, MAX_EPOCHS, &a->run.early_stop); }
+P(p_stats_sample) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_sample); }
+P(p_stats_every) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_every); }
 P(p_depths)
 {
   (void)csv;
@@ -124,6 +126,8 @@ static const struct {
   [OPT_SET] = {"set", required_argument, p_eval},
   [OPT_TRAIN_SIZE] = {"train-size", required_argument, p_train_size},
   [OPT_EARLY_STOP] = {"early-stop", required_argument, p_early_stop},
+  [OPT_STATS_SAMPLE] = {"stats-sample", required_argument, p_stats_sample},
+  [OPT_STATS_EVERY] = {"stats-every", required_argument, p_stats_every},
   [OPT_DEPTHS] = {"depths", required_argument, p_depths},
   [OPT_WIDTH] = {"width", required_argument, p_width},
   [OPT_SEEDS] = {"seeds", required_argument, p_seeds},
@@ -193,5 +197,22 @@ int cli_check_sizes(const gc_run_config *c, const gc_dataset *d)
   if (in != d->dim || out != d->nclasses)
     return cli_fail(CLI_USAGE, "--sizes: MNIST needs %zu inputs and %zu "
                     "outputs (got %zu and %zu)", d->dim, d->nclasses, in, out);
+  return CLI_OK;
+}
+
+int cli_check_stats(const cli_args *a, size_t n)
+{
+  const gc_run_config *c = &a->run;
+  int on = (c->monitor & GC_MONITOR_ACTIVATIONS) != 0;
+  if (!on && CLI_GIVEN(a, OPT_STATS_SAMPLE))
+    return cli_fail(CLI_USAGE, "--stats-sample: there is no activation "
+                    "monitor to take it (add --monitor activations)");
+  if (!on && CLI_GIVEN(a, OPT_STATS_EVERY))
+    return cli_fail(CLI_USAGE, "--stats-every: there is no activation "
+                    "monitor to take it (add --monitor activations)");
+  if (on && c->stats_sample > n)
+    return cli_fail(CLI_USAGE, "--stats-sample: %zu is more than the %zu "
+                    "images of the %s set", c->stats_sample, n,
+                    gc_eval_set_name(c->eval_set));
   return CLI_OK;
 }
