@@ -390,6 +390,58 @@ START_TEST(test_run_records)
 }
 END_TEST
 
+/* A run checkpointed after each epoch and resumed gives the activation
+ * records of the uninterrupted run, bit for bit. */
+START_TEST(test_run_records_resume)
+{
+  sample sm = sample_make(12, 3, 50, 23);
+  gc_mnist m = split(&sm);
+  static const size_t sizes[] = {12, 6, 5, 3};
+  gc_run_config c;
+  gc_run_config_init(&c);
+  ck_assert_int_eq(gc_run_config_set_sizes(&c, 4, sizes), GC_OK);
+  c.epochs = 3;
+  c.batch = 4;
+  c.eta = 0.5;
+  c.stats_sample = 20;
+  c.stats_every = 3;
+  c.monitor = GC_MONITOR_EVAL_ACCURACY | GC_MONITOR_ACTIVATIONS;
+  gc_run_result whole;
+  ck_assert_int_eq(gc_run_perform(&whole, &c, &m, NULL, NULL), GC_OK);
+  char path[] = "/tmp/check_saturation_ck_XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  gc_run *r;
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &m), GC_OK);
+  for (size_t e = 0; e < 3; e++) {
+    ck_assert_int_eq(gc_run_iterate(r), GC_OK);
+    ck_assert_int_eq(gc_run_checkpoint(r, path), GC_OK);
+    gc_run_free(r);
+    gc_checkpoint *ck;
+    ck_assert_int_eq(gc_checkpoint_load(&ck, path), GC_OK);
+    gc_run_config k;
+    ck_assert_int_eq(gc_run_config_from_checkpoint(&k, ck), GC_OK);
+    ck_assert_uint_eq(k.stats_sample, 20);
+    ck_assert_uint_eq(k.stats_every, 3);
+    ck_assert(k.monitor & GC_MONITOR_ACTIVATIONS);
+    ck_assert_int_eq(gc_run_alloc(&r, &k, &m), GC_OK);
+    ck_assert_int_eq(gc_run_restore(r, ck), GC_OK);
+    gc_checkpoint_free(ck);
+  }
+  const gc_run_result *res = &r->result;
+  ck_assert_uint_eq(res->nrecords, whole.nrecords);
+  ck_assert(!memcmp(res->act_records, whole.act_records,
+                    whole.nrecords * sizeof *whole.act_records));
+  ck_assert(!memcmp(res->act_layers, whole.act_layers,
+                    whole.nrecords * whole.nhidden * sizeof *whole.act_layers));
+  gc_run_free(r);
+  unlink(path);
+  gc_run_result_free(&whole);
+  sample_free(&sm);
+}
+END_TEST
+
 START_TEST(test_run_monitor_refusals)
 {
   sample sm = sample_make(12, 3, 50, 21);
@@ -500,6 +552,7 @@ int main(void)
   tcase_add_test(tc, test_saturated_known_units);
   tcase_add_test(tc, test_actstats_refusals);
   tcase_add_test(tc, test_run_records);
+  tcase_add_test(tc, test_run_records_resume);
   tcase_add_test(tc, test_run_monitor_refusals);
   tcase_add_test(tc, test_sutskever_schedule);
   suite_add_tcase(s, tc);

@@ -46,6 +46,21 @@ typedef struct gc_layer_stats {
   double saturated;          /* a fraction in [0, 1] */
 } gc_layer_stats;
 
+/* When an activation record was taken (or-ed: a record every K updates
+ * that falls at an epoch's end is that epoch's record too). */
+enum {
+  GC_ACTREC_INITIAL = 1,     /* before the first epoch */
+  GC_ACTREC_EPOCH = 2,       /* after an epoch */
+  GC_ACTREC_EVERY = 4        /* after a multiple of stats_every updates */
+};
+
+/* One record of the activation monitor of a run (run.h). */
+typedef struct gc_act_record {
+  size_t batches;            /* mini-batch updates done when it was taken */
+  size_t epoch;              /* epochs finished then */
+  unsigned kind;             /* GC_ACTREC_* */
+} gc_act_record;
+
 /* 1 if the activation value a of a unit computing act counts as
  * saturated, where its slope is (nearly) flat:
  *   sigmoid              a < 0.01 or a > 0.99

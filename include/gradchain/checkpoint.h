@@ -15,6 +15,10 @@
  *    "order": [the training examples' order after the last shuffle],
  *    "history": [{"epoch": 1, "evaluation_correct": 9321,
  *                 "evaluation_accuracy": 0.9321, ...}, ...],
+ *    "activations": {"sample": 300, "every": 0, "hidden": 1, "records":
+ *                 [[batches, epoch, kind, [layer, mean, sd, p2_5, p50,
+ *                   p97_5, saturated], ...], ...]}   (only with the
+ *                 activation monitor),
  *    "net": { the network in network2's layout, as gc_net_save writes:
  *             its sizes and cost are the run's }}
  *
@@ -45,6 +49,7 @@
 
 #include <stddef.h>
 
+#include "gradchain/actstats.h"
 #include "gradchain/net.h"
 #include "gradchain/train.h"
 
@@ -61,6 +66,13 @@ typedef struct gc_checkpoint_run {
   unsigned long seed;     /* the run's seed as given by the user */
   char init[16];          /* how the net was initialised, e.g. "default" */
   char eval_set[16];      /* the evaluation set's name, e.g. "validation" */
+  /* the activation monitor (cfg.monitor & GC_MONITOR_ACTIVATIONS): its
+   * settings and its records so far, nhidden layers each.  Saving reads
+   * the run's arrays; a loaded checkpoint owns its own. */
+  size_t stats_sample, stats_every;
+  size_t nhidden, nrecords;
+  gc_act_record *act_records;
+  gc_layer_stats *act_layers;
 } gc_checkpoint_run;
 
 typedef struct gc_checkpoint {

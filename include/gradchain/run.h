@@ -72,20 +72,6 @@ typedef struct gc_run_config {
                                         (0) */
 } gc_run_config;
 
-/* When an activation record was taken (or-ed: a record every K updates
- * that falls at an epoch's end is that epoch's record too). */
-enum {
-  GC_ACTREC_INITIAL = 1,     /* before the first epoch */
-  GC_ACTREC_EPOCH = 2,       /* after an epoch */
-  GC_ACTREC_EVERY = 4        /* after a multiple of stats_every updates */
-};
-
-/* One record of the activation monitor. */
-typedef struct gc_act_record {
-  size_t batches;            /* mini-batch updates done when it was taken */
-  size_t epoch;              /* epochs finished then */
-  unsigned kind;             /* GC_ACTREC_* */
-} gc_act_record;
 
 /* What a run gave.  Accuracies are fractions; unmonitored values NaN. */
 typedef struct gc_run_result {

@@ -256,6 +256,10 @@ static int adopt(cli_args *a, const gc_checkpoint *ck)
     DIFFER("--train-size", "%zu", c->train_size, k.train_size);
   if (GIVEN(a, OPT_EARLY_STOP) && c->early_stop != k.early_stop)
     DIFFER("--early-stop", "%zu", c->early_stop, k.early_stop);
+  if (GIVEN(a, OPT_STATS_SAMPLE) && c->stats_sample != k.stats_sample)
+    DIFFER("--stats-sample", "%zu", c->stats_sample, k.stats_sample);
+  if (GIVEN(a, OPT_STATS_EVERY) && c->stats_every != k.stats_every)
+    DIFFER("--stats-every", "%zu", c->stats_every, k.stats_every);
 #undef DIFFER
   a->run = k;
   return CLI_OK;

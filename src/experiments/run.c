@@ -102,24 +102,32 @@ static double now(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Room for one more activation record. */
+static int reserve_record(gc_run_result *res)
+{
+  if (res->nrecords < res->records_cap) return GC_OK;
+  size_t cap = res->records_cap ? 2 * res->records_cap : 16;
+  gc_act_record *rec = realloc(res->act_records, cap * sizeof *rec);
+  if (rec) res->act_records = rec;
+  gc_layer_stats *ls = realloc(res->act_layers,
+                               cap * res->nhidden * sizeof *ls);
+  if (ls) res->act_layers = ls;
+  if (!rec || !ls)
+    return gc_error(GC_ENOMEM, "out of memory for %zu activation records",
+                    cap);
+  res->records_cap = cap;
+  return GC_OK;
+}
+
 /* Take one activation record of the net as it is now. */
 static int take_record(gc_run *r, size_t batches, unsigned kind)
 {
   gc_run_result *res = &r->result;
   size_t H = res->nhidden;
-  if (res->nrecords == res->records_cap) {
-    size_t cap = res->records_cap ? 2 * res->records_cap : 16;
-    gc_act_record *rec = realloc(res->act_records, cap * sizeof *rec);
-    if (rec) res->act_records = rec;
-    gc_layer_stats *ls = realloc(res->act_layers, cap * H * sizeof *ls);
-    if (ls) res->act_layers = ls;
-    if (!rec || !ls)
-      return gc_error(GC_ENOMEM, "out of memory for %zu activation records",
-                      cap);
-    res->records_cap = cap;
-  }
+  int st = reserve_record(res);
+  if (st) return st;
   double t0 = now();
-  int st = gc_actstats_run(res->act_layers + res->nrecords * H, r->stats);
+  st = gc_actstats_run(res->act_layers + res->nrecords * H, r->stats);
   res->stats_seconds += now() - t0;
   if (st) return st;
   gc_act_record *rec = &res->act_records[res->nrecords++];
@@ -266,6 +274,12 @@ int gc_run_checkpoint(const gc_run *r, const char *path)
   snprintf(run.init, sizeof run.init, "%s", gc_init_name(r->cfg.init));
   snprintf(run.eval_set, sizeof run.eval_set, "%s",
            gc_eval_set_name(r->cfg.eval_set));
+  run.stats_sample = r->cfg.stats_sample;
+  run.stats_every = r->cfg.stats_every;
+  run.nhidden = r->result.nhidden;
+  run.nrecords = r->result.nrecords;
+  run.act_records = r->result.act_records;
+  run.act_layers = r->result.act_layers;
   return gc_checkpoint_save(path, r->trainer, &run, r->result.history);
 }
 
@@ -294,6 +308,10 @@ int gc_run_config_from_checkpoint(gc_run_config *c, const gc_checkpoint *ck)
   c->monitor = ck->cfg.monitor;
   c->early_stop = ck->cfg.early_stop;
   c->eval_batch = ck->cfg.eval_batch;
+  if (c->monitor & GC_MONITOR_ACTIVATIONS) {
+    c->stats_sample = run->stats_sample;
+    c->stats_every = run->stats_every;
+  }
   return GC_OK;
 }
 
@@ -314,6 +332,23 @@ int gc_run_restore(gc_run *r, const gc_checkpoint *ck)
     res->epochs++;
   }
   res->stopped_early = ck->stopped;
+  if (r->stats) { /* the records so far replace the initial one taken */
+    const gc_checkpoint_run *run = &ck->run;
+    if (run->nhidden != res->nhidden)
+      return gc_error(GC_EINVAL, "the checkpoint's activation records have "
+                      "%zu hidden layers, the run %zu", run->nhidden,
+                      res->nhidden);
+    res->nrecords = 0;
+    for (size_t i = 0; i < run->nrecords; i++) {
+      int st2 = reserve_record(res);
+      if (st2) return st2;
+      res->act_records[i] = run->act_records[i];
+      memcpy(res->act_layers + i * res->nhidden,
+             run->act_layers + i * res->nhidden,
+             res->nhidden * sizeof *res->act_layers);
+      res->nrecords++;
+    }
+  }
   return GC_OK;
 }
 
