@@ -246,6 +246,7 @@ bad 161 argument "train: an activation sample larger than the evaluation set" 2 
 bad 162 argument "train: activations every 0 mini-batches" 2 "gradchain train: --stats-every: '0' is not a whole number from 1 to 1000000000" -- train $E --monitor activations --stats-every 0
 bad 163 argument "train: --stats-every without the activation monitor" 2 "gradchain train: --stats-every: there is no activation monitor to take it (add --monitor activations)" -- train $E --stats-every 10
 bad 164 argument "train: CSV without the activation monitor" 2 "gradchain train: --format csv: train writes CSV only for the activation records (add --monitor activations)" -- train $E --format csv
+bad 165 argument "speeds: a monitor other than the activations, or without --train" 2 "gradchain speeds: --monitor: speeds takes only activations, and only with --train" -- speeds $E --monitor activations
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

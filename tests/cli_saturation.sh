@@ -47,4 +47,13 @@ fi
   fail "resume: $(cat "$tmpd/err")"
 strip() { sed 's/"seconds": [^}]*//' "$1"; }
 if cmp -s <(strip "$tmpd/A.json") <(strip "$tmpd/B.json"); then pass; else fail "the resumed run's JSON differs"; fi
+# speeds --train: one record after each epoch (one step each) beside the
+# series, and every 2 steps in activation_records
+"$GRADCHAIN" speeds --data "$data" --sizes 784,8,6,10 --examples 100 --train --epochs 4 --quiet \
+  --monitor activations --stats-sample 20 --stats-every 2 --format json >"$tmpd/S.json" 2>"$tmpd/err" ||
+  fail "speeds --train: $(cat "$tmpd/err")"
+[[ $(grep -o '"batches": [0-9]*' "$tmpd/S.json" | awk '{print $2}' | tr '\n' ' ') == "2 4 " ]] && pass ||
+  fail "speeds --train activation_records"
+[[ $(grep -o '{"layer": 1,' "$tmpd/S.json" | wc -l) -eq $((4 + 1 + 2)) ]] && pass ||
+  fail "speeds --train: not 4 epochs' + initial + 2 records' activations"
 finish
