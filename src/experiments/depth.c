@@ -96,7 +96,7 @@ int gc_depth_study(gc_depth_result *res, const gc_depth_config *c,
       row->best[s] = run.best_accuracy;
       row->best_epoch[s] = run.best_epoch;
     }
-#pragma omp critical(gc_depth_progress)
+#pragma omp critical /* unnamed: a named one exports .gomp_critical_user_NAME */
     {
       if (e && !st) {
         st = e;
