@@ -86,6 +86,25 @@ START_TEST(test_quantile_by_hand)
   ck_assert_double_eq(gc_quantile(d, 3, 0.5), 2.0);
   double e[1] = {4.5};
   ck_assert_double_eq(gc_quantile(e, 1, 0.025), 4.5);
+  /* random sets, many with ties, against sorting */
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  double *x = malloc(300 * sizeof *x), *y = malloc(300 * sizeof *y);
+  static const double ps[] = {0, 0.025, 0.1, 0.5, 0.9, 0.975, 1};
+  for (size_t n = 1; n <= 300; n += 7)
+    for (int ties = 0; ties < 2; ties++) {
+      for (size_t i = 0; i < n; i++)
+        x[i] = ties ? (double)gsl_rng_uniform_int(r, 4)
+                    : gsl_ran_gaussian(r, 1.0);
+      memcpy(y, x, n * sizeof *x);
+      qsort(y, n, sizeof *y, cmp_double);
+      for (size_t k = 0; k < sizeof ps / sizeof *ps; k++) {
+        ck_assert_double_eq(gc_quantile(x, n, ps[k]),
+                            sorted_quantile(y, n, ps[k]));
+      }
+    }
+  free(x);
+  free(y);
+  gsl_rng_free(r);
 }
 END_TEST
 

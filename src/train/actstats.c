@@ -3,8 +3,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_statistics_double.h>
-
 #include "gradchain/actstats.h"
 #include "gradchain/error.h"
 #include "gradchain/evaluate.h"
@@ -23,16 +21,80 @@ int gc_activation_saturated(gc_activation act, double a)
   }
 }
 
+static inline void swap2(double *x, size_t i, size_t j)
+{
+  double t = x[i];
+  x[i] = x[j];
+  x[j] = t;
+}
+
+/* Reorder x[lo..hi] (inclusive) so that x[k] is the value of rank k-lo in
+ * it, everything before it <= x[k] and everything after >= x[k]: Hoare's
+ * selection with a median-of-three pivot, deterministic. */
+static void select_k(double *x, size_t lo, size_t hi, size_t k)
+{
+  while (hi > lo + 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    swap2(x, mid, lo + 1);
+    if (x[lo] > x[hi]) swap2(x, lo, hi);
+    if (x[lo + 1] > x[hi]) swap2(x, lo + 1, hi);
+    if (x[lo] > x[lo + 1]) swap2(x, lo, lo + 1);
+    /* x[lo] <= pivot = x[lo+1] <= x[hi]: sentinels for both scans */
+    size_t i = lo + 1, j = hi;
+    double pivot = x[lo + 1];
+    for (;;) {
+      do i++; while (x[i] < pivot);
+      do j--; while (x[j] > pivot);
+      if (j < i) break;
+      swap2(x, i, j);
+    }
+    x[lo + 1] = x[j];
+    x[j] = pivot;
+    if (j >= k) hi = j - 1;
+    if (j <= k) lo = i;
+  }
+  if (hi == lo + 1 && x[hi] < x[lo]) swap2(x, lo, hi);
+}
+
+/* The smallest of x[lo..hi] */
+static double min_of(const double *x, size_t lo, size_t hi)
+{
+  double m = x[lo];
+  for (size_t i = lo + 1; i <= hi; i++)
+    if (x[i] < m) m = x[i];
+  return m;
+}
+
+/* Type-7 quantiles q[0..m-1] of x[0..n-1] at increasing p[0..m-1], from
+ * the largest down: each selection works inside the part left of the
+ * previous one, and the order statistic next to rank k is the smallest
+ * value right of it. */
+static void quantiles(double *q, double *x, size_t n, const double *p,
+                      size_t m)
+{
+  size_t hi = n - 1;       /* x[0..hi] holds the hi+1 smallest values */
+  double above = 0;        /* the value of rank hi+1 (when hi < n-1) */
+  for (size_t t = m; t-- > 0;) {
+    double h = (double)(n - 1) * p[t];
+    size_t k = (size_t)floor(h);
+    if (k >= n - 1) {
+      select_k(x, 0, hi, hi);
+      q[t] = x[hi];
+      continue;
+    }
+    select_k(x, 0, hi, k);
+    double next = k + 1 <= hi ? min_of(x, k + 1, hi) : above;
+    q[t] = x[k] + (h - (double)k) * (next - x[k]);
+    above = next;
+    hi = k;
+  }
+}
+
 double gc_quantile(double *x, size_t n, double p)
 {
-  double h = (double)(n - 1) * p;
-  size_t k = (size_t)floor(h);
-  if (k >= n - 1) return gsl_stats_select(x, 1, n, n - 1);
-  /* two selections rather than one: no reliance on how the first leaves
-   * the array */
-  double lo = gsl_stats_select(x, 1, n, k);
-  double hi = gsl_stats_select(x, 1, n, k + 1);
-  return lo + (h - (double)k) * (hi - lo);
+  double q;
+  quantiles(&q, x, n, &p, 1);
+  return q;
 }
 
 static gc_activation layer_act(const gc_net *net, size_t l)
@@ -122,9 +184,12 @@ static int layer_stats(gc_layer_stats *o, double *v, size_t N,
   o->mean = mean;
   o->sd = sqrt(ss / (double)N);
   o->saturated = (double)sat / (double)N;
-  o->p97_5 = gc_quantile(v, N, 0.975);
-  o->p50 = gc_quantile(v, N, 0.5);
-  o->p2_5 = gc_quantile(v, N, 0.025);
+  static const double p[3] = {0.025, 0.5, 0.975};
+  double q[3];
+  quantiles(q, v, N, p, 3);
+  o->p2_5 = q[0];
+  o->p50 = q[1];
+  o->p97_5 = q[2];
   return GC_OK;
 }
 
