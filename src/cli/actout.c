@@ -1,6 +1,7 @@
 /* actout.c -- the activation monitor's records as JSON, CSV, text and
  * figures. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/actout.h"
@@ -86,49 +87,63 @@ void act_text(FILE *f, const gc_run_result *res)
   }
 }
 
-/* One figure: what (a CSV column, or the band under the mean) of every
- * hidden layer against the mini-batches seen. */
-static int figure(const stage_ctx *ctx, FILE *md, const char *name,
-                  const char *what, const char *title,
-                  const gc_run_result *res)
+/* The mean figure: one panel per hidden layer (the bands of several
+ * layers overlap into one grey), the mean as a line in its 2.5-97.5
+ * percentile band, all against the mini-batches seen. */
+static int mean_figure(const stage_ctx *ctx, FILE *md, const char *name,
+                       const char *title, const gc_run_result *res)
 {
-  static const struct {
-    const char *what, *label, *caption;
-    int col;
-  } kinds[] = {
-    {"mean", "mean activation (band: 2.5th to 97.5th percentile)",
-     "Mean activation of each hidden layer, its 2.5-97.5 percentile band "
-     "shaded", 4},
-    {"sd", "standard deviation of the activations",
-     "Standard deviation of the activations of each hidden layer", 5},
-    {"saturated", "fraction of activations saturated",
-     "Fraction of saturated units (over sample and units) in each hidden "
-     "layer", 9}};
-  size_t k = 0;
-  while (k < 2 && strcmp(kinds[k].what, what)) k++;
-  char fig[256], body[4096], cap[512];
+  size_t H = res->nhidden, cols = H > 4 ? 2 : 1, rows = (H + cols - 1) / cols;
+  size_t cap = 1024 + 512 * H;
+  char fig[256], *body = malloc(cap), caption[512];
+  if (!body) return cli_fail(CLI_FAIL, "out of memory");
+  snprintf(fig, sizeof fig, "%s_mean", name);
+  snprintf(caption, sizeof caption, "Mean activation of each hidden layer "
+           "(line) and its 2.5-97.5 percentile band, %s", title);
+  size_t n = (size_t)snprintf(body, cap,
+      "set terminal pngcairo size %zu,%zu enhanced font 'DejaVu Sans,10'\n"
+      "set output '%s.png'\nunset key\n"
+      "set style fill transparent solid 0.3 noborder\n"
+      "set multiplot layout %zu,%zu title \"%s\" noenhanced\n",
+      cols * 900, 90 + 200 * rows, fig, rows, cols, caption);
+  for (size_t l = 0; l < H; l++)
+    n += (size_t)snprintf(body + n, cap - n,
+        "set title 'hidden layer %zu'\nset ylabel 'activation'\n"
+        "set xlabel '%s'\n"
+        "plot '%s.csv' skip 1 every %zu::%zu using 1:6:8 with filledcurves "
+        "lc %zu, '' skip 1 every %zu::%zu using 1:4 with linespoints lc %zu "
+        "lw 2 pt 7 ps 0.4\n", l + 1,
+        l + cols >= H ? "mini-batches seen" : "", name, H, l, l + 1, H, l,
+        l + 1);
+  snprintf(body + n, cap - n, "unset multiplot\n");
+  int st = stage_figure(ctx, md, fig, caption, body);
+  free(body);
+  return st;
+}
+
+/* The sd or the saturated fraction of every hidden layer (CSV column col)
+ * against the mini-batches seen, one line per layer. */
+static int line_figure(const stage_ctx *ctx, FILE *md, const char *name,
+                       const char *what, int col, const char *label,
+                       const char *caption, const char *title,
+                       const gc_run_result *res)
+{
+  size_t H = res->nhidden, cap = 1024 + 256 * H;
+  char fig[256], *body = malloc(cap), cap2[512];
+  if (!body) return cli_fail(CLI_FAIL, "out of memory");
   snprintf(fig, sizeof fig, "%s_%s", name, what);
-  size_t H = res->nhidden;
-  int n = snprintf(body, sizeof body,
-                   "set title \"%s, %s\" noenhanced\n"
-                   "set xlabel 'mini-batches seen'\nset ylabel '%s'\n"
-                   "set style fill transparent solid 0.15 noborder\n"
-                   "set key outside right top\nplot ",
-                   kinds[k].caption, title, kinds[k].label);
-  for (size_t l = 0; l < H && n < (int)sizeof body; l++) {
-    if (kinds[k].col == 4)
-      n += snprintf(body + n, sizeof body - (size_t)n,
-                    "'%s.csv' skip 1 every %zu::%zu using 1:6:8 with "
-                    "filledcurves lc %zu notitle, ", name, H, l, l + 1);
-    n += snprintf(body + n, sizeof body - (size_t)n,
-                  "'%s.csv' skip 1 every %zu::%zu using 1:%d with linespoints "
-                  "lc %zu lw 2 pt 7 ps 0.5 title 'hidden layer %zu'%s", name,
-                  H, l, kinds[k].col, l + 1, l + 1, l + 1 < H ? ", " : "\n");
-  }
-  if (n >= (int)sizeof body)
-    return cli_fail(CLI_FAIL, "too many hidden layers to plot (%zu)", H);
-  snprintf(cap, sizeof cap, "%s, %s", kinds[k].caption, title);
-  return stage_figure(ctx, md, fig, cap, body);
+  snprintf(cap2, sizeof cap2, "%s, %s", caption, title);
+  size_t n = (size_t)snprintf(body, cap,
+      "set title \"%s\" noenhanced\nset xlabel 'mini-batches seen'\n"
+      "set ylabel '%s'\nset key outside right top\nplot ", cap2, label);
+  for (size_t l = 0; l < H; l++)
+    n += (size_t)snprintf(body + n, cap - n,
+        "'%s.csv' skip 1 every %zu::%zu using 1:%d with linespoints lc %zu "
+        "lw 2 pt 7 ps 0.5 title 'hidden layer %zu'%s", name, H, l, col,
+        l + 1, l + 1, l + 1 < H ? ", " : "\n");
+  int st = stage_figure(ctx, md, fig, cap2, body);
+  free(body);
+  return st;
 }
 
 int act_plot(const stage_ctx *ctx, FILE *md, const char *name,
@@ -140,8 +155,14 @@ int act_plot(const stage_ctx *ctx, FILE *md, const char *name,
   if (outfile_open(&o, ctx->dir, file)) return CLI_FAIL;
   act_csv(o.f, res);
   if (outfile_commit(&o)) return CLI_FAIL;
-  int st = figure(ctx, md, name, "mean", title, res);
-  if (!st) st = figure(ctx, md, name, "sd", title, res);
-  if (!st) st = figure(ctx, md, name, "saturated", title, res);
+  int st = mean_figure(ctx, md, name, title, res);
+  if (!st)
+    st = line_figure(ctx, md, name, "sd", 5, "standard deviation",
+                     "Standard deviation of the activations of each hidden "
+                     "layer", title, res);
+  if (!st)
+    st = line_figure(ctx, md, name, "saturated", 9, "fraction saturated",
+                     "Fraction of saturated activations in each hidden layer",
+                     title, res);
   return st;
 }
