@@ -131,6 +131,7 @@ static int take_record(gc_run *r, size_t batches, unsigned kind)
   res->stats_seconds += now() - t0;
   if (st) return st;
   gc_act_record *rec = &res->act_records[res->nrecords++];
+  memset(rec, 0, sizeof *rec); /* no uninitialised padding */
   rec->batches = batches;
   rec->epoch = r->trainer->epoch;
   rec->kind = kind;
