@@ -57,6 +57,8 @@ int main(int argc, char **argv)
      {784, 100, 100, 100, 100, 10}, 0},
     {"[784,100,100,100,100,10], --stats-every 100", 6,
      {784, 100, 100, 100, 100, 10}, 100},
+    {"[784,100,100,100,100,10], --stats-every 1000", 6,
+     {784, 100, 100, 100, 100, 10}, 1000},
   };
   printf("activation monitor: one epoch (50,000 images + evaluation), best "
          "of %d, alternated\n", reps);

@@ -38,6 +38,12 @@ extern "C" {
 /* Glorot and Bengio's sample size. */
 #define GC_STATS_SAMPLE ((size_t)300)
 
+/* Rows per forward pass of the sample unless told otherwise: few enough
+ * that a 784x100 layer's product stays below the size at which the
+ * kernels go parallel (on the shared 2-core machine a parallel pass over
+ * 300 rows took 2-3 times the serial one; bench/README.md). */
+#define GC_STATS_BATCH ((size_t)100)
+
 /* One hidden layer's statistics. */
 typedef struct gc_layer_stats {
   size_t layer;              /* 1 .. L-2 */
@@ -89,7 +95,7 @@ typedef struct gc_actstats {
 } gc_actstats;
 
 /* The first n examples of d (1 <= n <= d->n), cap rows per pass (0:
- * GC_EVAL_BATCH), for a net with at least one hidden layer. */
+ * GC_STATS_BATCH), for a net with at least one hidden layer. */
 GC_API int gc_actstats_alloc(gc_actstats **s, const gc_net *net,
                              const gc_dataset *d, size_t n, size_t cap);
 GC_API void gc_actstats_free(gc_actstats *s);

@@ -160,8 +160,7 @@ static int monitor_alloc(gc_run *r, const gc_dataset *eval)
     return gc_error(GC_EINVAL, "an activation sample of %zu images: must be "
                     "from 1 to the evaluation set's %zu", c->stats_sample,
                     eval->n);
-  int st = gc_actstats_alloc(&r->stats, r->net, eval, c->stats_sample,
-                             c->eval_batch);
+  int st = gc_actstats_alloc(&r->stats, r->net, eval, c->stats_sample, 0);
   if (st) return st;
   r->result.nhidden = r->stats->nhidden;
   if (c->stats_every) {

@@ -5,7 +5,6 @@
 
 #include "gradchain/actstats.h"
 #include "gradchain/error.h"
-#include "gradchain/evaluate.h"
 
 int gc_activation_saturated(gc_activation act, double a)
 {
@@ -118,7 +117,7 @@ int gc_actstats_alloc(gc_actstats **out, const gc_net *net,
     return gc_error(GC_EINVAL, "the data have %zu inputs per example but the "
                     "net's first layer has %zu neurons", d->dim,
                     net->sizes[0]);
-  if (cap == 0) cap = GC_EVAL_BATCH;
+  if (cap == 0) cap = GC_STATS_BATCH;
   if (cap > n) cap = n;
   size_t total = 0;
   for (size_t l = 1; l + 1 < L; l++) {
