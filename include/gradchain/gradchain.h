@@ -22,6 +22,7 @@
 #include "gradchain/netio.h"
 #include "gradchain/checkpoint.h"
 #include "gradchain/run.h"
+#include "gradchain/sweep.h"
 #include "gradchain/depth.h"
 #include "gradchain/speeds_study.h"
 #include "gradchain/problem_bound.h"

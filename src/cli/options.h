@@ -59,6 +59,10 @@ int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
  * sample no larger than the evaluation set (of n images). */
 int cli_check_stats(const cli_args *a, size_t n);
 
+/* Apply option NAME (no dashes) with value ARG as the command line would
+ * (for a sweep's grid values).  0, or the exit status after a message. */
+int cli_option_apply(cli_args *a, const char *name, const char *arg);
+
 /* The first and last of --sizes against the data's inputs and classes. */
 int cli_check_sizes(const gc_run_config *c, const gc_dataset *d);
 
