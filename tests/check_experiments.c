@@ -181,13 +181,36 @@ START_TEST(test_run_is_the_seed_rule)
 }
 END_TEST
 
-/* Checkpoint after 2 of 5 epochs, resume: the uninterrupted run's bits. */
+/* Checkpoint after 2 of 5 epochs, resume: the uninterrupted run's bits,
+ * for network2's configuration and for one with every remedy. */
+static void resume_case(const synth *sy, const gc_run_config *cfg);
+
 START_TEST(test_checkpoint_resume)
 {
   synth s = synth_make(12, 3, 40, 20, 10, 12);
   gc_run_config c;
   small_config(&c);
   c.eval_set = GC_EVAL_SET_TEST;
+  resume_case(&s, &c);
+  c.nacts = 2;
+  c.acts[0] = GC_ACT_TANH;
+  c.acts[1] = GC_ACT_RELU;
+  c.output = GC_OUTPUT_SOFTMAX;
+  c.cost = GC_COST_LOG_LIKELIHOOD;
+  c.init = GC_INIT_ORTHOGONAL;
+  c.sigma_w = 1.2;
+  c.sigma_b = 0.1;
+  c.momentum = 0.8;
+  c.nesterov = 1;
+  resume_case(&s, &c);
+  synth_free(&s);
+}
+END_TEST
+
+static void resume_case(const synth *sy, const gc_run_config *cfg)
+{
+  const synth s = *sy;
+  const gc_run_config c = *cfg;
   gc_run_result whole;
   ck_assert_int_eq(gc_run_perform(&whole, &c, &s.m, NULL, NULL), GC_OK);
 
@@ -218,12 +241,25 @@ START_TEST(test_checkpoint_resume)
   ck_assert(r->result.best_accuracy == whole.best_accuracy);
   ck_assert_uint_eq(r->result.best_epoch, whole.best_epoch);
   gc_run_free(r);
+  /* a run that differs in momentum or in a layer is refused */
+  gc_run_config o = k;
+  o.momentum = c.momentum > 0 ? c.momentum / 2 : 0.5;
+  o.nesterov = 0;
+  ck_assert_int_eq(gc_run_alloc(&r, &o, &s.m), GC_OK);
+  ck_assert_int_eq(gc_run_restore(r, ck), GC_EINVAL);
+  ck_assert_ptr_nonnull(strstr(gc_strerror_last(), "momentum"));
+  gc_run_free(r);
+  o = k;
+  o.nacts = 0;
+  o.act = GC_ACT_ERF;
+  ck_assert_int_eq(gc_run_alloc(&r, &o, &s.m), GC_OK);
+  ck_assert_int_eq(gc_run_restore(r, ck), GC_EINVAL);
+  ck_assert_ptr_nonnull(strstr(gc_strerror_last(), "layer 1"));
+  gc_run_free(r);
   gc_checkpoint_free(ck);
   unlink(path);
   gc_run_result_free(&whole);
-  synth_free(&s);
 }
-END_TEST
 
 /* Every cell of the depth study is a plain training run of the same
  * configuration; means and sds of two seeds in closed form. */

@@ -125,7 +125,7 @@ static double *direct_activations(const gc_net *net, const gc_dataset *d,
         double z = net->p.b[l][j];
         for (size_t k = 0; k < net->sizes[l - 1]; k++)
           z += net->p.w[l][j * net->sizes[l - 1] + k] * cur[k];
-        nxt[j] = gc_activation_value(net->act, z);
+        nxt[j] = gc_activation_value(net->act[l], z);
       }
       memcpy(cur, nxt, net->sizes[l] * sizeof *cur);
     }
@@ -153,9 +153,9 @@ static void check_against_direct(const gc_net *net, const gc_dataset *d,
     long double mean = sum / N;
     for (size_t i = 0; i < N; i++) {
       ss += (v[i] - mean) * (v[i] - mean);
-      if (net->act == GC_ACT_SIGMOID) sat += v[i] < 0.01 || v[i] > 0.99;
-      else if (net->act == GC_ACT_TANH) sat += fabs(v[i]) > 0.99;
-      else if (net->act == GC_ACT_RELU) sat += v[i] == 0.0;
+      if (net->act[l] == GC_ACT_SIGMOID) sat += v[i] < 0.01 || v[i] > 0.99;
+      else if (net->act[l] == GC_ACT_TANH) sat += fabs(v[i]) > 0.99;
+      else if (net->act[l] == GC_ACT_RELU) sat += v[i] == 0.0;
     }
     qsort(v, N, sizeof *v, cmp_double);
     const gc_layer_stats *o = &st[l - 1];
@@ -200,12 +200,16 @@ START_TEST(test_stats_against_direct)
   check_against_direct(loaded, &sm.d, 37, 8);
   check_against_direct(loaded, &sm.d, 37, 0);
   gc_net_free(loaded);
-  /* other activations: tanh, and ReLU whose dead units are exact zeros */
+  /* other activations: tanh, and ReLU whose dead units are exact zeros,
+   * and one per layer (each layer's statistics by its own rule) */
   gc_activation acts[] = {GC_ACT_TANH, GC_ACT_RELU};
   for (size_t k = 0; k < 2; k++) {
-    net->act = acts[k];
+    ck_assert_int_eq(gc_net_set_activations(net, 1, &acts[k]), GC_OK);
     check_against_direct(net, &sm.d, 50, 16);
   }
+  gc_activation mixed[] = {GC_ACT_RELU, GC_ACT_SIGMOID, GC_ACT_TANH};
+  ck_assert_int_eq(gc_net_set_activations(net, 3, mixed), GC_OK);
+  check_against_direct(net, &sm.d, 50, 16);
   gc_net_free(net);
   gsl_rng_free(r);
   sample_free(&sm);

@@ -183,7 +183,7 @@ bad 25 file "sizes [784,2,10], a weight row too many" 1 "gradchain evaluate: lon
 bad 26 file "a net of 10^9 neurons" 1 "gradchain evaluate: huge.json:1:27: \"sizes\"[1] = 1000000000 neurons is more than the 100000000 allowed" -- evaluate --load huge.json $E
 bad 27 file "sizes [784,40000,10] in a 10 kB file" 1 "gradchain evaluate: cannot.json:1:27: \"sizes\" describe a net of 31800010 parameters, which the 4937 bytes of text cannot hold" -- evaluate --load cannot.json $E
 bad 28 file "sizes with one layer" 1 "gradchain evaluate: one.json:1:16: \"sizes\" lists 1 layer; a net needs at least two" -- evaluate --load one.json $E
-bad 29 file "unknown cost" 1 "gradchain evaluate: hinge.json:1:4925: \"cost\": unknown cost \"HingeCost\" (expected CrossEntropyCost or QuadraticCost)" -- evaluate --load hinge.json $E
+bad 29 file "unknown cost" 1 "gradchain evaluate: hinge.json:1:4925: \"cost\": unknown cost \"HingeCost\" (expected CrossEntropyCost, QuadraticCost or LogLikelihoodCost)" -- evaluate --load hinge.json $E
 bad 30 file "no cost key" 1 "gradchain evaluate: nocost.json: no \"cost\" key: not a saved network" -- evaluate --load nocost.json $E
 bad 31 file "the sizes key twice" 1 "gradchain evaluate: twice.json:1:34: the key \"sizes\" appears twice" -- evaluate --load twice.json $E
 bad 32 file "an empty bias [ ]" 1 "gradchain evaluate: emptybias.json:1:4848: \"biases\"[0][1] is empty, expected one number" -- evaluate --load emptybias.json $E
@@ -228,7 +228,7 @@ bad 80 argument "train: mini-batch above the training set" 2 "gradchain train: -
 bad 81 argument "train: 0 epochs" 2 "gradchain train: --epochs: '0' is not a whole number from 1 to 1000000" -- train $E --epochs 0
 bad 82 argument "train: a layer of size 0" 2 "gradchain train: --sizes: '0' is not a whole number from 1 to 100000000" -- train $E --sizes 784,0,10
 bad 83 argument "train: first size not the image size" 2 "gradchain train: --sizes: MNIST needs 784 inputs and 10 outputs (got 100 and 10)" -- train $E --sizes 100,30,10 --epochs 1
-bad 84 argument "train: unknown cost" 2 "gradchain train: --cost: unknown cost 'hinge' (expected quadratic or cross-entropy)" -- train $E --cost hinge
+bad 84 argument "train: unknown cost" 2 "gradchain train: --cost: unknown cost 'hinge' (expected quadratic, cross-entropy or log-likelihood)" -- train $E --cost hinge
 bad 85 argument "train: unknown monitor" 2 "gradchain train: --monitor: unknown monitor 'everything' (expected a list of eval-accuracy, eval-cost, train-accuracy, train-cost, activations, or none)" -- train $E --monitor everything
 bad 86 argument "learning rate so large that training diverges (names epoch, mini-batch and layer)" 1 "gradchain train: training diverged: NaN or infinity in the weights of layer 1 (of 2) at epoch 1, mini-batch 2; try a smaller eta (now 1e+300)" -- train $E --sizes 784,4,10 --epochs 2 --eta 1e300 --quiet
 bad 87 file "checkpoint that is not one" 1 "gradchain train: notack.json:1:1: a checkpoint: expected '{' but found 'n'" -- train $E --resume notack.json

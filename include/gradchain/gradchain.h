@@ -10,6 +10,7 @@
 #include "gradchain/mnist.h"
 #include "gradchain/kernels.h"
 #include "gradchain/net.h"
+#include "gradchain/init.h"
 #include "gradchain/chain.h"
 #include "gradchain/chain_mpfr.h"
 #include "gradchain/mpfr_expneg.h"

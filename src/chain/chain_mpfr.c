@@ -8,6 +8,7 @@
 #include "gradchain/chain_mpfr.h"
 #include "gradchain/error.h"
 #include "gradchain/mpfr_expneg.h"
+#include "gradchain/net.h"
 
 #define RND MPFR_RNDN
 
@@ -458,6 +459,8 @@ static int chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
                            const gc_chain_decimal *dec, mpfr_prec_t prec,
                            int layers)
 {
+  int cst = gc_output_cost_check(GC_OUTPUT_SIGMOID, c->cost);
+  if (cst) return cst; /* one output neuron: no log-likelihood */
   size_t L = c->depth, n = gc_mpfr_digits(prec);
   /* guard bits: the rounding errors of ~10 L operations, plus margin */
   mpfr_prec_t g = 16;

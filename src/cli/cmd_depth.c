@@ -168,7 +168,7 @@ static int write_plot(const stage_ctx *ctx, FILE *md,
            "set title 'Validation accuracy against depth (%zu epochs, %zu seed%s)'\n"
            "set xlabel 'hidden layers of %zu neurons'\n"
            "set ylabel 'validation accuracy (%%)'\n"
-           "set xtics 1\nset xrange [0.5:%zu.5]\nset key outside bottom center horizontal\n"
+           "set xtics 1\nset xrange [0.5:%zu.5]\nset key outside right top vertical Left reverse\n"
            "plot 'depth.csv' using 1:($4*100):($5*100) skip 1 with yerrorlines "
            "lw 2 title 'best epoch (mean ± sd)', "
            "'depth.csv' using 1:($2*100):($3*100) skip 1 with yerrorlines "

@@ -96,11 +96,6 @@ double gc_quantile(double *x, size_t n, double p)
   return q;
 }
 
-static gc_activation layer_act(const gc_net *net, size_t l)
-{
-  (void)l;
-  return net->act;
-}
 
 int gc_actstats_alloc(gc_actstats **out, const gc_net *net,
                       const gc_dataset *d, size_t n, size_t cap)
@@ -211,7 +206,7 @@ int gc_actstats_run(gc_layer_stats *out, gc_actstats *s)
   for (size_t l = 1; l + 1 < L; l++) {
     out[l - 1].layer = l;
     int st = layer_stats(&out[l - 1], s->vals[l], s->n * net->sizes[l],
-                         layer_act(net, l));
+                         net->act[l]);
     if (st) return st;
   }
   return GC_OK;
