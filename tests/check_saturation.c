@@ -568,6 +568,95 @@ START_TEST(test_sutskever_schedule)
 }
 END_TEST
 
+/* The trainer's momentum follows the schedule: with Sutskever's, the
+ * first 250 updates are those of a constant 0.5, bit for bit, and update
+ * 250 is not; a run checkpointed across the change and resumed ends with
+ * the uninterrupted run's parameters. */
+START_TEST(test_trainer_schedule)
+{
+  sample sm = sample_make(12, 3, 50, 29);
+  gc_mnist m = split(&sm);
+  static const size_t sizes[] = {12, 6, 3};
+  gc_run_config c;
+  gc_run_config_init(&c);
+  ck_assert_int_eq(gc_run_config_set_sizes(&c, 3, sizes), GC_OK);
+  c.batch = 1; /* 30 updates an epoch */
+  c.eta = 0.05;
+  c.monitor = GC_MONITOR_EVAL_ACCURACY;
+  c.momentum = 0.9;
+  c.schedule = GC_SCHEDULE_SUTSKEVER;
+  gc_run_config half = c;
+  half.momentum = 0.5;
+  half.schedule = GC_SCHEDULE_CONSTANT;
+  gc_run *r, *h;
+  c.epochs = half.epochs = 10;
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &m), GC_OK);
+  ck_assert_int_eq(gc_run_alloc(&h, &half, &m), GC_OK);
+  ck_assert_double_eq(gc_trainer_momentum(r->trainer), 0.5);
+  for (int e = 0; e < 8; e++) { /* 240 updates */
+    ck_assert_int_eq(gc_run_iterate(r), GC_OK);
+    ck_assert_int_eq(gc_run_iterate(h), GC_OK);
+  }
+  size_t n = r->net->p.n;
+  ck_assert(!memcmp(r->net->p.data, h->net->p.data, n * sizeof(double)));
+  const size_t idx[10] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  for (size_t k = 0; k < 10; k++) { /* updates 240..249 */
+    ck_assert_int_eq(gc_trainer_step(r->trainer, idx + k, 1), GC_OK);
+    ck_assert_int_eq(gc_trainer_step(h->trainer, idx + k, 1), GC_OK);
+  }
+  ck_assert(!memcmp(r->net->p.data, h->net->p.data, n * sizeof(double)));
+  ck_assert_uint_eq(r->trainer->updates, 250);
+  ck_assert_double_eq(gc_trainer_momentum(r->trainer), 0.75);
+  ck_assert_int_eq(gc_trainer_step(r->trainer, idx, 1), GC_OK);
+  ck_assert_int_eq(gc_trainer_step(h->trainer, idx, 1), GC_OK);
+  ck_assert(memcmp(r->net->p.data, h->net->p.data, n * sizeof(double)));
+  gc_run_free(r);
+  gc_run_free(h);
+
+  /* resumed after epoch 8 (240 updates): the same bits after 10 */
+  gc_run_result whole;
+  ck_assert_int_eq(gc_run_perform(&whole, &c, &m, NULL, NULL), GC_OK);
+  gc_net *net_whole;
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &m), GC_OK);
+  while (!gc_run_done(r)) ck_assert_int_eq(gc_run_iterate(r), GC_OK);
+  ck_assert_int_eq(gc_net_copy(&net_whole, r->net), GC_OK);
+  gc_run_free(r);
+  char path[] = "/tmp/check_saturation_mu_XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &m), GC_OK);
+  for (int e = 0; e < 8; e++) ck_assert_int_eq(gc_run_iterate(r), GC_OK);
+  ck_assert_int_eq(gc_run_checkpoint(r, path), GC_OK);
+  gc_run_free(r);
+  gc_checkpoint *ck;
+  ck_assert_int_eq(gc_checkpoint_load(&ck, path), GC_OK);
+  gc_run_config k;
+  ck_assert_int_eq(gc_run_config_from_checkpoint(&k, ck), GC_OK);
+  ck_assert_int_eq(k.schedule, GC_SCHEDULE_SUTSKEVER);
+  ck_assert_int_eq(gc_run_alloc(&r, &k, &m), GC_OK);
+  ck_assert_int_eq(gc_run_restore(r, ck), GC_OK);
+  ck_assert_uint_eq(r->trainer->updates, 240);
+  while (!gc_run_done(r)) ck_assert_int_eq(gc_run_iterate(r), GC_OK);
+  ck_assert(!memcmp(r->net->p.data, net_whole->p.data, n * sizeof(double)));
+  ck_assert(!memcmp(r->result.history, whole.history,
+                    10 * sizeof *whole.history));
+  /* a trainer of another schedule refuses the checkpoint */
+  gc_run_free(r);
+  k.schedule = GC_SCHEDULE_CONSTANT;
+  ck_assert_int_eq(gc_run_alloc(&r, &k, &m), GC_OK);
+  gc_error_clear();
+  ck_assert_int_eq(gc_run_restore(r, ck), GC_EINVAL);
+  ck_assert(strstr(gc_strerror_last(), "schedule"));
+  gc_run_free(r);
+  gc_checkpoint_free(ck);
+  unlink(path);
+  gc_net_free(net_whole);
+  gc_run_result_free(&whole);
+  sample_free(&sm);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("saturation");
@@ -581,6 +670,7 @@ int main(void)
   tcase_add_test(tc, test_run_records_resume);
   tcase_add_test(tc, test_run_monitor_refusals);
   tcase_add_test(tc, test_sutskever_schedule);
+  tcase_add_test(tc, test_trainer_schedule);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

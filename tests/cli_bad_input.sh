@@ -262,6 +262,10 @@ bad 162 argument "train: activations every 0 mini-batches" 2 "gradchain train: -
 bad 163 argument "train: --stats-every without the activation monitor" 2 "gradchain train: --stats-every: there is no activation monitor to take it (add --monitor activations)" -- train $E --stats-every 10
 bad 164 argument "train: CSV without the activation monitor" 2 "gradchain train: --format csv: train writes CSV only for the activation records (add --monitor activations)" -- train $E --format csv
 bad 165 argument "speeds: a monitor other than the activations, or without --train" 2 "gradchain speeds: --monitor: speeds takes only activations, and only with --train" -- speeds $E --monitor activations
+bad 166 argument "train: unknown momentum schedule" 2 "gradchain train: --momentum-schedule: unknown momentum schedule 'linear' (expected constant or sutskever)" -- train $E --momentum-schedule linear
+bad 167 argument "train: momentum cap of 1" 2 "gradchain train: --momentum-max: '1' is not from 0 up to, not including, 1" -- train $E --momentum-max 1
+bad 168 argument "train: negative momentum cap" 2 "gradchain train: --momentum-max: '-0.1' is not from 0 up to, not including, 1" -- train $E --momentum-max -0.1
+bad 169 argument "train: Sutskever's schedule without a cap" 2 "gradchain train: --momentum-schedule sutskever: give its cap with --momentum-max MU (0 < MU < 1)" -- train $E --momentum-schedule sutskever
 # --- sweeps ---------------------------------------------------------------
 bad 140 argument "sweep: a grid item without =" 2 "gradchain sweep: the grid: 'hidden' is not KEY=VALUES" -- sweep --grid 'hidden width=30' --out s
 bad 141 argument "sweep: an unknown grid key" 2 "gradchain sweep: the grid: unknown key 'depth' (keys: hidden, width, activation, cost, init, eta, lambda, batch, epochs, train-size, seed)" -- sweep --grid depth=1..3 --out s

@@ -47,6 +47,22 @@ fi
   fail "resume: $(cat "$tmpd/err")"
 strip() { sed 's/"seconds": [^}]*//' "$1"; }
 if cmp -s <(strip "$tmpd/A.json") <(strip "$tmpd/B.json"); then pass; else fail "the resumed run's JSON differs"; fi
+# Sutskever's schedule across a checkpoint: batch 2 is 417 updates an
+# epoch, so mu rises from 0.5 inside epoch 1 and goes on rising after the
+# resume; the resumed run's net and output are the uninterrupted run's
+margs=(train --data "$data" --sizes 784,8,10 --batch 2 --quiet --format json
+       --momentum-schedule sutskever --momentum-max 0.95)
+"$GRADCHAIN" "${margs[@]}" --epochs 3 --save "$tmpd/m3.json" >"$tmpd/M.json" 2>"$tmpd/err" ||
+  fail "momentum run: $(cat "$tmpd/err")"
+grep -q '"momentum_schedule": "sutskever"' "$tmpd/M.json" && pass || fail "no momentum_schedule in the JSON"
+"$GRADCHAIN" "${margs[@]}" --epochs 1 --checkpoint "$tmpd/mck.json" >/dev/null 2>"$tmpd/err" || fail "momentum epoch 1: $(cat "$tmpd/err")"
+grep -q '"updates": 417' "$tmpd/mck.json" && pass || fail "the checkpoint has not 417 updates"
+"$GRADCHAIN" train --data "$data" --resume "$tmpd/mck.json" --epochs 3 --save "$tmpd/m3r.json" --quiet --format json \
+  >"$tmpd/MR.json" 2>"$tmpd/err" || fail "momentum resume: $(cat "$tmpd/err")"
+cmp -s "$tmpd/m3.json" "$tmpd/m3r.json" && pass || fail "the resumed schedule's net differs"
+if cmp -s <(strip "$tmpd/M.json") <(strip "$tmpd/MR.json"); then pass; else fail "the resumed schedule's JSON differs"; fi
+expect_status 2 "resume with another schedule" -- train --data "$data" --resume "$tmpd/mck.json" --momentum-schedule constant
+
 # speeds --train: one record after each epoch (one step each) beside the
 # series, and every 2 steps in activation_records
 "$GRADCHAIN" speeds --data "$data" --sizes 784,8,6,10 --examples 100 --train --epochs 4 --quiet \

@@ -61,6 +61,8 @@ typedef struct gc_run_config {
                                         initialisers (1, 0) */
   double momentum;                   /* mu (0: none) */
   int nesterov;                      /* Nesterov's form (0) */
+  gc_schedule schedule;              /* momentum's mu_t; with sutskever,
+                                        momentum is the cap (constant) */
   double eta;                        /* learning rate (0.1) */
   double lambda;                     /* L2 regularisation (5.0) */
   size_t batch;                      /* mini-batch size (10) */

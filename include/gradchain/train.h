@@ -41,6 +41,7 @@
 #include "gradchain/dataset.h"
 #include "gradchain/evaluate.h"
 #include "gradchain/net.h"
+#include "gradchain/schedule.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -68,6 +69,10 @@ typedef struct gc_train_config {
   size_t eval_batch;     /* rows per forward pass when monitoring (500) */
   double momentum;       /* mu in [0, 1); 0: no velocity at all (0) */
   int nesterov;          /* Nesterov's form of momentum (0) */
+  gc_schedule schedule;  /* mu_t of update t: GC_SCHEDULE_CONSTANT is
+                            momentum itself, GC_SCHEDULE_SUTSKEVER
+                            Sutskever's rising mu_t capped at momentum
+                            (schedule.h) (constant) */
 } gc_train_config;
 
 /* What one epoch measured; unmonitored values are NaN / 0. */
@@ -120,9 +125,9 @@ GC_API int gc_trainer_alloc(gc_trainer **t, gc_net *net,
                             const gc_train_config *cfg);
 GC_API void gc_trainer_free(gc_trainer *t);
 
-/* The momentum mu of the next update (update number t->updates): the
- * configuration's constant.  Every update asks this function, so that a
- * schedule mu_t is one change here. */
+/* The momentum mu of the next update (update number t = t->updates):
+ * gc_schedule_momentum(cfg.schedule, cfg.momentum, t).  t is in the
+ * checkpoint, so a resumed run continues the schedule. */
 GC_API double gc_trainer_momentum(const gc_trainer *t);
 
 /* One epoch: shuffle, one SGD step per mini-batch, then the monitors.

@@ -40,6 +40,8 @@ static const char usage[] =
   "                   hidden layer (see gradchain train --help) before the\n"
   "                   first epoch and after each; --plot draws them too\n"
   "  --stats-sample N, --stats-every K   as for gradchain train\n"
+  "  --momentum-max MU, --momentum-schedule constant|sutskever\n"
+  "                   with --train: momentum, as for gradchain train\n"
   "  --data DIR       MNIST directory ($GRADCHAIN_DATA or the cache)\n"
   "  --plot DIR       also write the CSV, gnuplot script and PNG there\n"
   "  --format F       text | json | csv (text)\n"
@@ -380,6 +382,7 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
 static const cli_opt speeds_opts[] = {
   OPT_SIZES, OPT_SEEDS, OPT_SEED, OPT_EXAMPLES, OPT_TRAIN, OPT_EPOCHS,
   OPT_ETA, OPT_LAMBDA, OPT_MONITOR, OPT_STATS_SAMPLE, OPT_STATS_EVERY,
+  OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
   OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
 
 /* the study the options ask for, printed and plotted */
@@ -439,6 +442,7 @@ int cmd_speeds(int argc, char **argv)
   else if (a.run.monitor & ~(unsigned)GC_MONITOR_ACTIVATIONS || !a.train)
     return cli_fail(CLI_USAGE, "--monitor: speeds takes only activations, "
                     "and only with --train");
+  if ((st = cli_check_momentum(&a))) return st;
   if (a.run.nlayers < 3)
     return cli_fail(CLI_USAGE, "--sizes: the speeds need at least one "
                     "hidden layer");

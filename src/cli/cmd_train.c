@@ -37,6 +37,11 @@ static const char usage[] =
   "  --stats-sample N    the activations' sample: the first N evaluation\n"
   "                      images (300)\n"
   "  --stats-every K     also take the activations every K mini-batches\n"
+  "  --momentum-max MU   momentum (0: none), in [0, 1); with sutskever the\n"
+  "                      cap of the schedule\n"
+  "  --momentum-schedule constant | sutskever: mu_t = min(1 - 2^(-1 -\n"
+  "                      log2(floor(t/250) + 1)), MU) for update t\n"
+  "                      (constant)\n"
   "  --eval SET          validation | test: the evaluation set (validation)\n"
   "  --train-size N      train on the first N training images (50000)\n"
   "  --early-stop N      stop after N epochs without a better evaluation\n"
@@ -139,7 +144,14 @@ static void print_json(const gc_run_result *res)
   cli_json_double(stdout, c->eta);
   printf(", \"lambda\": ");
   cli_json_double(stdout, c->lambda);
-  printf(", \"seed\": %lu, \"epochs\": [", c->seed);
+  printf(", \"seed\": %lu, ", c->seed);
+  if (c->momentum > 0) {
+    printf("\"momentum_max\": ");
+    cli_json_double(stdout, c->momentum);
+    printf(", \"momentum_schedule\": \"%s\", \"nesterov\": %s, ",
+           gc_schedule_name(c->schedule), c->nesterov ? "true" : "false");
+  }
+  printf("\"epochs\": [");
   for (size_t i = 0; i < res->epochs; i++) {
     printf(i ? ",\n  {\"epoch\": %zu" : "\n  {\"epoch\": %zu", st[i].epoch);
     if (mon & GC_MONITOR_EVAL_ACCURACY) {
@@ -203,7 +215,8 @@ static void print_text(const gc_run_result *res)
 static const cli_opt train_opts[] = {
   OPT_SIZES, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA, OPT_COST, OPT_INIT,
   OPT_SEED, OPT_MONITOR, OPT_EVAL, OPT_TRAIN_SIZE, OPT_EARLY_STOP,
-  OPT_STATS_SAMPLE, OPT_STATS_EVERY, OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME,
+  OPT_STATS_SAMPLE, OPT_STATS_EVERY, OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
+  OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME,
   OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
 
 #define GIVEN(a, o) CLI_GIVEN(a, o)
@@ -256,6 +269,11 @@ static int adopt(cli_args *a, const gc_checkpoint *ck)
     DIFFER("--train-size", "%zu", c->train_size, k.train_size);
   if (GIVEN(a, OPT_EARLY_STOP) && c->early_stop != k.early_stop)
     DIFFER("--early-stop", "%zu", c->early_stop, k.early_stop);
+  if (GIVEN(a, OPT_MOMENTUM_SCHEDULE) && c->schedule != k.schedule)
+    DIFFER("--momentum-schedule", "%s", gc_schedule_name(c->schedule),
+           gc_schedule_name(k.schedule));
+  if (GIVEN(a, OPT_MOMENTUM_MAX) && c->momentum != k.momentum)
+    DIFFER("--momentum-max", "%.17g", c->momentum, k.momentum);
   if (GIVEN(a, OPT_STATS_SAMPLE) && c->stats_sample != k.stats_sample)
     DIFFER("--stats-sample", "%zu", c->stats_sample, k.stats_sample);
   if (GIVEN(a, OPT_STATS_EVERY) && c->stats_every != k.stats_every)
@@ -418,7 +436,8 @@ int cmd_train(int argc, char **argv)
       return rc;
     }
   }
-  if (!(a.run.monitor & GC_MONITOR_ACTIVATIONS)) {
+  if (!rc) rc = cli_check_momentum(&a);
+  if (!rc && !(a.run.monitor & GC_MONITOR_ACTIVATIONS)) {
     if (a.format == CLI_CSV)
       rc = cli_fail(CLI_USAGE, "--format csv: train writes CSV only for the "
                     "activation records (add --monitor activations)");

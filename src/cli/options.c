@@ -73,6 +73,16 @@ P(p_train_size) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.train_
 P(p_early_stop) { (void)csv; return p_count(arg, opt, 0, MAX_EPOCHS, &a->run.early_stop); }
 P(p_stats_sample) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_sample); }
 P(p_stats_every) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_every); }
+P(p_schedule) { (void)csv; return p_lib(gc_schedule_from_name(&a->run.schedule, arg), opt); }
+P(p_momentum_max)
+{
+  (void)csv;
+  if (cli_parse_double(arg, opt, &a->run.momentum)) return CLI_USAGE;
+  if (!(a->run.momentum >= 0 && a->run.momentum < 1))
+    return cli_fail(CLI_USAGE, "%s: '%s' is not from 0 up to, not including, "
+                    "1", opt, arg);
+  return CLI_OK;
+}
 P(p_depths)
 {
   (void)csv;
@@ -128,6 +138,9 @@ static const struct {
   [OPT_EARLY_STOP] = {"early-stop", required_argument, p_early_stop},
   [OPT_STATS_SAMPLE] = {"stats-sample", required_argument, p_stats_sample},
   [OPT_STATS_EVERY] = {"stats-every", required_argument, p_stats_every},
+  [OPT_MOMENTUM_SCHEDULE] = {"momentum-schedule", required_argument,
+                             p_schedule},
+  [OPT_MOMENTUM_MAX] = {"momentum-max", required_argument, p_momentum_max},
   [OPT_DEPTHS] = {"depths", required_argument, p_depths},
   [OPT_WIDTH] = {"width", required_argument, p_width},
   [OPT_SEEDS] = {"seeds", required_argument, p_seeds},
@@ -209,6 +222,14 @@ int cli_check_sizes(const gc_run_config *c, const gc_dataset *d)
   if (in != d->dim || out != d->nclasses)
     return cli_fail(CLI_USAGE, "--sizes: MNIST needs %zu inputs and %zu "
                     "outputs (got %zu and %zu)", d->dim, d->nclasses, in, out);
+  return CLI_OK;
+}
+
+int cli_check_momentum(const cli_args *a)
+{
+  if (a->run.schedule == GC_SCHEDULE_SUTSKEVER && a->run.momentum == 0)
+    return cli_fail(CLI_USAGE, "--momentum-schedule sutskever: give its cap "
+                    "with --momentum-max MU (0 < MU < 1)");
   return CLI_OK;
 }
 

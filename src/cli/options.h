@@ -23,7 +23,7 @@ typedef enum cli_opt {
   /* the run description */
   OPT_SIZES, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA, OPT_COST, OPT_INIT,
   OPT_SEED, OPT_MONITOR, OPT_EVAL, OPT_SET, OPT_TRAIN_SIZE, OPT_EARLY_STOP,
-  OPT_STATS_SAMPLE, OPT_STATS_EVERY,
+  OPT_STATS_SAMPLE, OPT_STATS_EVERY, OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
   /* the studies */
   OPT_DEPTHS, OPT_WIDTH, OPT_SEEDS, OPT_EXAMPLES, OPT_TRAIN,
   /* files and output */
@@ -54,6 +54,9 @@ void cli_args_init(cli_args *a);
  * --format takes csv.  0, or the exit status after a one-line message. */
 int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
                    int argc, char **argv);
+
+/* Sutskever's schedule needs a cap (--momentum-max > 0). */
+int cli_check_momentum(const cli_args *a);
 
 /* --stats-sample and --stats-every only with --monitor activations, the
  * sample no larger than the evaluation set (of n images). */

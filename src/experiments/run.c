@@ -27,6 +27,7 @@ void gc_run_config_init(gc_run_config *c)
   c->sigma_b = 0.0;
   c->momentum = t.momentum;
   c->nesterov = t.nesterov;
+  c->schedule = t.schedule;
   c->eta = t.eta;
   c->lambda = t.lambda;
   c->batch = t.batch;
@@ -113,6 +114,7 @@ void gc_run_train_config(gc_train_config *t, const gc_run_config *c)
   t->eval_batch = c->eval_batch;
   t->momentum = c->momentum;
   t->nesterov = c->nesterov;
+  t->schedule = c->schedule;
 }
 
 static double now(void)
@@ -333,6 +335,7 @@ int gc_run_config_from_checkpoint(gc_run_config *c, const gc_checkpoint *ck)
   c->sigma_b = run->sigma_b;
   c->momentum = ck->cfg.momentum;
   c->nesterov = ck->cfg.nesterov;
+  c->schedule = ck->cfg.schedule;
   c->eta = ck->cfg.eta;
   c->lambda = ck->cfg.lambda;
   c->batch = ck->cfg.batch;

@@ -98,6 +98,9 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
   fputs(", \"momentum\": ", f);
   gc_json_put_double(f, c->momentum);
   fprintf(f, ", \"nesterov\": %s", c->nesterov ? "true" : "false");
+  if (c->schedule != GC_SCHEDULE_CONSTANT)
+    fprintf(f, ", \"momentum_schedule\": \"%s\"",
+            gc_schedule_name(c->schedule));
   fprintf(f, "},\n \"updates\": %zu, \"epoch\": %zu, \"best_correct\": "
           "%zu, \"since_best\": %zu, \"stopped\": %s,\n \"rng\": {\"type\": \"%s\", \"size\": %zu, "
           "\"state\": \"", t->updates, t->epoch, t->best_correct, t->since_best,
@@ -323,13 +326,14 @@ static int get_monitor(gc_json *j, const char *at, unsigned *out)
 
 enum { C_BATCH, C_ETA, C_LAMBDA, C_SHUFFLE, C_MONITOR, C_EARLY, C_EVALBATCH,
        C_TRAINSIZE, C_EVALSIZE, C_EPOCHS, C_SEED, C_INIT, C_EVALSET,
-       C_SIGMAW, C_SIGMAB, C_MOMENTUM, C_NESTEROV, C_N };
+       C_SIGMAW, C_SIGMAB, C_MOMENTUM, C_NESTEROV, C_SCHEDULE, C_N };
 /* the keys from sigma_w on are optional (older checkpoints lack them) */
 #define C_REQUIRED C_SIGMAW
 static const char *const config_keys[C_N] = {
   "batch", "eta", "lambda", "shuffle_seed", "monitor", "early_stop",
   "eval_batch", "train_size", "eval_size", "epochs", "seed", "init",
-  "eval_set", "sigma_w", "sigma_b", "momentum", "nesterov"};
+  "eval_set", "sigma_w", "sigma_b", "momentum", "nesterov",
+  "momentum_schedule"};
 
 static int read_config(gc_json *j, const char *at, gc_checkpoint *ck)
 {
@@ -360,6 +364,16 @@ static int read_config(gc_json *j, const char *at, gc_checkpoint *ck)
   if (!(ck->run.sigma_w >= 0) || !(ck->run.sigma_b >= 0)) {
     j->p = v[ck->run.sigma_w >= 0 ? C_SIGMAB : C_SIGMAW];
     return gc_json_fail(j, "\"config\": sigma_w and sigma_b must be >= 0");
+  }
+  if (v[C_SCHEDULE]) {
+    char name[32];
+    j->p = v[C_SCHEDULE];
+    if ((st = gc_json_string(j, name, sizeof name,
+                             "\"config\".\"momentum_schedule\"")))
+      return st;
+    if (gc_schedule_from_name(&c->schedule, name))
+      return gc_json_fail(j, "\"config\".\"momentum_schedule\": %s",
+                          gc_strerror_last());
   }
   if (!(c->momentum >= 0 && c->momentum < 1) ||
       (c->nesterov && c->momentum == 0)) {
@@ -854,6 +868,7 @@ int gc_checkpoint_restore(gc_trainer *t, const gc_checkpoint *ck)
   SAME(eval_batch, "%zu");
   SAME(momentum, "%.17g");
   SAME(nesterov, "%d");
+  SAME(schedule, "%d");
 #undef SAME
   if (t->train->n != ck->train_size)
     return gc_error(GC_EINVAL, "the checkpoint trained on %zu examples, the "

@@ -23,6 +23,7 @@ void gc_train_config_default(gc_train_config *c)
   c->eval_batch = GC_EVAL_BATCH;
   c->momentum = 0.0;
   c->nesterov = 0;
+  c->schedule = GC_SCHEDULE_CONSTANT;
 }
 
 static const struct {
@@ -104,6 +105,9 @@ int gc_trainer_alloc(gc_trainer **out, gc_net *net, const gc_dataset *train,
                     "including, 1", cfg->momentum);
   if (cfg->nesterov && cfg->momentum == 0)
     return gc_error(GC_EINVAL, "Nesterov's momentum needs a momentum mu > 0");
+  if ((unsigned)cfg->schedule > GC_SCHEDULE_SUTSKEVER)
+    return gc_error(GC_EINVAL, "unknown momentum schedule %d",
+                    (int)cfg->schedule);
   size_t n0 = net->sizes[0], nL = net->sizes[net->nlayers - 1];
   size_t B = cfg->batch;
   if (n0 > ((size_t)-1) / sizeof(double) / B ||
@@ -178,7 +182,7 @@ static int update_biases(size_t k, double s, const double *g, double *b)
 
 double gc_trainer_momentum(const gc_trainer *t)
 {
-  return t->cfg.momentum;
+  return gc_schedule_momentum(t->cfg.schedule, t->cfg.momentum, t->updates);
 }
 
 /* The momentum step over k values of one layer (see train.h): s = -wd*w -
