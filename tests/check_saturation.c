@@ -333,6 +333,13 @@ static gc_mnist split(const sample *sm)
   return m;
 }
 
+/* network2's run description with the given sizes. */
+static void config_for(gc_run_config *c, size_t nlayers, const size_t *sizes)
+{
+  gc_run_config_init(c);
+  ck_assert_int_eq(gc_run_config_set_sizes(c, nlayers, sizes), GC_OK);
+}
+
 /* The run's activation records against the trainer driven by hand here:
  * the net after b updates, its statistics taken directly, for every b
  * where a record is due; the monitor leaves the training's bits alone. */
@@ -342,8 +349,7 @@ static void check_run_records(size_t every)
   gc_mnist m = split(&sm);
   static const size_t sizes[] = {12, 9, 7, 3};
   gc_run_config c;
-  gc_run_config_init(&c);
-  ck_assert_int_eq(gc_run_config_set_sizes(&c, 4, sizes), GC_OK);
+  config_for(&c, 4, sizes);
   c.epochs = 3;
   c.batch = 4; /* 8 steps an epoch, the last of 2 examples */
   c.eta = 0.5;
@@ -421,8 +427,7 @@ START_TEST(test_run_records_resume)
   gc_mnist m = split(&sm);
   static const size_t sizes[] = {12, 6, 5, 3};
   gc_run_config c;
-  gc_run_config_init(&c);
-  ck_assert_int_eq(gc_run_config_set_sizes(&c, 4, sizes), GC_OK);
+  config_for(&c, 4, sizes);
   c.epochs = 3;
   c.batch = 4;
   c.eta = 0.5;
@@ -474,8 +479,7 @@ START_TEST(test_run_monitor_refusals)
   gc_mnist m = split(&sm);
   static const size_t sizes[] = {12, 9, 3};
   gc_run_config c;
-  gc_run_config_init(&c);
-  ck_assert_int_eq(gc_run_config_set_sizes(&c, 3, sizes), GC_OK);
+  config_for(&c, 3, sizes);
   ck_assert_uint_eq(c.stats_sample, 300);
   ck_assert_uint_eq(c.stats_every, 0);
   c.epochs = 1;
@@ -578,8 +582,7 @@ START_TEST(test_trainer_schedule)
   gc_mnist m = split(&sm);
   static const size_t sizes[] = {12, 6, 3};
   gc_run_config c;
-  gc_run_config_init(&c);
-  ck_assert_int_eq(gc_run_config_set_sizes(&c, 3, sizes), GC_OK);
+  config_for(&c, 3, sizes);
   c.batch = 1; /* 30 updates an epoch */
   c.eta = 0.05;
   c.monitor = GC_MONITOR_EVAL_ACCURACY;
