@@ -476,6 +476,7 @@ int main(int argc, char **argv)
     }
     printf("\n");
   }
+  (void)own1; /* read only by the LIBXSMM table */
 #ifdef GC_HAVE_LIBXSMM
   if (nshapes) {
     libxsmm_init();

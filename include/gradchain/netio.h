@@ -5,8 +5,9 @@
  *    "biases":  [ per layer, sizes[l] one-element lists [[b1], [b2], ...] ],
  *    "cost": "CrossEntropyCost" | "QuadraticCost" | "LogLikelihoodCost",
  *    "activations": ["tanh", ...],  one per hidden layer  } only when the
- *    "output": "sigmoid" | "softmax"                      } net is not all
- *   }                                                      sigmoid
+ *    "output": "sigmoid" | "softmax",                     } net is not all
+ *                                                           sigmoid
+ *    "isa": "avx512" | "avx2" | "portable"}   (gc_build_isa(); not read)
  *
  * Doubles are written with 17 significant digits: a round trip is exact.
  * A saved file is written to FILE.tmp, flushed, fsync'ed and renamed, so a

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gradchain/error.h"
+#include "gradchain/kernels.h"
 #include "io/textfile.h"
 #include "gradchain/netio.h"
 #include "io/json.h"
@@ -57,7 +58,10 @@ int gc_net_write_json(FILE *f, const gc_net *net)
             net->output == GC_OUTPUT_SOFTMAX
                 ? "softmax" : gc_activation_name(net->act[L - 1]));
   }
-  fputs("}\n", f);
+  /* "isa": the instruction set of the kernels that wrote it (network2
+   * ignores the key; so does gc_net_load): results are bit-identical only
+   * on the same one */
+  fprintf(f, ", \"isa\": \"%s\"}\n", gc_build_isa());
   return ferror(f) ? -1 : 0;
 }
 
