@@ -26,5 +26,6 @@
 #include "gradchain/problem_identity.h"
 #include "gradchain/problem_activation.h"
 #include "gradchain/meanfield.h"
+#include "gradchain/jacobian.h"
 
 #endif
