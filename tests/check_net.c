@@ -192,12 +192,11 @@ END_TEST
  * the names are the ones the manual lists */
 START_TEST(test_enum_names)
 {
-  static const char *acts[] = {"sigmoid",  "tanh", "relu",
-                               "softplus", "identity", "leaky-relu",
-                               "erf",      "hard-tanh"};
-  ck_assert_int_eq(sizeof acts / sizeof *acts, GC_ACT_COUNT);
+  static const char *acts[GC_ACT_COUNT] = {"sigmoid", "tanh", "relu",
+                                           "softplus", "identity",
+                                           "leaky-relu", "erf", "hard-tanh"};
   for (int k = 0; k < GC_ACT_COUNT; k++) {
-    gc_activation a = (gc_activation)((k + 1) % GC_ACT_COUNT); /* not the value wanted */
+    gc_activation a = GC_ACT_COUNT - 1 - k; /* not the value wanted */
     ck_assert_str_eq(gc_activation_name((gc_activation)k), acts[k]);
     ck_assert_int_eq(gc_activation_from_name(&a, acts[k]), GC_OK);
     ck_assert_int_eq(a, k);

@@ -187,20 +187,20 @@ bad 37 file "missing file" 1 "gradchain evaluate: cannot open missing.json: No s
 bad 38 file "valid net with 100 inputs on MNIST" 1 "gradchain evaluate: in100.json: the net has 100 inputs and 10 outputs; MNIST needs 784 and 10" -- evaluate --load in100.json $E
 # --- arguments ---------------------------------------------------------
 bad 40 argument "unknown subcommand" 2 "gradchain: unknown subcommand 'frobnicate' (try gradchain --help)" -- frobnicate
-bad 41 argument "unknown option" 2 "gradchain depth: unknown option '--frobnicate' (see --help)" -- depth --frobnicate
+bad 41 argument "unknown option" 2 "gradchain depth: unknown option '--frobnicate' (try --help)" -- depth --frobnicate
 bad 42 argument "option without its value" 2 "gradchain depth: --eta needs a value" -- depth --eta
 bad 43 argument "stray argument" 2 "gradchain evaluate: unexpected argument 'extra'" -- evaluate --load net.json extra
-bad 44 argument "negative size" 2 "gradchain depth: --width: '-5' is not a whole number from 1 to 100000" -- depth --width -5
-bad 45 argument "negative count" 2 "gradchain speeds: --examples: '-1' is not a whole number from 1 to 1000000" -- speeds --examples -1
+bad 44 argument "negative size" 2 "gradchain depth: --width: '-5' is not a whole number from 1 to 100000000" -- depth --width -5
+bad 45 argument "negative count" 2 "gradchain speeds: --examples: '-1' is not a whole number from 1 to 1000000000" -- speeds --examples -1
 bad 46 argument "NaN learning rate" 2 "gradchain depth: --eta: 'nan' is not a finite double" -- depth --eta nan
 bad 47 argument "infinite L2 parameter" 2 "gradchain evaluate: --lambda: 'inf' is not a finite double" -- evaluate --load net.json --lambda inf
 bad 48 argument "learning rate 1e999" 2 "gradchain depth: --eta: '1e999' is not a finite double" -- depth --eta 1e999
-bad 49 argument "negative learning rate" 2 "gradchain depth: --eta must be positive and --lambda not negative" -- depth --eta -0.5 $E
+bad 49 argument "negative learning rate" 2 "gradchain depth: --eta: '-0.5' is negative" -- depth --eta -0.5 $E
 bad 50 argument "junk after a number" 2 "gradchain depth: --eta: '0.1x' is not a number" -- depth --eta 0.1x
-bad 51 argument "batch 0" 2 "gradchain depth: --batch: '0' is not a whole number from 1 to 1000000" -- depth --batch 0
-bad 52 argument "batch above the limit" 2 "gradchain depth: --batch: '99999999999999999999' is not a whole number from 1 to 1000000" -- depth --batch 99999999999999999999
-bad 53 argument "--sizes with one layer" 2 "gradchain speeds: --sizes needs at least one hidden layer" -- speeds --sizes 784
-bad 54 argument "--sizes without a hidden layer" 2 "gradchain speeds: --sizes needs at least one hidden layer" -- speeds --sizes 784,10
+bad 51 argument "batch 0" 2 "gradchain depth: --batch: '0' is not a whole number from 1 to 1000000000" -- depth --batch 0
+bad 52 argument "batch above the limit" 2 "gradchain depth: --batch: '99999999999999999999' is not a whole number from 1 to 1000000000" -- depth --batch 99999999999999999999
+bad 53 argument "--sizes with one layer" 2 "gradchain speeds: --sizes: a net needs at least two layers (input and output)" -- speeds --sizes 784
+bad 54 argument "--sizes without a hidden layer" 2 "gradchain speeds: --sizes: the speeds need at least one hidden layer" -- speeds --sizes 784,10
 bad 55 argument "--sizes with an empty item" 2 "gradchain speeds: --sizes: '' is not a whole number from 1 to 100000000" -- speeds --sizes 784,,10
 bad 56 argument "--depths 0" 2 "gradchain depth: --depths: '0' is not a whole number from 1 to 100" -- depth --depths 0
 bad 57 argument "unknown output format" 2 "gradchain depth: --format: 'xml' is not one of text, json, csv" -- depth --format xml

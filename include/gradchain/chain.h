@@ -13,6 +13,8 @@
 #ifndef GRADCHAIN_CHAIN_H
 #define GRADCHAIN_CHAIN_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
 
@@ -36,19 +38,19 @@ typedef struct gc_chain {
 /* The largest depth accepted. */
 #define GC_CHAIN_MAX_DEPTH ((size_t)100000000)
 
-int gc_chain_alloc(gc_chain **c, size_t depth);
-void gc_chain_free(gc_chain *c);
+GC_API int gc_chain_alloc(gc_chain **c, size_t depth);
+GC_API void gc_chain_free(gc_chain *c);
 
 /* Fill w and b from arrays of length depth; or every layer alike; or
  * w_j, b_j ~ N(0,1) (the book's "standard" initialisation) from rng. */
-int gc_chain_set(gc_chain *c, const double *w, const double *b, double a0,
-                 double y);
-int gc_chain_set_constant(gc_chain *c, double w, double b, double a0,
-                          double y);
-int gc_chain_set_random(gc_chain *c, gsl_rng *rng, double a0, double y);
+GC_API int gc_chain_set(gc_chain *c, const double *w, const double *b,
+                        double a0, double y);
+GC_API int gc_chain_set_constant(gc_chain *c, double w, double b, double a0,
+                                 double y);
+GC_API int gc_chain_set_random(gc_chain *c, gsl_rng *rng, double a0, double y);
 /* The exploding construction: w_j = W, b_j = -W a_{j-1}, so every z_j = 0,
  * f'(z_j) = f'(0) (1/4 for the sigmoid) and every factor is W f'(0). */
-int gc_chain_set_exploding(gc_chain *c, double W, double a0, double y);
+GC_API int gc_chain_set_exploding(gc_chain *c, double W, double a0, double y);
 
 /* Everything about one evaluation in double precision; arrays indexed
  * j-1 for layer j. */
@@ -70,17 +72,17 @@ typedef struct gc_chain_result {
   size_t underflow_layer; /* the highest layer j whose dC/db_j underflowed */
 } gc_chain_result;
 
-int gc_chain_eval(gc_chain_result **res, const gc_chain *c);
-void gc_chain_result_free(gc_chain_result *res);
+GC_API int gc_chain_eval(gc_chain_result **res, const gc_chain *c);
+GC_API void gc_chain_result_free(gc_chain_result *res);
 
 /* The cost C as a function of the parameters (forward pass only). */
-int gc_chain_cost(double *cost, const gc_chain *c);
+GC_API int gc_chain_cost(double *cost, const gc_chain *c);
 
 /* Central finite differences of C with respect to each b_j and w_j.
  * fd_db, fd_dw: arrays of depth (either may be NULL); err_db: the
  * difference's own error bound (truncation + rounding) for each layer. */
-int gc_chain_fd(double *fd_db, double *fd_dw, double *err_db,
-                const gc_chain *c);
+GC_API int gc_chain_fd(double *fd_db, double *fd_dw, double *err_db,
+                       const gc_chain *c);
 
 #ifdef __cplusplus
 }

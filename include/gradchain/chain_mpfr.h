@@ -20,6 +20,8 @@
 #ifndef GRADCHAIN_CHAIN_MPFR_H
 #define GRADCHAIN_CHAIN_MPFR_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 #include <mpfr.h>
 
@@ -47,9 +49,9 @@ typedef struct gc_chain_mpfr_result {
 } gc_chain_mpfr_result;
 
 /* Evaluate c at `prec` bits; keep every layer's values when `layers`. */
-int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
-                       mpfr_prec_t prec, int layers);
-void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r);
+GC_API int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
+                              mpfr_prec_t prec, int layers);
+GC_API void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r);
 
 #ifdef __cplusplus
 }

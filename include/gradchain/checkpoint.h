@@ -41,6 +41,8 @@
 #ifndef GRADCHAIN_CHECKPOINT_H
 #define GRADCHAIN_CHECKPOINT_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/net.h"
@@ -79,24 +81,24 @@ typedef struct gc_checkpoint {
 
 /* Write the state of t after t->epoch epochs, with the run's description
  * and history[0 .. t->epoch-1], atomically to path. */
-int gc_checkpoint_save(const char *path, const gc_trainer *t,
-                       const gc_checkpoint_run *run,
-                       const gc_epoch_stats *history);
+GC_API int gc_checkpoint_save(const char *path, const gc_trainer *t,
+                              const gc_checkpoint_run *run,
+                              const gc_epoch_stats *history);
 
 /* Read and check a checkpoint; *ck is freed with gc_checkpoint_free(). */
-int gc_checkpoint_load(gc_checkpoint **ck, const char *path);
+GC_API int gc_checkpoint_load(gc_checkpoint **ck, const char *path);
 
 /* The same from len bytes of text; `what` names it in messages. */
-int gc_checkpoint_from_json(gc_checkpoint **ck, const char *text, size_t len,
-                            const char *what);
+GC_API int gc_checkpoint_from_json(gc_checkpoint **ck, const char *text,
+                                   size_t len, const char *what);
 
-void gc_checkpoint_free(gc_checkpoint *ck);
+GC_API void gc_checkpoint_free(gc_checkpoint *ck);
 
 /* Put the checkpoint's state into a trainer allocated on the same data
  * with ck->cfg: the parameters, the generator, the epoch count and the
  * early-stopping state, the examples' order.  Refuses (GC_EINVAL, naming the first difference)
  * a trainer whose net, configuration or data sizes differ. */
-int gc_checkpoint_restore(gc_trainer *t, const gc_checkpoint *ck);
+GC_API int gc_checkpoint_restore(gc_trainer *t, const gc_checkpoint *ck);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef GRADCHAIN_COST_H
 #define GRADCHAIN_COST_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -15,16 +17,18 @@ typedef enum gc_cost {
 
 /* "quadratic" or "cross-entropy" (also network2's "QuadraticCost",
  * "CrossEntropyCost"). */
-int gc_cost_from_name(gc_cost *cost, const char *name);
-const char *gc_cost_name(gc_cost cost);          /* "quadratic" ...      */
-const char *gc_cost_network2_name(gc_cost cost); /* "QuadraticCost" ... */
+GC_API int gc_cost_from_name(gc_cost *cost, const char *name);
+GC_API const char *gc_cost_name(gc_cost cost); /* "quadratic" ... */
+/* "QuadraticCost" ... */
+GC_API const char *gc_cost_network2_name(gc_cost cost);
 
 /* C(a, y) for one example of n outputs.  Cross-entropy follows network2's
  * np.nan_to_num: a term 0*ln 0 counts 0, and ln 0 counts as -DBL_MAX. */
-double gc_cost_value(gc_cost cost, size_t n, const double *a, const double *y);
+GC_API double gc_cost_value(gc_cost cost, size_t n, const double *a,
+                            const double *y);
 
 /* dC/da for one output value. */
-double gc_cost_dC_da(gc_cost cost, double a, double y);
+GC_API double gc_cost_dC_da(gc_cost cost, double a, double y);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef GRADCHAIN_DATASET_H
 #define GRADCHAIN_DATASET_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,15 +29,16 @@ typedef struct gc_dataset {
 /* Scale examples idx[0..B-1] of d into x (B x dim doubles, pixel/255) and,
  * if y != NULL, one-hot targets into y (B x nclasses).  idx == NULL means
  * examples first .. first+B-1. */
-void gc_dataset_batch(double *x, double *y, const gc_dataset *d,
-                      const size_t *idx, size_t first, size_t B);
+GC_API void gc_dataset_batch(double *x, double *y, const gc_dataset *d,
+                             const size_t *idx, size_t first, size_t B);
 
 /* Hint that examples idx[0..B-1] of d (their pixels and labels) will be
  * read soon: start loading them into the cache without waiting.  The
  * trainer calls it for the next mini-batch, whose rows are scattered over
  * a training set larger than the caches, while it computes the current
  * one.  Changes no data; a no-op where the compiler has no prefetch. */
-void gc_dataset_prefetch(const gc_dataset *d, const size_t *idx, size_t B);
+GC_API void gc_dataset_prefetch(const gc_dataset *d, const size_t *idx,
+                                size_t B);
 
 #ifdef __cplusplus
 }

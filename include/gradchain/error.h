@@ -7,6 +7,8 @@
 #ifndef GRADCHAIN_ERROR_H
 #define GRADCHAIN_ERROR_H
 
+#include "gradchain/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,21 +28,21 @@ typedef enum gc_status {
 } gc_status;
 
 /* The message of the last error raised in this thread ("" if none). */
-const char *gc_strerror_last(void);
+GC_API const char *gc_strerror_last(void);
 
 /* A short generic description of a status code. */
-const char *gc_status_name(int status);
+GC_API const char *gc_status_name(int status);
 
 /* Record an error for this thread and return CODE; printf-style message.
  * Used by the library and by programs built on it. */
-int gc_error(int code, const char *fmt, ...)
+GC_API int gc_error(int code, const char *fmt, ...)
 #if defined(__GNUC__)
   __attribute__((format(printf, 2, 3)))
 #endif
   ;
 
 /* Forget the last error. */
-void gc_error_clear(void);
+GC_API void gc_error_clear(void);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef GRADCHAIN_EVALUATE_H
 #define GRADCHAIN_EVALUATE_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/dataset.h"
@@ -22,40 +24,40 @@ extern "C" {
 /* Rows per forward pass when evaluating, unless told otherwise. */
 #define GC_EVAL_BATCH ((size_t)500)
 
-/* Buffers for evaluating one net: per lane (one per thread, two lanes) a
- * workspace, the scaled batch and its examples' costs. */
-#define GC_EVAL_LANES 2
+/* Buffers for evaluating one net: per lane (one per thread) a workspace,
+ * the scaled batch and its examples' costs. */
 typedef struct gc_evaluator {
   const gc_net *net;
   size_t cap;          /* rows per forward pass */
-  gc_workspace *ws[GC_EVAL_LANES];
-  double *x[GC_EVAL_LANES], *y[GC_EVAL_LANES]; /* cap x sizes[0],
-                                                  cap x sizes[L-1] */
-  double *c[GC_EVAL_LANES];                    /* cap costs */
+  size_t lanes;        /* omp_get_max_threads() when allocated (1 without
+                          OpenMP) */
+  gc_workspace **ws;   /* [lanes] */
+  double **x, **y;     /* [lanes]: cap x sizes[0], cap x sizes[L-1] */
+  double **c;          /* [lanes]: cap costs */
 } gc_evaluator;
 
-/* cap == 0 means GC_EVAL_BATCH. */
-int gc_evaluator_alloc(gc_evaluator **ev, const gc_net *net, size_t cap);
-void gc_evaluator_free(gc_evaluator *ev);
+/* cap == 0 means GC_EVAL_BATCH.  Holds one lane per OpenMP thread. */
+GC_API int gc_evaluator_alloc(gc_evaluator **ev, const gc_net *net, size_t cap);
+GC_API void gc_evaluator_free(gc_evaluator *ev);
 
 /* *cost (if cost != NULL) and *correct (if correct != NULL) over d.  The
  * net's current parameters are used; nothing is allocated.  Batches are
- * shared by two threads (OpenMP) when there are two or more; the costs are
+ * shared by OpenMP's threads (at most ev->lanes of them); the costs are
  * still summed example after example in order, so the result is the same
  * bits on any number of threads. */
-int gc_evaluator_run(double *cost, size_t *correct, gc_evaluator *ev,
-                     const gc_dataset *d, double lambda);
+GC_API int gc_evaluator_run(double *cost, size_t *correct, gc_evaluator *ev,
+                            const gc_dataset *d, double lambda);
 
 /* sum over layers of ||w^l||^2 (the biases are not regularised). */
-double gc_net_weight_sqnorm(const gc_net *net);
+GC_API double gc_net_weight_sqnorm(const gc_net *net);
 
 /* Index of the first largest of x[0..n-1] (a NaN counts as largest, as in
  * np.argmax). */
-size_t gc_argmax(size_t n, const double *x);
+GC_API size_t gc_argmax(size_t n, const double *x);
 
 /* One-shot: allocate, run, free. */
-int gc_net_evaluate(double *cost, size_t *correct, const gc_net *net,
-                    const gc_dataset *d, double lambda);
+GC_API int gc_net_evaluate(double *cost, size_t *correct, const gc_net *net,
+                           const gc_dataset *d, double lambda);
 
 #ifdef __cplusplus
 }

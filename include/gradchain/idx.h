@@ -15,6 +15,8 @@
 #ifndef GRADCHAIN_IDX_H
 #define GRADCHAIN_IDX_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,15 +39,15 @@ typedef struct gc_idx {
 } gc_idx;
 
 /* Read PATH (plain or gzip) into a new gc_idx. */
-int gc_idx_read(gc_idx **out, const char *path);
+GC_API int gc_idx_read(gc_idx **out, const char *path);
 
-void gc_idx_free(gc_idx *idx);
+GC_API void gc_idx_free(gc_idx *idx);
 
 /* Write an uncompressed unsigned-byte IDX file: ndims dimensions dims[],
  * then prod(dims) bytes of data.  Written to a temporary file beside PATH
  * and renamed into place, so PATH is never left half-written. */
-int gc_idx_write(const char *path, unsigned ndims, const size_t *dims,
-                 const uint8_t *data);
+GC_API int gc_idx_write(const char *path, unsigned ndims, const size_t *dims,
+                        const uint8_t *data);
 
 #ifdef __cplusplus
 }

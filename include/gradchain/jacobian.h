@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
 
+#include "gradchain/export.h"
 #include "gradchain/net.h"
 
 #ifdef __cplusplus
@@ -61,7 +62,7 @@ typedef struct gc_jacobian gc_jacobian;
 
 /* Bytes a product with n0 rows, factors up to max_width wide and
  * max_depth factors needs (workspace, records and spectra). */
-double gc_jacobian_bytes(size_t n0, size_t max_width, size_t max_depth,
+GC_API double gc_jacobian_bytes(size_t n0, size_t max_width, size_t max_depth,
                          const gc_jacobian_params *p);
 
 /* Start from the identity of size n0 (the product's fixed side: the input
@@ -70,26 +71,26 @@ double gc_jacobian_bytes(size_t n0, size_t max_width, size_t max_depth,
  * Lyapunov exponents.  GC_ERANGE, before allocating anything, when the
  * size exceeds 80% of the machine's memory; GC_EINVAL for a bad
  * parameter. */
-int gc_jacobian_alloc(gc_jacobian **j, size_t n0, size_t max_width,
+GC_API int gc_jacobian_alloc(gc_jacobian **j, size_t n0, size_t max_width,
                       size_t max_depth, const gc_jacobian_params *p);
-void gc_jacobian_free(gc_jacobian *j);
+GC_API void gc_jacobian_free(gc_jacobian *j);
 
 /* Multiply by the factor diag(d) A from the left: A is n x m row-major
  * (or, if transpose, A is stored m x n and the factor uses its transpose),
  * m the product's current width, d of length n.  Records the new depth
  * (and its spectrum, if asked).  GC_ENUMERIC if the factor makes the
  * product NaN or infinite. */
-int gc_jacobian_push(gc_jacobian *j, const double *A, size_t n, size_t m,
+GC_API int gc_jacobian_push(gc_jacobian *j, const double *A, size_t n, size_t m,
                      int transpose, const double *d);
 
-size_t gc_jacobian_depth(const gc_jacobian *j);
+GC_API size_t gc_jacobian_depth(const gc_jacobian *j);
 /* Records of depths 1..depth, at index depth-1. */
-const gc_jacobian_layer *gc_jacobian_layers(const gc_jacobian *j);
+GC_API const gc_jacobian_layer *gc_jacobian_layers(const gc_jacobian *j);
 
 /* The singular values at a spectrum depth, descending, as logs (ln sigma:
  * finite whatever the depth; -inf for an exact 0).  NULL if depth was not
  * a spectrum depth or is not reached yet. */
-const double *gc_jacobian_log_spectrum(const gc_jacobian *j, size_t depth,
+GC_API const double *gc_jacobian_log_spectrum(const gc_jacobian *j, size_t depth,
                                        size_t *count);
 
 /* The k Lyapunov exponents (mean ln|R_ii| per factor, in the order of the
@@ -98,13 +99,13 @@ const double *gc_jacobian_log_spectrum(const gc_jacobian *j, size_t depth,
  * annihilates a direction gives -inf for it (standard error 0 if every
  * block did, inf if some did not), never NaN.  GC_EINVAL if there were no
  * directions or fewer factors than blocks. */
-int gc_jacobian_lyapunov(double *exponents, double *stderrs,
+GC_API int gc_jacobian_lyapunov(double *exponents, double *stderrs,
                          const gc_jacobian *j);
 
 /* Push the layers of net at the input x (sizes[0] values): J into fwd
  * (n0 = sizes[0]) and the backward product into bwd (n0 = sizes[L-1]);
  * either may be NULL. */
-int gc_jacobian_of_net(gc_jacobian *fwd, gc_jacobian *bwd, const gc_net *net,
+GC_API int gc_jacobian_of_net(gc_jacobian *fwd, gc_jacobian *bwd, const gc_net *net,
                        const double *x);
 
 /* A random net drawn one layer at a time, so that its depth costs no
@@ -113,7 +114,7 @@ int gc_jacobian_of_net(gc_jacobian *fwd, gc_jacobian *bwd, const gc_net *net,
  * sigma_w and sigma_b scale the weights and biases of GC_INIT_DEFAULT
  * (the mean-field net N(0, sigma_w^2/n), N(0, sigma_b^2)); other kinds
  * need 1 and 1. */
-int gc_jacobian_random(gc_jacobian *fwd, size_t n0, size_t n, size_t depth,
+GC_API int gc_jacobian_random(gc_jacobian *fwd, size_t n0, size_t n, size_t depth,
                        gc_activation act, gc_init kind, double sigma_w,
                        double sigma_b, const double *x, gsl_rng *rng);
 

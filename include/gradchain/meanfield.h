@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "gradchain/activation.h"
+#include "gradchain/export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,17 +40,17 @@ typedef struct gc_meanfield_params {
 
 /* Defaults: 200 nodes, 96 per axis in 2-D, tol 1e-14, 200 iterations.
  * The coarse rules have 3/4 as many nodes. */
-void gc_meanfield_params_default(gc_meanfield_params *p);
+GC_API void gc_meanfield_params_default(gc_meanfield_params *p);
 
 /* The workspace: the quadrature rules for one activation.  Read-only
  * once allocated, so one workspace may serve several threads. */
 typedef struct gc_meanfield gc_meanfield;
 
 /* NULL params means the defaults.  NULL on failure (message set). */
-gc_meanfield *gc_meanfield_alloc(gc_activation act,
+GC_API gc_meanfield *gc_meanfield_alloc(gc_activation act,
                                  const gc_meanfield_params *p);
-void gc_meanfield_free(gc_meanfield *w);
-gc_activation gc_meanfield_activation(const gc_meanfield *w);
+GC_API void gc_meanfield_free(gc_meanfield *w);
+GC_API gc_activation gc_meanfield_activation(const gc_meanfield *w);
 
 /* One 1-D expectation over z ~ N(0,1) at variance q, with the fine rule:
  *   GC_MF_PHI2    E[phi(sqrt(q) z)^2]
@@ -65,12 +66,12 @@ typedef enum gc_mf_integral {
   GC_MF_D2PHI,
   GC_MF_STEIN
 } gc_mf_integral;
-int gc_meanfield_expect(double *val, double *err, const gc_meanfield *w,
+GC_API int gc_meanfield_expect(double *val, double *err, const gc_meanfield *w,
                         gc_mf_integral which, double q);
 
 /* The 2-D expectations at variance q and correlation c in [-1, 1]:
  * *pp = E[phi(u1) phi(u2)], *dd = E[phi'(u1) phi'(u2)] (fine rule). */
-int gc_meanfield_expect2(double *pp, double *dd, const gc_meanfield *w,
+GC_API int gc_meanfield_expect2(double *pp, double *dd, const gc_meanfield *w,
                          double q, double c);
 
 typedef struct gc_meanfield_result {
@@ -91,11 +92,11 @@ typedef struct gc_meanfield_result {
  * GC_EINVAL for a variance that is negative or not finite (sigma_w2 must
  * be > 0); GC_ERANGE when the length map has no fixed point below
  * GC_MEANFIELD_Q_MAX. */
-int gc_meanfield_point(gc_meanfield_result *r, const gc_meanfield *w,
+GC_API int gc_meanfield_point(gc_meanfield_result *r, const gc_meanfield *w,
                        double sigma_w2, double sigma_b2);
 
 /* The fixed point q* alone (fine rule, Brent on L(q) - q). */
-int gc_meanfield_qstar(double *q_star, const gc_meanfield *w,
+GC_API int gc_meanfield_qstar(double *q_star, const gc_meanfield *w,
                        double sigma_w2, double sigma_b2);
 
 typedef struct gc_meanfield_critical_result {
@@ -110,7 +111,7 @@ typedef struct gc_meanfield_critical_result {
  * chi1(sigma_w2) - 1, each chi1 at its own q*).  For a positively
  * homogeneous activation (ReLU, identity) chi1 does not depend on q and
  * the line is sigma_w2 = 1/E[phi'(z)^2]. */
-int gc_meanfield_critical(gc_meanfield_critical_result *r,
+GC_API int gc_meanfield_critical(gc_meanfield_critical_result *r,
                           const gc_meanfield *w, double sigma_b2);
 
 /* The phase diagram on the grid sigma_w2[i] x sigma_b2[j] (row j of nw
@@ -119,7 +120,7 @@ int gc_meanfield_critical(gc_meanfield_critical_result *r,
  * (NaN where there is none).  Uses the workspace's rules without error
  * estimates (one pass), OpenMP over the points; the result does not
  * depend on the thread count. */
-int gc_meanfield_grid(double *chi1, double *xi_c, double *crit_w2,
+GC_API int gc_meanfield_grid(double *chi1, double *xi_c, double *crit_w2,
                       size_t *missing, const gc_meanfield *w, size_t nw,
                       const double *sigma_w2, size_t nb,
                       const double *sigma_b2);

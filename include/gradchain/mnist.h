@@ -29,6 +29,8 @@
 #ifndef GRADCHAIN_MNIST_H
 #define GRADCHAIN_MNIST_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/dataset.h"
@@ -43,7 +45,7 @@ extern "C" {
 
 /* The standard file names, in the order train images, train labels,
  * test images, test labels. */
-extern const char *const gc_mnist_files[4];
+extern GC_API const char *const gc_mnist_files[4];
 
 typedef struct gc_mnist {
   char *dir;               /* the directory the files were read from */
@@ -56,14 +58,14 @@ typedef struct gc_mnist {
 
 /* Resolve the data directory (see above) into *out, a malloc'ed string
  * the caller frees.  dir == NULL or "" means "not given". */
-int gc_mnist_dir(char **out, const char *dir);
+GC_API int gc_mnist_dir(char **out, const char *dir);
 
 /* The validation size V for a training file of n images (see above). */
-size_t gc_mnist_validation_size(size_t n);
+GC_API size_t gc_mnist_validation_size(size_t n);
 
 /* Load the data set from dir (NULL: resolved by gc_mnist_dir). */
-int gc_mnist_load(gc_mnist **out, const char *dir);
-void gc_mnist_free(gc_mnist *m);
+GC_API int gc_mnist_load(gc_mnist **out, const char *dir);
+GC_API void gc_mnist_free(gc_mnist *m);
 
 #ifdef __cplusplus
 }

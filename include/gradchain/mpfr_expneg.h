@@ -21,6 +21,8 @@
 #ifndef GRADCHAIN_MPFR_EXPNEG_H
 #define GRADCHAIN_MPFR_EXPNEG_H
 
+#include "gradchain/export.h"
+
 #include <mpfr.h>
 
 #ifdef __cplusplus
@@ -35,13 +37,13 @@ typedef struct gc_mpfr_exp_table gc_mpfr_exp_table;
 /* An evaluator for results of `prec` bits (MPFR_PREC_MIN..MPFR_PREC_MAX
  * - 64) into *out.  GC_ERANGE for another precision, GC_ENOMEM when out
  * of memory (*out is then NULL). */
-int gc_mpfr_exp_table_alloc(gc_mpfr_exp_table **out, mpfr_prec_t prec);
-void gc_mpfr_exp_table_free(gc_mpfr_exp_table *e);
+GC_API int gc_mpfr_exp_table_alloc(gc_mpfr_exp_table **out, mpfr_prec_t prec);
+GC_API void gc_mpfr_exp_table_free(gc_mpfr_exp_table *e);
 
 /* rop = e^{-x}, rounded to nearest (within 0.5625 ulp, see above).
  * rop should have the evaluator's precision P; with another precision
  * the result is rounded to it but accurate to about P bits only. */
-void gc_mpfr_expneg(mpfr_ptr rop, mpfr_srcptr x, gc_mpfr_exp_table *e);
+GC_API void gc_mpfr_expneg(mpfr_ptr rop, mpfr_srcptr x, gc_mpfr_exp_table *e);
 
 #ifdef __cplusplus
 }

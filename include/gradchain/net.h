@@ -14,6 +14,8 @@
 #ifndef GRADCHAIN_NET_H
 #define GRADCHAIN_NET_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
 
@@ -61,33 +63,33 @@ typedef struct gc_workspace {
 #define GC_NET_MAX_WIDTH ((size_t)100000000)
 #define GC_NET_MAX_PARAMS ((size_t)1 << 31)
 
-int gc_net_alloc(gc_net **net, size_t nlayers, const size_t *sizes,
-                 gc_activation act, gc_cost cost);
-void gc_net_free(gc_net *net);
-int gc_net_copy(gc_net **dst, const gc_net *src);
+GC_API int gc_net_alloc(gc_net **net, size_t nlayers, const size_t *sizes,
+                        gc_activation act, gc_cost cost);
+GC_API void gc_net_free(gc_net *net);
+GC_API int gc_net_copy(gc_net **dst, const gc_net *src);
 
 /* Draw the weights and biases as network2 does (biases first). */
-void gc_net_init(gc_net *net, gc_init kind, gsl_rng *rng);
+GC_API void gc_net_init(gc_net *net, gc_init kind, gsl_rng *rng);
 /* Parse "default" or "large" (status 0 or GC_EINVAL with a message), and
  * back. */
-int gc_init_from_name(gc_init *kind, const char *name);
-const char *gc_init_name(gc_init kind);
+GC_API int gc_init_from_name(gc_init *kind, const char *name);
+GC_API const char *gc_init_name(gc_init kind);
 
-int gc_params_alloc_like(gc_params *g, const gc_net *net);
-void gc_params_free(gc_params *g);
+GC_API int gc_params_alloc_like(gc_params *g, const gc_net *net);
+GC_API void gc_params_free(gc_params *g);
 
-int gc_workspace_alloc(gc_workspace **ws, const gc_net *net, size_t cap);
-void gc_workspace_free(gc_workspace *ws);
+GC_API int gc_workspace_alloc(gc_workspace **ws, const gc_net *net, size_t cap);
+GC_API void gc_workspace_free(gc_workspace *ws);
 
 /* x: batch x sizes[0], row-major.  Keeps a pointer to x for backward. */
-int gc_net_forward(const gc_net *net, gc_workspace *ws, const double *x,
-                   size_t batch);
+GC_API int gc_net_forward(const gc_net *net, gc_workspace *ws, const double *x,
+                          size_t batch);
 
 /* y: batch x sizes[L-1] targets, for the batch of the last forward pass.
  * Fills ws->delta[l] (per example) and, if grad != NULL, sets grad to the
  * gradient of the summed cost over the batch. */
-int gc_net_backward(const gc_net *net, gc_workspace *ws, const double *y,
-                    gc_params *grad);
+GC_API int gc_net_backward(const gc_net *net, gc_workspace *ws,
+                           const double *y, gc_params *grad);
 
 /* The output layer's activations of the last forward pass. */
 static inline const double *gc_net_output(const gc_net *net,

@@ -15,6 +15,8 @@
 #ifndef GRADCHAIN_NETIO_H
 #define GRADCHAIN_NETIO_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/net.h"
@@ -26,11 +28,11 @@ extern "C" {
 /* Largest file gc_net_load() reads (bytes). */
 #define GC_NETIO_MAX_BYTES ((size_t)1 << 30)
 
-int gc_net_save(const char *path, const gc_net *net);
-int gc_net_load(gc_net **net, const char *path);
+GC_API int gc_net_save(const char *path, const gc_net *net);
+GC_API int gc_net_load(gc_net **net, const char *path);
 
 /* Parse a network from len bytes of JSON text (need not be 0-terminated). */
-int gc_net_from_json(gc_net **net, const char *text, size_t len);
+GC_API int gc_net_from_json(gc_net **net, const char *text, size_t len);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef GRADCHAIN_PROBLEM_ACTIVATION_H
 #define GRADCHAIN_PROBLEM_ACTIVATION_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/activation.h"
@@ -49,11 +51,11 @@ typedef struct gc_act_result {
   double median_nonzero[GC_PROBLEM_ACT_MAX_DEPTHS];
 } gc_act_result;
 
-void gc_act_chain_params_default(gc_act_chain_params *p);
+GC_API void gc_act_chain_params_default(gc_act_chain_params *p);
 
 /* Everything above for one activation.  p == NULL means defaults. */
-int gc_problem_activation(gc_act_result *r, gc_activation act,
-                          const gc_act_chain_params *p);
+GC_API int gc_problem_activation(gc_act_result *r, gc_activation act,
+                                 const gc_act_chain_params *p);
 
 #ifdef __cplusplus
 }

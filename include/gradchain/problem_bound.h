@@ -8,6 +8,8 @@
 #ifndef GRADCHAIN_PROBLEM_BOUND_H
 #define GRADCHAIN_PROBLEM_BOUND_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -37,11 +39,11 @@ typedef struct gc_bound_result {
 /* Defaults: bracket (-1, 0.5, 1), z_tol 1e-7 (sigma' is flat to second
  * order at its maximum, so z is resolved only to ~sqrt(DBL_EPSILON)),
  * root bracket [1, 10], w_tol 1e-15, 100 iterations. */
-void gc_bound_params_default(gc_bound_params *p);
+GC_API void gc_bound_params_default(gc_bound_params *p);
 
 /* p == NULL means defaults.  GC_ENOBRACKET, GC_ENOCONV or GC_EINVAL on
  * failure, with a message. */
-int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p);
+GC_API int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p);
 
 #ifdef __cplusplus
 }

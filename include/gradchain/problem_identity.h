@@ -12,6 +12,8 @@
 #ifndef GRADCHAIN_PROBLEM_IDENTITY_H
 #define GRADCHAIN_PROBLEM_IDENTITY_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -25,16 +27,16 @@ typedef struct gc_identity_neuron {
 
 /* max over x = i/grid, i = 0..grid, of |w2 sigma(w1 x + b) - offset - x|,
  * the neuron evaluated as written (gc_activation_value). */
-int gc_identity_max_error(double *err, double w1, double b, double w2,
-                          double offset, size_t grid);
+GC_API int gc_identity_max_error(double *err, double w1, double b, double w2,
+                                 double offset, size_t grid);
 
 /* The Taylor construction for w1 != 0, its error measured on the grid. */
-int gc_identity_taylor(gc_identity_neuron *n, double w1, size_t grid);
+GC_API int gc_identity_taylor(gc_identity_neuron *n, double w1, size_t grid);
 
 /* The Taylor construction's exact maximum error 1/2 - (2/w1) tanh(w1/4)
  * (series for small w1, no cancellation) and its leading term w1^2/96. */
-double gc_identity_taylor_error(double w1);
-double gc_identity_leading_error(double w1);
+GC_API double gc_identity_taylor_error(double w1);
+GC_API double gc_identity_leading_error(double w1);
 
 /* The rounding floor of that neuron evaluated in double: sigma(z) ~ 1/2
  * is rounded to 2^-54, and w2 = 4/w1 magnifies it, so each rounding costs
@@ -42,8 +44,8 @@ double gc_identity_leading_error(double w1);
  * is typically 1-3 times this).  The Taylor error w1^2/96 and this floor
  * balance at w1 = cbrt(96 DBL_EPSILON), about 2.8e-5: below it a smaller
  * w1 makes the neuron worse in double. */
-double gc_identity_rounding_floor(double w1);
-double gc_identity_balanced_w1(void);
+GC_API double gc_identity_rounding_floor(double w1);
+GC_API double gc_identity_balanced_w1(void);
 
 typedef struct gc_identity_params {
   size_t opt_grid;  /* grid of the minimax objective (default 1000) */
@@ -61,7 +63,7 @@ typedef struct gc_identity_info {
                          rather than by the size test */
 } gc_identity_info;
 
-void gc_identity_params_default(gc_identity_params *p);
+GC_API void gc_identity_params_default(gc_identity_params *p);
 
 /* Minimise the maximum error over b, w2 and offset for start->w1 fixed,
  * with GSL's Nelder-Mead simplex (nmsimplex2) from *start.  Internally the
@@ -70,9 +72,10 @@ void gc_identity_params_default(gc_identity_params *p);
  * are 1, 0, 1/2 for the Taylor neuron.  GC_ENOCONV if neither the size
  * test nor the stall test (see gc_identity_info) stops it within max_iter
  * (opt then still holds the best point). */
-int gc_identity_optimise(gc_identity_neuron *opt, gc_identity_info *info,
-                         const gc_identity_neuron *start,
-                         const gc_identity_params *p);
+GC_API int gc_identity_optimise(gc_identity_neuron *opt,
+                                gc_identity_info *info,
+                                const gc_identity_neuron *start,
+                                const gc_identity_params *p);
 
 #ifdef __cplusplus
 }

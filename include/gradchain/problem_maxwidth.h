@@ -12,6 +12,8 @@
 #ifndef GRADCHAIN_PROBLEM_MAXWIDTH_H
 #define GRADCHAIN_PROBLEM_MAXWIDTH_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 #include <stdio.h>   /* mpfr.h declares its FILE functions only after it */
 #include <mpfr.h>
@@ -39,22 +41,23 @@ typedef struct gc_maxwidth_result {
 } gc_maxwidth_result;
 
 /* Defaults: bracket (4.5, 6, 20), min_tol 1e-6, root_tol 1e-15, 100 its. */
-void gc_maxwidth_params_default(gc_maxwidth_params *p);
+GC_API void gc_maxwidth_params_default(gc_maxwidth_params *p);
 
 /* W(w), w > 4 (NaN otherwise), and G(w) = w^2/2 dW/dw. */
-double gc_maxwidth_width(double w);
-double gc_maxwidth_G(double w);
+GC_API double gc_maxwidth_width(double w);
+GC_API double gc_maxwidth_G(double w);
 
-int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p);
+GC_API int gc_problem_maxwidth(gc_maxwidth_result *r,
+                               const gc_maxwidth_params *p);
 
 /* Newton on G in MPFR from w_start (> 4, e.g. the double answer) until
  * the step is below 2^-prec; arithmetic at prec + 32 bits, results
  * rounded with rnd into w_star and width_max (initialised by the caller,
  * at any precision).  *iter gets the number of Newton steps.
  * GC_ENOCONV after max_iter steps; GC_EINVAL for bad arguments. */
-int gc_maxwidth_mpfr(mpfr_t w_star, mpfr_t width_max, mpfr_prec_t prec,
-                     mpfr_rnd_t rnd, double w_start, size_t max_iter,
-                     size_t *iter);
+GC_API int gc_maxwidth_mpfr(mpfr_t w_star, mpfr_t width_max, mpfr_prec_t prec,
+                            mpfr_rnd_t rnd, double w_start, size_t max_iter,
+                            size_t *iter);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef GRADCHAIN_PROBLEM_WIDTH_H
 #define GRADCHAIN_PROBLEM_WIDTH_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -45,16 +47,16 @@ typedef struct gc_width_result {
 } gc_width_result;
 
 /* Defaults: tol 1e-12, 100 iterations, polish on. */
-void gc_width_params_default(gc_width_params *p);
+GC_API void gc_width_params_default(gc_width_params *p);
 
 /* The closed form above for |w| >= 4, evaluated without cancellation
  * near |w| = 4; NaN for |w| < 4 or non-finite w. */
-double gc_width_closed_form(double w);
+GC_API double gc_width_closed_form(double w);
 
 /* p == NULL means defaults.  GC_EINVAL for NaN/inf or w == 0;
  * GC_ENOBRACKET / GC_ENOCONV if a solver fails. */
-int gc_problem_width(gc_width_result *r, double w, double b,
-                     const gc_width_params *p);
+GC_API int gc_problem_width(gc_width_result *r, double w, double b,
+                            const gc_width_params *p);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,8 @@
 #ifndef GRADCHAIN_RUN_H
 #define GRADCHAIN_RUN_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/checkpoint.h"
@@ -88,49 +90,51 @@ typedef struct gc_run {
 /* network2's settings: [784,30,10], sigmoid, cross-entropy, default
  * initialiser, eta 0.1, lambda 5, mini-batch 10, 30 epochs, seed 1, all
  * training images, validation set, evaluation accuracy monitored. */
-void gc_run_config_init(gc_run_config *c);
+GC_API void gc_run_config_init(gc_run_config *c);
 
 /* Set the layer sizes (2 to GC_RUN_MAX_LAYERS of them). */
-int gc_run_config_set_sizes(gc_run_config *c, size_t nlayers,
-                            const size_t *sizes);
+GC_API int gc_run_config_set_sizes(gc_run_config *c, size_t nlayers,
+                                   const size_t *sizes);
 
 /* The names of an evaluation set: "validation", "test", "none". */
-const char *gc_eval_set_name(gc_eval_set s);
-int gc_eval_set_from_name(gc_eval_set *s, const char *name);
+GC_API const char *gc_eval_set_name(gc_eval_set s);
+GC_API int gc_eval_set_from_name(gc_eval_set *s, const char *name);
 
 /* The net of a run, initialised as the seed rule says. */
-int gc_run_net_alloc(gc_net **net, const gc_run_config *c);
+GC_API int gc_run_net_alloc(gc_net **net, const gc_run_config *c);
 
 /* The trainer's configuration of a run (shuffling seed = seed + 1). */
-void gc_run_train_config(gc_train_config *t, const gc_run_config *c);
+GC_API void gc_run_train_config(gc_train_config *t, const gc_run_config *c);
 
 /* Check c against the data and allocate the run, its net initialised. */
-int gc_run_alloc(gc_run **r, const gc_run_config *c, const gc_mnist *data);
-void gc_run_free(gc_run *r);
+GC_API int gc_run_alloc(gc_run **r, const gc_run_config *c,
+                        const gc_mnist *data);
+GC_API void gc_run_free(gc_run *r);
 
 /* One epoch; its monitors are appended to r->result. */
-int gc_run_iterate(gc_run *r);
+GC_API int gc_run_iterate(gc_run *r);
 
 /* 1 when all epochs are done or early stopping has ended the run. */
-int gc_run_done(const gc_run *r);
+GC_API int gc_run_done(const gc_run *r);
 
 /* Write the run's whole state atomically to path. */
-int gc_run_checkpoint(const gc_run *r, const char *path);
+GC_API int gc_run_checkpoint(const gc_run *r, const char *path);
 
 /* The run a checkpoint holds (its epochs as saved). */
-int gc_run_config_from_checkpoint(gc_run_config *c, const gc_checkpoint *ck);
+GC_API int gc_run_config_from_checkpoint(gc_run_config *c,
+                                         const gc_checkpoint *ck);
 
 /* Continue from ck: r must be allocated with the configuration
  * gc_run_config_from_checkpoint gave (epochs may be more). */
-int gc_run_restore(gc_run *r, const gc_checkpoint *ck);
+GC_API int gc_run_restore(gc_run *r, const gc_checkpoint *ck);
 
 /* Perform a whole run; *res is freed with gc_run_result_free().  hook,
  * if not NULL, is called after every epoch; a non-zero return ends the
  * run early with that status. */
 typedef int (*gc_run_hook)(const gc_run *r, void *arg);
-int gc_run_perform(gc_run_result *res, const gc_run_config *c,
-                   const gc_mnist *data, gc_run_hook hook, void *arg);
-void gc_run_result_free(gc_run_result *res);
+GC_API int gc_run_perform(gc_run_result *res, const gc_run_config *c,
+                          const gc_mnist *data, gc_run_hook hook, void *arg);
+GC_API void gc_run_result_free(gc_run_result *res);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,8 @@
 #ifndef GRADCHAIN_SPEEDS_H
 #define GRADCHAIN_SPEEDS_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 
 #include "gradchain/dataset.h"
@@ -17,8 +19,8 @@ extern "C" {
  * allocated like the net), and speeds[l-1] = ||g^l|| for the hidden layers
  * l = 1..L-2 (nlayers - 2 values).  Runs through the net's own forward and
  * backward passes, `chunk` examples at a time. */
-int gc_layer_speeds(double *speeds, gc_params *mean_grad, const gc_net *net,
-                    const gc_dataset *d, size_t n);
+GC_API int gc_layer_speeds(double *speeds, gc_params *mean_grad,
+                           const gc_net *net, const gc_dataset *d, size_t n);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,8 @@
 #ifndef GRADCHAIN_TRAIN_H
 #define GRADCHAIN_TRAIN_H
 
+#include "gradchain/export.h"
+
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
 
@@ -80,27 +82,28 @@ typedef struct gc_trainer {
   int stopped;                  /* early stopping triggered */
 } gc_trainer;
 
-void gc_train_config_default(gc_train_config *cfg);
+GC_API void gc_train_config_default(gc_train_config *cfg);
 
 /* Check the configuration against the net and the data (sizes[0] == dim,
  * last size == nclasses, 1 <= batch <= n, eta and lambda finite and >= 0)
  * and allocate everything the epochs need. */
-int gc_trainer_alloc(gc_trainer **t, gc_net *net, const gc_dataset *train,
-                     const gc_dataset *eval, const gc_train_config *cfg);
-void gc_trainer_free(gc_trainer *t);
+GC_API int gc_trainer_alloc(gc_trainer **t, gc_net *net,
+                            const gc_dataset *train, const gc_dataset *eval,
+                            const gc_train_config *cfg);
+GC_API void gc_trainer_free(gc_trainer *t);
 
 /* One epoch: shuffle, one SGD step per mini-batch, then the monitors.
  * stats may be NULL.  A NaN or infinity in the parameters stops with
  * GC_ENUMERIC and a message naming the epoch and the layer. */
-int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats);
+GC_API int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats);
 
 /* One SGD step on the m examples idx[0..m-1] of d (n = d's full size for
  * the weight decay), as inside an epoch.  Exposed for tests. */
-int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m);
+GC_API int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m);
 
 /* Parse "eval-accuracy,eval-cost,train-accuracy,train-cost" (any subset,
  * or "none"). */
-int gc_monitor_from_names(unsigned *monitor, const char *list);
+GC_API int gc_monitor_from_names(unsigned *monitor, const char *list);
 
 #ifdef __cplusplus
 }

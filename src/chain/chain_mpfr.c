@@ -11,6 +11,28 @@
 
 #define RND MPFR_RNDN
 
+/* MPFR's exponent range is per-thread process state: widened to the
+ * maximum while this file computes (so 1e-650 or 1e+417 are numbers, not
+ * 0 or inf) and put back before returning, in every thread that widened
+ * it. */
+typedef struct erange {
+  mpfr_exp_t emin, emax;
+} erange;
+
+static erange erange_widen(void)
+{
+  erange old = {mpfr_get_emin(), mpfr_get_emax()};
+  mpfr_set_emin(mpfr_get_emin_min());
+  mpfr_set_emax(mpfr_get_emax_max());
+  return old;
+}
+
+static void erange_restore(erange old)
+{
+  mpfr_set_emin(old.emin);
+  mpfr_set_emax(old.emax);
+}
+
 /* one evaluation at working precision wp */
 typedef struct run {
   mpfr_prec_t wp;
@@ -315,7 +337,8 @@ int gc_mpfr_same_digits(mpfr_srcptr x, mpfr_srcptr y, size_t digits)
 }
 
 /* every reported value of r1 and r2 the same to n digits?  1 yes, 0 no,
- * -1 out of memory.  The layers are shared out between two threads. */
+ * -1 out of memory.  The layers are shared out between OpenMP's threads
+ * (the answer does not depend on how). */
 static int runs_agree(const run *r1, const run *r2, size_t n)
 {
   mpfr_t c;
@@ -331,10 +354,9 @@ static int runs_agree(const run *r1, const run *r2, size_t n)
   }
   int agree = 1;
   long L = (long)r1->L;
-#pragma omp parallel num_threads(2) if (L >= 4096)
+#pragma omp parallel if (L >= 4096)
   {
-    mpfr_set_emin(mpfr_get_emin_min());
-    mpfr_set_emax(mpfr_get_emax_max());
+    erange old = erange_widen();
 #pragma omp for schedule(static)
     for (long j = 0; j < L; j++) {
       int now;
@@ -348,10 +370,11 @@ static int runs_agree(const run *r1, const run *r2, size_t n)
         res = same_digits(a1[k][j], a2[k][j], n, c);
       if (res != 1) {
         /* out of memory wins over a disagreement */
-#pragma omp critical(gc_runs_agree)
+#pragma omp critical
         if (agree != -1) agree = res;
       }
     }
+    erange_restore(old);
   }
   mpfr_clear(c);
   return agree;
@@ -369,15 +392,9 @@ void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r)
   free(r);
 }
 
-int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
-                       mpfr_prec_t prec, int layers)
+static int chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
+                           mpfr_prec_t prec, int layers)
 {
-  *out = NULL;
-  if (prec < GC_MPFR_PREC_MIN || prec > GC_MPFR_PREC_MAX)
-    return gc_error(GC_ERANGE, "precision %ld bits is outside %d..%d",
-                    (long)prec, GC_MPFR_PREC_MIN, GC_MPFR_PREC_MAX);
-  mpfr_set_emin(mpfr_get_emin_min());
-  mpfr_set_emax(mpfr_get_emax_max());
   size_t L = c->depth, n = gc_mpfr_digits(prec);
   /* guard bits: the rounding errors of ~10 L operations, plus margin */
   mpfr_prec_t g = 16;
@@ -392,20 +409,21 @@ int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
       run_clear(&r1);
       return st;
     }
-    /* the two evaluations are independent: one per core */
-#pragma omp parallel sections num_threads(2)
+    /* the two evaluations are independent: one per thread when there are
+     * two or more */
+#pragma omp parallel sections
     {
 #pragma omp section
       {
-        mpfr_set_emin(mpfr_get_emin_min());
-        mpfr_set_emax(mpfr_get_emax_max());
+        erange old = erange_widen();
         evaluate(&r1, c, r1.ex);
+        erange_restore(old);
       }
 #pragma omp section
       {
-        mpfr_set_emin(mpfr_get_emin_min());
-        mpfr_set_emax(mpfr_get_emax_max());
+        erange old = erange_widen();
         evaluate(&r2, c, r2.ex);
+        erange_restore(old);
       }
     }
     tries += 2;
@@ -444,6 +462,19 @@ int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
     run_clear(&r2);
   }
   return gc_error(GC_ENOCONV, "could not certify %zu digits at %ld bits: the "
-                  "chain is too ill-conditioned (try a higher --prec)", n,
+                  "chain is too ill-conditioned for this precision", n,
                   (long)prec);
+}
+
+int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
+                       mpfr_prec_t prec, int layers)
+{
+  *out = NULL;
+  if (prec < GC_MPFR_PREC_MIN || prec > GC_MPFR_PREC_MAX)
+    return gc_error(GC_ERANGE, "precision %ld bits is outside %d..%d",
+                    (long)prec, GC_MPFR_PREC_MIN, GC_MPFR_PREC_MAX);
+  erange old = erange_widen();
+  int st = chain_mpfr_eval(out, c, prec, layers);
+  erange_restore(old);
+  return st;
 }

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stddef.h>
 
+#include "gradchain/mnist.h"
+
 /* exit statuses */
 #define CLI_OK 0
 #define CLI_FAIL 1   /* bad input, failed computation */
@@ -26,6 +28,10 @@ int cli_fail(int status, const char *fmt, ...)
   ;
 /* Print the library's last error and return CLI_FAIL. */
 int cli_fail_lib(void);
+
+/* gc_mnist_load; when the files are missing the message also says which
+ * command fetches them. */
+int cli_mnist_load(gc_mnist **m, const char *dir);
 
 /* Parsers: the whole string must be a finite number (or a whole number in
  * range); on failure they print a one-line error naming OPT and return

@@ -31,6 +31,21 @@ int cli_fail_lib(void)
   return cli_fail(CLI_FAIL, "%s", *m ? m : "unknown error");
 }
 
+int cli_mnist_load(gc_mnist **m, const char *dir)
+{
+  int st = gc_mnist_load(m, dir);
+  if (st == GC_ENODATA && strstr(gc_strerror_last(), "not found")) {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", gc_strerror_last());
+    if (dir && *dir)
+      gc_error(st, "%s; fetch it with: gradchain fetch-mnist --dir %s", msg,
+               dir);
+    else
+      gc_error(st, "%s; fetch it with: gradchain fetch-mnist", msg);
+  }
+  return st;
+}
+
 int cli_parse_double(const char *s, const char *opt, double *out)
 {
   char *end;

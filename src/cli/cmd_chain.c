@@ -594,8 +594,10 @@ static int run(int argc, char **argv, int explode)
     st = cli_fail_lib();
     goto done;
   }
-  if (o.prec && gc_chain_mpfr_eval(&m, c, o.prec, !o.summary)) {
-    st = cli_fail_lib();
+  if (o.prec && (st = gc_chain_mpfr_eval(&m, c, o.prec, !o.summary))) {
+    st = st == GC_ENOCONV
+             ? cli_fail(CLI_FAIL, "%s (try a higher --prec)", gc_strerror_last())
+             : cli_fail_lib();
     goto done;
   }
   if (o.check_fd) {

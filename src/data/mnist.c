@@ -147,15 +147,9 @@ int gc_mnist_load(gc_mnist **out, const char *dir)
   int st = gc_mnist_dir(&m->dir, dir);
   for (int i = 0; i < 4 && !st; i++) {
     st = find_file(&path[i], m->dir, gc_mnist_files[i]);
-    if (st == GC_ENODATA) {
-      if (dir && *dir)
-        gc_error(GC_ENODATA, "MNIST data set not found in %s (no %s); fetch "
-                 "it with: gradchain fetch-mnist --dir %s", m->dir,
-                 gc_mnist_files[i], m->dir);
-      else
-        gc_error(GC_ENODATA, "MNIST data set not found in %s (no %s); fetch "
-                 "it with: gradchain fetch-mnist", m->dir, gc_mnist_files[i]);
-    }
+    if (st == GC_ENODATA)
+      gc_error(GC_ENODATA, "MNIST data set not found in %s (no %s)", m->dir,
+               gc_mnist_files[i]);
   }
   for (int i = 0; i < 4 && !st; i++) st = gc_idx_read(idx[i], path[i]);
   if (!st) st = check_pair(m->train_images, path[0], m->train_labels, path[1]);

@@ -8,6 +8,7 @@
 
 #include "gradchain/error.h"
 #include "gradchain/run.h"
+#include "core/gsl_handler.h"
 
 void gc_run_config_init(gc_run_config *c)
 {
@@ -68,7 +69,7 @@ int gc_run_net_alloc(gc_net **net, const gc_run_config *c)
   if (c->nlayers < 2 || c->nlayers > GC_RUN_MAX_LAYERS)
     return gc_error(GC_EINVAL, "a run's net has 2 to %d layers (got %zu)",
                     GC_RUN_MAX_LAYERS, c->nlayers);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng *rng = gc_gsl_rng_alloc(gsl_rng_mt19937);
   if (!rng) return gc_error(GC_ENOMEM, "out of memory");
   int st = gc_net_alloc(net, c->nlayers, c->sizes, c->act, c->cost);
   if (!st) {
@@ -183,19 +184,13 @@ int gc_run_done(const gc_run *r)
   return r->result.epochs >= r->cfg.epochs || r->trainer->stopped;
 }
 
-/* The checkpoint's words for the initialiser. */
-static const char *init_word(gc_init k)
-{
-  return k == GC_INIT_LARGE ? "large" : "default";
-}
-
 int gc_run_checkpoint(const gc_run *r, const char *path)
 {
   gc_checkpoint_run run;
   memset(&run, 0, sizeof run);
   run.epochs = r->cfg.epochs;
   run.seed = r->cfg.seed;
-  snprintf(run.init, sizeof run.init, "%s", init_word(r->cfg.init));
+  snprintf(run.init, sizeof run.init, "%s", gc_init_name(r->cfg.init));
   snprintf(run.eval_set, sizeof run.eval_set, "%s",
            gc_eval_set_name(r->cfg.eval_set));
   return gc_checkpoint_save(path, r->trainer, &run, r->result.history);

@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "gradchain/export.h"
+
+#include "gradchain/export.h"
+
 typedef struct gc_json {
   const char *start, *p, *end;
   const char *what;      /* a name for messages, e.g. the file name */
@@ -54,7 +58,8 @@ int gc_json_fail(gc_json *j, const char *fmt, ...)
 
 /* Writing: a double with 17 significant digits (exact on reading back),
  * or null for NaN and infinities; a string with its quotes escaped. */
-void gc_json_put_double(FILE *f, double x);
-void gc_json_put_string(FILE *f, const char *s);
+/* Exported (GC_API) because the command line prints its JSON with them. */
+GC_API void gc_json_put_double(FILE *f, double x);
+GC_API void gc_json_put_string(FILE *f, const char *s);
 
 #endif

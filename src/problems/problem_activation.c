@@ -31,12 +31,11 @@ static double neg_abs_deriv(double z, void *act)
 #define SCAN_HALF 40.0
 #define SCAN_STEP 1e-2
 
-int gc_activation_deriv_sup(double *sup, double *argmax, int *attained,
-                            size_t *iter, gc_activation act)
+static int deriv_sup(double *sup, double *argmax, int *attained,
+                     size_t *iter, gc_activation act)
 {
   if ((unsigned)act >= GC_ACT_COUNT)
     return gc_error(GC_EINVAL, "activation: unknown activation %d", (int)act);
-  gsl_set_error_handler_off();
   long n = (long)(2 * SCAN_HALF / SCAN_STEP);
   long best = 0;
   double fbest = -1;
@@ -95,6 +94,14 @@ int gc_activation_deriv_sup(double *sup, double *argmax, int *attained,
   return GC_OK;
 }
 
+int gc_activation_deriv_sup(double *sup, double *argmax, int *attained,
+                            size_t *iter, gc_activation act)
+{
+  gsl_error_handler_t *h = gc_gsl_handler_off();
+  return gc_gsl_handler_restore(h, deriv_sup(sup, argmax, attained, iter,
+                                             act));
+}
+
 /* The q-quantile of sorted x[0..n-1] (linear interpolation between order
  * statistics; -inf stays -inf rather than giving 0 * -inf = NaN). */
 static double quantile(const double *x, size_t n, double q)
@@ -140,7 +147,7 @@ int gc_problem_activation(gc_act_result *r, gc_activation act,
   double *a = malloc(N * sizeof *a), *z = malloc(N * sizeof *z),
          *fp = malloc(N * sizeof *fp), *w = malloc(N * sizeof *w),
          *logp = malloc(N * sizeof *logp), *sorted = malloc(N * sizeof *sorted);
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng *rng = gc_gsl_rng_alloc(gsl_rng_mt19937);
   if (!a || !z || !fp || !w || !logp || !sorted || !rng) {
     st = gc_error(GC_ENOMEM, "activation: out of memory for %zu chains", N);
     goto out;

@@ -50,7 +50,7 @@ static int check_params(const gc_bound_params *p)
   return GC_OK;
 }
 
-int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
+static int bound(gc_bound_result *r, const gc_bound_params *p)
 {
   gc_bound_params def;
   if (!p) {
@@ -59,7 +59,6 @@ int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
   }
   int st = check_params(p);
   if (st) return st;
-  gsl_set_error_handler_off();
 
   /* 1. argmax sigma' = argmin -sigma' */
   gsl_function F = {neg_sigma_prime, NULL};
@@ -109,4 +108,10 @@ int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
                : gc_no_conv("bound: solving |w| max sigma' = 1",
                             (unsigned long)it);
   return GC_OK;
+}
+
+int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
+{
+  gsl_error_handler_t *h = gc_gsl_handler_off();
+  return gc_gsl_handler_restore(h, bound(r, p));
 }

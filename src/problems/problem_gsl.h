@@ -10,6 +10,7 @@
 #include <gsl/gsl_roots.h>
 
 #include "gradchain/error.h"
+#include "core/gsl_handler.h"
 
 /* Turn a GSL status returned while running solver WHAT into a gc_status
  * and record a message.  GSL_EINVAL from a solver's _set means that the

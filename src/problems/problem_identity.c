@@ -108,9 +108,9 @@ static double minimax(const gsl_vector *v, void *params)
   return isfinite(e) ? e : GSL_POSINF;
 }
 
-int gc_identity_optimise(gc_identity_neuron *opt, gc_identity_info *info,
-                         const gc_identity_neuron *start,
-                         const gc_identity_params *p)
+static int optimise(gc_identity_neuron *opt, gc_identity_info *info,
+                    const gc_identity_neuron *start,
+                    const gc_identity_params *p)
 {
   gc_identity_params def;
   if (!p) {
@@ -126,7 +126,6 @@ int gc_identity_optimise(gc_identity_neuron *opt, gc_identity_info *info,
       !(p->size_tol > 0))
     return gc_error(GC_EINVAL, "identity: grids, max_iter and size_tol must "
                     "be positive");
-  gsl_set_error_handler_off();
 
   struct objective o = {w1, p->opt_grid};
   gsl_multimin_function F = {minimax, 3, &o};
@@ -204,4 +203,12 @@ int gc_identity_optimise(gc_identity_neuron *opt, gc_identity_info *info,
   if (!done)
     return gc_no_conv("identity: Nelder-Mead", (unsigned long)it);
   return GC_OK;
+}
+
+int gc_identity_optimise(gc_identity_neuron *opt, gc_identity_info *info,
+                         const gc_identity_neuron *start,
+                         const gc_identity_params *p)
+{
+  gsl_error_handler_t *h = gc_gsl_handler_off();
+  return gc_gsl_handler_restore(h, optimise(opt, info, start, p));
 }

@@ -60,7 +60,7 @@ static int check(const gc_maxwidth_params *p)
   return GC_OK;
 }
 
-int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
+static int maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
 {
   gc_maxwidth_params def;
   if (!p) {
@@ -69,7 +69,6 @@ int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
   }
   int st = check(p);
   if (st) return st;
-  gsl_set_error_handler_off();
   r->min_tol = p->min_tol;
   r->root_tol = p->root_tol;
 
@@ -125,6 +124,12 @@ int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
   double e2 = fabs(gc_maxwidth_width(bhi) - r->width_max);
   r->width_err = fmax(e1, e2) + 4 * DBL_EPSILON * r->width_max;
   return GC_OK;
+}
+
+int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
+{
+  gsl_error_handler_t *h = gc_gsl_handler_off();
+  return gc_gsl_handler_restore(h, maxwidth(r, p));
 }
 
 /* ------------------------------------------------------------------ MPFR */

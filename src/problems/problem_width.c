@@ -126,8 +126,8 @@ static int one_end(double *root, size_t *iter, size_t *piter, struct wb *q,
   return GC_OK;
 }
 
-int gc_problem_width(gc_width_result *r, double w, double b,
-                     const gc_width_params *p)
+static int width(gc_width_result *r, double w, double b,
+                 const gc_width_params *p)
 {
   gc_width_params def;
   if (!p) {
@@ -141,7 +141,6 @@ int gc_problem_width(gc_width_result *r, double w, double b,
                     "centred on -b/w)");
   if (!(p->tol > 0) || p->max_iter == 0)
     return gc_error(GC_EINVAL, "width: tol and max_iter must be positive");
-  gsl_set_error_handler_off();
 
   double aw = fabs(w);
   r->w = w;
@@ -179,4 +178,11 @@ int gc_problem_width(gc_width_result *r, double w, double b,
                                                     fabs(r->a_hi));
   r->centre = 0.5 * (r->a_lo + r->a_hi);
   return GC_OK;
+}
+
+int gc_problem_width(gc_width_result *r, double w, double b,
+                     const gc_width_params *p)
+{
+  gsl_error_handler_t *h = gc_gsl_handler_off();
+  return gc_gsl_handler_restore(h, width(r, w, b, p));
 }

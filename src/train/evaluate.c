@@ -2,9 +2,13 @@
  * through the core forward pass in batches of GC_EVAL_BATCH rows. */
 #include <math.h>
 #include <stdlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "gradchain/error.h"
 #include "gradchain/evaluate.h"
+#include "gradchain/kernels.h"
 
 int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
 {
@@ -18,13 +22,26 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
   if (!ev) return gc_error(GC_ENOMEM, "out of memory");
   ev->net = net;
   ev->cap = cap;
-  for (int q = 0; q < GC_EVAL_LANES; q++) {
+#ifdef _OPENMP
+  ev->lanes = (size_t)omp_get_max_threads();
+#else
+  ev->lanes = 1;
+#endif
+  ev->ws = calloc(ev->lanes, sizeof *ev->ws);
+  ev->x = calloc(ev->lanes, sizeof *ev->x);
+  ev->y = calloc(ev->lanes, sizeof *ev->y);
+  ev->c = calloc(ev->lanes, sizeof *ev->c);
+  if (!ev->ws || !ev->x || !ev->y || !ev->c) {
+    gc_evaluator_free(ev);
+    return gc_error(GC_ENOMEM, "out of memory");
+  }
+  for (size_t q = 0; q < ev->lanes; q++) {
     int st = gc_workspace_alloc(&ev->ws[q], net, cap);
     if (st) {
       gc_evaluator_free(ev);
       return st;
     }
-    ev->x[q] = malloc(cap * n0 * sizeof *ev->x[q]);
+    ev->x[q] = gc_kernel_calloc(cap * n0);
     ev->y[q] = malloc(cap * nL * sizeof *ev->y[q]);
     ev->c[q] = malloc(cap * sizeof *ev->c[q]);
     if (!ev->x[q] || !ev->y[q] || !ev->c[q]) {
@@ -39,12 +56,17 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
 void gc_evaluator_free(gc_evaluator *ev)
 {
   if (!ev) return;
-  for (int q = 0; q < GC_EVAL_LANES; q++) {
+  for (size_t q = 0; ev->ws && ev->x && ev->y && ev->c && q < ev->lanes;
+       q++) {
     gc_workspace_free(ev->ws[q]);
     free(ev->x[q]);
     free(ev->y[q]);
     free(ev->c[q]);
   }
+  free(ev->ws);
+  free(ev->x);
+  free(ev->y);
+  free(ev->c);
   free(ev);
 }
 
@@ -83,18 +105,25 @@ int gc_evaluator_run(double *cost, size_t *correct, gc_evaluator *ev,
   if (d->nclasses != nL)
     return gc_error(GC_EINVAL, "the data have %zu classes but the net's "
                     "last layer has %zu neurons", d->nclasses, nL);
-  /* batch q on lane q % 2; the costs are added to csum in the order of
-   * the examples (the ordered block), as one thread would */
+  /* batch q on the lane of the thread that takes it; the costs are added
+   * to csum in the order of the examples (the ordered block), as one
+   * thread would */
   const size_t nb = (d->n + ev->cap - 1) / ev->cap;
   double csum = 0.0;
   size_t ok = 0;
   int status = GC_OK;
 #ifdef _OPENMP
-#pragma omp parallel for ordered schedule(static, 1) num_threads(2) \
+  int threads = omp_get_max_threads();
+  if ((size_t)threads > ev->lanes) threads = (int)ev->lanes;
+#pragma omp parallel for ordered schedule(static, 1) num_threads(threads) \
     reduction(+ : ok) if (nb >= 2)
 #endif
   for (size_t q = 0; q < nb; q++) {
-    int lane = (int)(q % GC_EVAL_LANES);
+#ifdef _OPENMP
+    int lane = omp_get_thread_num();
+#else
+    int lane = 0;
+#endif
     size_t first = q * ev->cap;
     size_t B = d->n - first < ev->cap ? d->n - first : ev->cap;
     gc_dataset_batch(ev->x[lane], cost ? ev->y[lane] : NULL, d, NULL, first, B);

@@ -10,6 +10,7 @@
 #include "gradchain/error.h"
 #include "gradchain/kernels.h"
 #include "gradchain/train.h"
+#include "core/gsl_handler.h"
 
 void gc_train_config_default(gc_train_config *c)
 {
@@ -107,9 +108,9 @@ int gc_trainer_alloc(gc_trainer **out, gc_net *net, const gc_dataset *train,
   t->train = train;
   t->eval = eval;
   t->cfg = *cfg;
-  t->rng = gsl_rng_alloc(gsl_rng_mt19937);
+  t->rng = gc_gsl_rng_alloc(gsl_rng_mt19937);
   t->idx = malloc(train->n * sizeof *t->idx);
-  t->x = malloc(B * n0 * sizeof *t->x);
+  t->x = gc_kernel_calloc(B * n0);
   t->y = malloc(B * nL * sizeof *t->y);
   if (!t->rng || !t->idx || !t->x || !t->y) {
     gc_trainer_free(t);
