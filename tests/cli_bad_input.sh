@@ -241,6 +241,14 @@ bad 134 argument "meanfield: no fixed point q* (ReLU beyond criticality)" 1 "gra
 bad 135 argument "meanfield --critical: q* is lost before chi1 reaches 1" 1 "gradchain meanfield: no critical sigma_w^2 for softplus with sigma_b^2 = 0.1: chi1 < 1 up to sigma_w^2 = 1, and at 2 the net has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation softplus --sigma-b2 0.1 --critical
 bad 136 argument "meanfield --grid: empty range" 2 "gradchain meanfield: --w2-range needs LO,HI with 0 < LO < HI (got '2,1')" -- meanfield --grid out --w2-range 2,1
 bad 137 argument "meanfield: --critical with --grid" 2 "gradchain meanfield: --critical and --grid exclude each other" -- meanfield --grid out --critical
+# --- jacobian ----------------------------------------------------------
+bad 180 argument "jacobian: width x depth beyond memory (refused before allocating)" 1 "gradchain jacobian: a net of width 100000 and depth 1000 needs 8e+04 GB, more than 80% of this machine's memory (--lyapunov draws one layer at a time)" -- jacobian --width 100000 --depth 1000
+bad 181 argument "jacobian --lyapunov: a width beyond memory" 1 "gradchain jacobian: a Jacobian product of width 1000000 and depth 10 needs 6.4e+04 GB, more than 80% of this machine's memory" -- jacobian --width 1000000 --depth 10 --lyapunov --blocks 2
+bad 182 argument "jacobian: a spectrum depth beyond the net" 2 "gradchain jacobian: --spectra: depth 20 is beyond the net's 10 layers" -- jacobian --spectra 5,20
+bad 183 argument "jacobian: negative sigma_w^2" 2 "gradchain jacobian: --sigma-w2 must be > 0 (got -1)" -- jacobian --sigma-w2 -1
+bad 184 argument "jacobian: --out without --spectra" 2 "gradchain jacobian: --out needs --spectra (the depths to plot)" -- jacobian --out dir
+bad 185 argument "jacobian --load with --width" 2 "gradchain jacobian: --load takes the net's own sizes, activation and weights (no --width, --depth, --init, --activation or --lyapunov)" -- jacobian --load net.json --width 10
+bad 186 argument "jacobian --lyapunov: fewer layers than blocks" 2 "gradchain jacobian: --lyapunov: 5 layers cannot make 10 blocks (--blocks)" -- jacobian --depth 5 --lyapunov
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

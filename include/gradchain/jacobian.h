@@ -51,7 +51,7 @@ typedef struct gc_jacobian_layer {
   double log_mean_sq;  /* ln of the mean squared singular value,
                           ||P||_F^2 / min(rows, cols); -inf: P = 0 */
   double mean_sq;      /* its exp; NaN where that under- or overflows */
-  double max_singular; /* every depth (power iteration, or the SVD) */
+  double max_singular; /* every depth (subspace iteration, or the SVD) */
   double min_singular; /* at spectrum depths only (SVD); NaN elsewhere */
   double log_max_singular, log_min_singular; /* their logs (never under-
                                                 or overflow) */
@@ -117,6 +117,29 @@ GC_API int gc_jacobian_of_net(gc_jacobian *fwd, gc_jacobian *bwd, const gc_net *
 GC_API int gc_jacobian_random(gc_jacobian *fwd, size_t n0, size_t n, size_t depth,
                        gc_activation act, gc_init kind, double sigma_w,
                        double sigma_b, const double *x, gsl_rng *rng);
+
+/* Draw net's parameters by the trainer's initialiser kind from rng, then
+ * scale GC_INIT_DEFAULT's weights by sigma_w and biases by sigma_b (the
+ * mean-field net: w ~ N(0, sigma_w^2/n_in), b ~ N(0, sigma_b^2)); other
+ * kinds need sigma_w = sigma_b = 1 (GC_EINVAL otherwise). */
+GC_API int gc_jacobian_net_init(gc_net *net, gc_init kind, double sigma_w,
+                                double sigma_b, gsl_rng *rng);
+
+/* The variances (sigma_w2, sigma_b2) of mean-field theory that the
+ * initialiser kind draws for a layer with n_in inputs, given sigma_w and
+ * sigma_b as above. */
+GC_API void gc_jacobian_init_variances(double *sigma_w2, double *sigma_b2,
+                                       gc_init kind, size_t n_in,
+                                       double sigma_w, double sigma_b);
+
+/* The variances of a given net's parameters, as mean-field theory sees
+ * them: sigma_w2 = mean over layers of n_in * mean(w^2), sigma_b2 = mean
+ * over layers of mean(b^2). */
+GC_API void gc_jacobian_net_variances(double *sigma_w2, double *sigma_b2,
+                                      const gc_net *net);
+
+/* x: n Gaussian values scaled so that |x|^2 / n = q exactly (q >= 0). */
+GC_API void gc_jacobian_input(double *x, size_t n, double q, gsl_rng *rng);
 
 #ifdef __cplusplus
 }

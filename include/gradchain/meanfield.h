@@ -51,6 +51,9 @@ GC_API gc_meanfield *gc_meanfield_alloc(gc_activation act,
                                  const gc_meanfield_params *p);
 GC_API void gc_meanfield_free(gc_meanfield *w);
 GC_API gc_activation gc_meanfield_activation(const gc_meanfield *w);
+/* Whether phi is positively homogeneous (phi(a u) = a phi(u), a > 0:
+ * identity, ReLU, leaky ReLU): then chi1 does not depend on q. */
+GC_API int gc_meanfield_homogeneous(const gc_meanfield *w);
 
 /* One 1-D expectation over z ~ N(0,1) at variance q, with the fine rule:
  *   GC_MF_PHI2    E[phi(sqrt(q) z)^2]

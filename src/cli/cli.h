@@ -53,6 +53,9 @@ void cli_json_doubles(FILE *f, const double *x, size_t n);
 /* JSON string with escapes. */
 void cli_json_string(FILE *f, const char *s);
 
+/* The machine's physical memory in bytes (8e9 if unknown). */
+double cli_machine_bytes(void);
+
 /* Usage text handling: print text to stdout for --help. */
 int cli_help(const char *text);
 
@@ -67,5 +70,6 @@ int cmd_speeds(int argc, char **argv);
 int cmd_fetch_mnist(int argc, char **argv);
 int cmd_problem(int argc, char **argv);
 int cmd_meanfield(int argc, char **argv);
+int cmd_jacobian(int argc, char **argv);
 
 #endif

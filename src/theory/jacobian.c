@@ -7,14 +7,18 @@
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_eigen.h>
 #include <gsl/gsl_linalg.h>
+#include <gsl/gsl_randist.h>
 
 #include "gradchain/error.h"
 #include "gradchain/jacobian.h"
 #include "gradchain/kernels.h"
+#include "core/gsl_handler.h"
 
 #define POWER_MAX_ITER 500
-#define POWER_TOL 1e-13
+#define POWER_BLOCK 8
+#define POWER_TOL 1e-10
 
 struct gc_jacobian {
   size_t n0, maxw, maxd, depth, cols;
@@ -22,7 +26,8 @@ struct gc_jacobian {
   double *P, *Z;     /* n0 x cols (normalised), scratch n0 x maxw */
   double *At;        /* a transposed factor, maxw x maxw */
   double *zero;      /* maxw zeros: the affine kernel's bias */
-  double *y, *x;     /* power iteration: n0 (kept between depths), maxw */
+  double *y, *x;     /* subspace iteration: block x n0 (kept between depths),
+                        block x maxw */
   gc_jacobian_layer *rec;
   size_t ns, *sdep;  /* spectrum depths */
   double **spec;     /* their log singular values, min(n0, maxw) each */
@@ -40,7 +45,7 @@ double gc_jacobian_bytes(size_t n0, size_t maxw, size_t maxd,
 {
   double a = (double)n0, w = (double)maxw, mn = (double)min_sz(n0, maxw);
   double mx = a > w ? a : w;
-  double b = 8.0 * (2 * a * w + w * w + 3 * w + a); /* P, Z, At, ... */
+  double b = 8.0 * (2 * a * w + w * w + 9 * w + 8 * a); /* P, Z, At, ... */
   b += (double)maxd * sizeof(gc_jacobian_layer);
   if (p && p->nspectrum)
     b += 8.0 * ((double)p->nspectrum * mn + mx * mn + 2 * mn * mn + 2 * mn);
@@ -108,7 +113,7 @@ int gc_jacobian_alloc(gc_jacobian **out, size_t n0, size_t maxw,
   if (need > 0.8 * have)
     return gc_error(GC_ERANGE, "a Jacobian product of width %zu and depth "
                     "%zu needs %.3g GB, more than 80%% of this machine's "
-                    "%.3g GB", maxw, maxd, need / 1e9, have / 1e9);
+                    "memory", maxw, maxd, need / 1e9);
   gc_jacobian *j = calloc(1, sizeof *j);
   if (!j) return gc_error(GC_ENOMEM, "out of memory for a Jacobian product");
   j->n0 = n0;
@@ -121,8 +126,8 @@ int gc_jacobian_alloc(gc_jacobian **out, size_t n0, size_t maxw,
   j->Z = malloc(n0 * maxw * sizeof *j->Z);
   j->At = malloc(maxw * mx * sizeof *j->At);
   j->zero = calloc(mx, sizeof *j->zero);
-  j->y = malloc(n0 * sizeof *j->y);
-  j->x = malloc(mx * sizeof *j->x);
+  j->y = malloc(POWER_BLOCK * n0 * sizeof *j->y);
+  j->x = malloc(POWER_BLOCK * mx * sizeof *j->x);
   j->rec = calloc(maxd, sizeof *j->rec);
   int bad = !j->P || !j->Z || !j->At || !j->zero || !j->y || !j->x || !j->rec;
   if (!bad && p->nspectrum) {
@@ -154,7 +159,11 @@ int gc_jacobian_alloc(gc_jacobian **out, size_t n0, size_t maxw,
   /* P = I / sqrt(n0) (normalised); Q = the first k unit vectors */
   memset(j->P, 0, n0 * n0 * sizeof *j->P);
   for (size_t i = 0; i < n0; i++) j->P[i * n0 + i] = 1 / sqrt((double)n0);
-  for (size_t i = 0; i < n0; i++) j->y[i] = 1 / sqrt((double)n0);
+  /* the block's start: fixed, and not orthogonal to any given vector
+   * (unlike unit vectors) */
+  for (size_t r = 0; r < POWER_BLOCK; r++)
+    for (size_t i = 0; i < n0; i++)
+      j->y[r * n0 + i] = cos((double)((r + 1) * (i + 1)) * 0.7548776662);
   if (j->k) {
     memset(j->Q, 0, j->k * n0 * sizeof *j->Q);
     for (size_t r = 0; r < j->k; r++) j->Q[r * n0 + r] = 1;
@@ -207,25 +216,53 @@ static void apply(gc_jacobian *j, double *Z, const double *X, size_t r,
     for (size_t c = 0; c < n; c++) Z[i * n + c] *= d[c];
 }
 
-/* sigma_max^2 of the normalised P (n0 x cols) by power iteration on P P^T,
- * from the previous depth's vector y */
+/* sigma_max^2 of the normalised P (n0 x cols): subspace iteration on
+ * P P^T with kb vectors (the rows of Y, kept from the previous depth, where
+ * the top singular vectors are nearly the same), the largest Ritz value of
+ * the block as the estimate.  A block reads P once per step for all kb
+ * vectors (the kernels' multi-row path), and converges as
+ * (sigma_(kb+1)/sigma_1)^2 per step instead of (sigma_2/sigma_1)^2. */
 static double power_sq(gc_jacobian *j)
 {
-  size_t R = j->n0, c = j->cols;
-  double est = 0;
-  for (int it = 0; it < POWER_MAX_ITER; it++) {
-    gc_kernel_backprop(j->x, 1, R, c, j->y, j->P, NULL); /* x = P^T y */
+  size_t R = j->n0, c = j->cols, kb = min_sz(POWER_BLOCK, min_sz(R, c));
+  double est = 0, G[POWER_BLOCK * POWER_BLOCK], ev[POWER_BLOCK];
+  gsl_error_handler_t *old = gc_gsl_handler_off();
+  gsl_eigen_symm_workspace *ew = gsl_eigen_symm_alloc(kb);
+  for (int it = 0; ew && it < POWER_MAX_ITER; it++) {
+    /* orthonormalise the rows of Y (modified Gram-Schmidt) */
+    for (size_t r = 0; r < kb; r++) {
+      double *y = j->y + r * R;
+      for (size_t q = 0; q < r; q++) {
+        const double *u = j->y + q * R;
+        double d = 0;
+        for (size_t i = 0; i < R; i++) d += u[i] * y[i];
+        for (size_t i = 0; i < R; i++) y[i] -= d * u[i];
+      }
+      double t = 0;
+      for (size_t i = 0; i < R; i++) t += y[i] * y[i];
+      t = t > 0 ? 1 / sqrt(t) : 0; /* a lost direction stays 0 */
+      for (size_t i = 0; i < R; i++) y[i] *= t;
+    }
+    gc_kernel_backprop(j->x, kb, R, c, j->y, j->P, NULL); /* X = Y P */
+    for (size_t a = 0; a < kb; a++)
+      for (size_t b = 0; b <= a; b++) {
+        double d = 0;
+        for (size_t i = 0; i < c; i++) d += j->x[a * c + i] * j->x[b * c + i];
+        G[a * kb + b] = G[b * kb + a] = d;
+      }
+    gsl_matrix_view gv = gsl_matrix_view_array(G, kb, kb);
+    gsl_vector_view evv = gsl_vector_view_array(ev, kb);
+    if (gsl_eigen_symm(&gv.matrix, &evv.vector, ew)) break;
     double s = 0;
-    for (size_t i = 0; i < c; i++) s += j->x[i] * j->x[i];
-    if (s == 0) return 0;
-    gc_kernel_affine(j->y, 1, R, c, j->x, j->P, j->zero); /* y = P x */
-    double t = 0;
-    for (size_t i = 0; i < R; i++) t += j->y[i] * j->y[i];
-    t = sqrt(t);
-    for (size_t i = 0; i < R; i++) j->y[i] /= t;
-    if (fabs(s - est) <= POWER_TOL * s) return s;
+    for (size_t a = 0; a < kb; a++)
+      if (ev[a] > s) s = ev[a];
+    int done = s == 0 || fabs(s - est) <= POWER_TOL * s;
     est = s;
+    if (done) break;
+    gc_kernel_affine(j->y, kb, R, c, j->x, j->P, j->zero); /* Y = X P^T */
   }
+  gsl_eigen_symm_free(ew);
+  gc_gsl_handler_restore(old, 0);
   return est;
 }
 
@@ -233,6 +270,8 @@ static double power_sq(gc_jacobian *j)
 static int spectrum(gc_jacobian *j, size_t s, gc_jacobian_layer *rec)
 {
   size_t R = j->n0, c = j->cols, M = R >= c ? R : c, N = R >= c ? c : R;
+  /* off for the allocations too: GSL's default handler aborts */
+  gsl_error_handler_t *old = gc_gsl_handler_off();
   gsl_matrix *A = gsl_matrix_alloc(M, N), *V = gsl_matrix_alloc(N, N);
   gsl_vector *S = gsl_vector_alloc(N), *w = gsl_vector_alloc(N);
   int st = GC_OK;
@@ -246,9 +285,7 @@ static int spectrum(gc_jacobian *j, size_t s, gc_jacobian_layer *rec)
       if (R >= c) gsl_matrix_set(A, a, b, j->P[a * c + b]);
       else gsl_matrix_set(A, b, a, j->P[a * c + b]);
     }
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
   int gs = gsl_linalg_SV_decomp(A, V, S, w);
-  gsl_set_error_handler(old);
   if (gs) {
     st = gc_error(GC_ENOCONV, "the SVD of the product at depth %zu failed "
                   "(GSL: %s)", j->depth, gsl_strerror(gs));
@@ -265,7 +302,7 @@ out:
   gsl_matrix_free(V);
   gsl_vector_free(S);
   gsl_vector_free(w);
-  return st;
+  return gc_gsl_handler_restore(old, st);
 }
 
 /* Re-orthonormalise the k directions after a factor: QZ (k x n) holds
@@ -274,6 +311,7 @@ out:
 static int lyapunov_step(gc_jacobian *j, size_t n)
 {
   size_t k = j->k;
+  gsl_error_handler_t *old = gc_gsl_handler_off();
   gsl_matrix *Y = gsl_matrix_alloc(n, k), *Qf = gsl_matrix_alloc(n, n);
   gsl_matrix *Rm = gsl_matrix_alloc(n, k);
   gsl_vector *tau = gsl_vector_alloc(k);
@@ -285,10 +323,8 @@ static int lyapunov_step(gc_jacobian *j, size_t n)
   }
   for (size_t r = 0; r < k; r++)
     for (size_t i = 0; i < n; i++) gsl_matrix_set(Y, i, r, j->QZ[r * n + i]);
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
   int gs = gsl_linalg_QR_decomp(Y, tau);
   if (!gs) gs = gsl_linalg_QR_unpack(Y, tau, Qf, Rm);
-  gsl_set_error_handler(old);
   if (gs) {
     st = gc_error(GC_ENUMERIC, "the QR of the Lyapunov directions at depth "
                   "%zu failed (GSL: %s)", j->depth + 1, gsl_strerror(gs));
@@ -305,7 +341,7 @@ out:
   gsl_matrix_free(Qf);
   gsl_matrix_free(Rm);
   gsl_vector_free(tau);
-  return st;
+  return gc_gsl_handler_restore(old, st);
 }
 
 int gc_jacobian_push(gc_jacobian *j, const double *A, size_t n, size_t m,
@@ -435,21 +471,77 @@ int gc_jacobian_of_net(gc_jacobian *fwd, gc_jacobian *bwd, const gc_net *net,
   return st;
 }
 
+static int check_sigmas(gc_init kind, double sigma_w, double sigma_b)
+{
+  if (!isfinite(sigma_w) || !isfinite(sigma_b) || sigma_w < 0 || sigma_b < 0)
+    return gc_error(GC_EINVAL, "sigma_w = %g, sigma_b = %g: need finite "
+                    "values >= 0", sigma_w, sigma_b);
+  if (kind != GC_INIT_DEFAULT && (sigma_w != 1 || sigma_b != 1))
+    return gc_error(GC_EINVAL, "sigma_w and sigma_b scale only the default "
+                    "initialiser (got %s)", gc_init_name(kind));
+  return GC_OK;
+}
+
+int gc_jacobian_net_init(gc_net *net, gc_init kind, double sigma_w,
+                         double sigma_b, gsl_rng *rng)
+{
+  int st = check_sigmas(kind, sigma_w, sigma_b);
+  if (st) return st;
+  gc_net_init(net, kind, rng);
+  if (sigma_w == 1 && sigma_b == 1) return GC_OK;
+  for (size_t l = 1; l < net->nlayers; l++) {
+    size_t n = net->sizes[l], nw = n * net->sizes[l - 1];
+    for (size_t i = 0; i < nw; i++) net->p.w[l][i] *= sigma_w;
+    for (size_t i = 0; i < n; i++) net->p.b[l][i] *= sigma_b;
+  }
+  return GC_OK;
+}
+
+void gc_jacobian_init_variances(double *sw2, double *sb2, gc_init kind,
+                                size_t n_in, double sigma_w, double sigma_b)
+{
+  *sw2 = sigma_w * sigma_w * (kind == GC_INIT_LARGE ? (double)n_in : 1.0);
+  *sb2 = sigma_b * sigma_b;
+}
+
+void gc_jacobian_net_variances(double *sw2, double *sb2, const gc_net *net)
+{
+  double w = 0, b = 0;
+  size_t L = net->nlayers - 1;
+  for (size_t l = 1; l <= L; l++) {
+    size_t n = net->sizes[l], m = net->sizes[l - 1];
+    double sw = 0, sb = 0;
+    for (size_t i = 0; i < n * m; i++) sw += net->p.w[l][i] * net->p.w[l][i];
+    for (size_t i = 0; i < n; i++) sb += net->p.b[l][i] * net->p.b[l][i];
+    w += sw / (double)n; /* m * mean(w^2) */
+    b += sb / (double)n;
+  }
+  *sw2 = w / (double)L;
+  *sb2 = b / (double)L;
+}
+
+void gc_jacobian_input(double *x, size_t n, double q, gsl_rng *rng)
+{
+  double s = 0;
+  for (size_t i = 0; i < n; i++) {
+    x[i] = gsl_ran_gaussian(rng, 1);
+    s += x[i] * x[i];
+  }
+  double f = s > 0 ? sqrt(q * (double)n / s) : 0;
+  for (size_t i = 0; i < n; i++) x[i] *= f;
+}
+
 int gc_jacobian_random(gc_jacobian *fwd, size_t n0, size_t n, size_t depth,
                        gc_activation act, gc_init kind, double sigma_w,
                        double sigma_b, const double *x, gsl_rng *rng)
 {
-  if (kind != GC_INIT_DEFAULT && (sigma_w != 1 || sigma_b != 1))
-    return gc_error(GC_EINVAL, "sigma_w and sigma_b scale only the default "
-                    "initialiser (got %s)", gc_init_name(kind));
-  if (!isfinite(sigma_w) || !isfinite(sigma_b) || sigma_w < 0 || sigma_b < 0)
-    return gc_error(GC_EINVAL, "sigma_w = %g, sigma_b = %g: need finite "
-                    "values >= 0", sigma_w, sigma_b);
+  int st = check_sigmas(kind, sigma_w, sigma_b);
+  if (st) return st;
   gc_net *first = NULL, *rest = NULL;
   gc_workspace *w1 = NULL, *w2 = NULL;
   double *a = malloc(n * sizeof *a);
   size_t s1[2] = {n0, n}, s2[2] = {n, n};
-  int st = a ? GC_OK : gc_error(GC_ENOMEM, "out of memory for a layer");
+  st = a ? GC_OK : gc_error(GC_ENOMEM, "out of memory for a layer");
   if (!st) st = gc_net_alloc(&first, 2, s1, act, GC_COST_QUADRATIC);
   if (!st) st = gc_net_alloc(&rest, 2, s2, act, GC_COST_QUADRATIC);
   if (!st) st = gc_workspace_alloc(&w1, first, 1);
@@ -457,10 +549,7 @@ int gc_jacobian_random(gc_jacobian *fwd, size_t n0, size_t n, size_t depth,
   for (size_t l = 1; !st && l <= depth; l++) {
     gc_net *net = l == 1 ? first : rest;
     gc_workspace *ws = l == 1 ? w1 : w2;
-    gc_net_init(net, kind, rng);
-    size_t nw = net->sizes[0] * n;
-    for (size_t i = 0; i < nw; i++) net->p.w[1][i] *= sigma_w;
-    for (size_t i = 0; i < n; i++) net->p.b[1][i] *= sigma_b;
+    gc_jacobian_net_init(net, kind, sigma_w, sigma_b, rng);
     st = gc_net_forward(net, ws, l == 1 ? x : a, 1);
     if (!st) memcpy(a, ws->a[1], n * sizeof *a);
     if (!st)

@@ -48,6 +48,8 @@ gc_activation gc_meanfield_activation(const gc_meanfield *w)
   return w->act;
 }
 
+int gc_meanfield_homogeneous(const gc_meanfield *w) { return w->homogeneous; }
+
 static void rule_free(rule *r)
 {
   free(r->x);
