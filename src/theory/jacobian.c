@@ -39,6 +39,7 @@ struct gc_jacobian {
 };
 
 static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
+static void start_row(double *y, size_t r, size_t R);
 
 double gc_jacobian_bytes(size_t n0, size_t maxw, size_t maxd,
                          const gc_jacobian_params *p)
@@ -161,9 +162,7 @@ int gc_jacobian_alloc(gc_jacobian **out, size_t n0, size_t maxw,
   for (size_t i = 0; i < n0; i++) j->P[i * n0 + i] = 1 / sqrt((double)n0);
   /* the block's start: fixed, and not orthogonal to any given vector
    * (unlike unit vectors) */
-  for (size_t r = 0; r < POWER_BLOCK; r++)
-    for (size_t i = 0; i < n0; i++)
-      j->y[r * n0 + i] = cos((double)((r + 1) * (i + 1)) * 0.7548776662);
+  for (size_t r = 0; r < POWER_BLOCK; r++) start_row(j->y + r * n0, r, n0);
   if (j->k) {
     memset(j->Q, 0, j->k * n0 * sizeof *j->Q);
     for (size_t r = 0; r < j->k; r++) j->Q[r * n0 + r] = 1;
@@ -216,6 +215,43 @@ static void apply(gc_jacobian *j, double *Z, const double *X, size_t r,
     for (size_t c = 0; c < n; c++) Z[i * n + c] *= d[c];
 }
 
+/* Row r of the block's fixed start. */
+static void start_row(double *y, size_t r, size_t R)
+{
+  for (size_t i = 0; i < R; i++)
+    y[i] = cos((double)((r + 1) * (i + 1)) * 0.7548776662);
+}
+
+/* Orthonormalise the kb rows of Y (length R): Gram-Schmidt twice ("twice
+ * is enough"), since the rows become nearly parallel in a deep product.
+ * A row that was (numerically) in the span of the others is replaced by
+ * its fixed start and orthonormalised again; one still lost stays 0. */
+static void orthonormalise(double *Y, size_t kb, size_t R)
+{
+  for (size_t r = 0; r < kb; r++) {
+    double *y = Y + r * R;
+    for (int fresh = 0; fresh < 2; fresh++) {
+      double n0 = 0, t = 0;
+      for (size_t i = 0; i < R; i++) n0 += y[i] * y[i];
+      for (int pass = 0; pass < 2; pass++)
+        for (size_t q = 0; q < r; q++) {
+          const double *u = Y + q * R;
+          double d = 0;
+          for (size_t i = 0; i < R; i++) d += u[i] * y[i];
+          for (size_t i = 0; i < R; i++) y[i] -= d * u[i];
+        }
+      for (size_t i = 0; i < R; i++) t += y[i] * y[i];
+      if (t > 1e-20 * n0 && t > 0) {
+        t = 1 / sqrt(t);
+        for (size_t i = 0; i < R; i++) y[i] *= t;
+        break;
+      }
+      if (fresh) memset(y, 0, R * sizeof *y);
+      else start_row(y, r, R);
+    }
+  }
+}
+
 /* sigma_max^2 of the normalised P (n0 x cols): subspace iteration on
  * P P^T with kb vectors (the rows of Y, kept from the previous depth, where
  * the top singular vectors are nearly the same), the largest Ritz value of
@@ -229,20 +265,7 @@ static double power_sq(gc_jacobian *j)
   gsl_error_handler_t *old = gc_gsl_handler_off();
   gsl_eigen_symm_workspace *ew = gsl_eigen_symm_alloc(kb);
   for (int it = 0; ew && it < POWER_MAX_ITER; it++) {
-    /* orthonormalise the rows of Y (modified Gram-Schmidt) */
-    for (size_t r = 0; r < kb; r++) {
-      double *y = j->y + r * R;
-      for (size_t q = 0; q < r; q++) {
-        const double *u = j->y + q * R;
-        double d = 0;
-        for (size_t i = 0; i < R; i++) d += u[i] * y[i];
-        for (size_t i = 0; i < R; i++) y[i] -= d * u[i];
-      }
-      double t = 0;
-      for (size_t i = 0; i < R; i++) t += y[i] * y[i];
-      t = t > 0 ? 1 / sqrt(t) : 0; /* a lost direction stays 0 */
-      for (size_t i = 0; i < R; i++) y[i] *= t;
-    }
+    orthonormalise(j->y, kb, R);
     gc_kernel_backprop(j->x, kb, R, c, j->y, j->P, NULL); /* X = Y P */
     for (size_t a = 0; a < kb; a++)
       for (size_t b = 0; b <= a; b++) {
