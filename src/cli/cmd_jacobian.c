@@ -1,6 +1,7 @@
 /* cmd_jacobian.c -- gradchain jacobian: singular values of the
  * input-output Jacobian and of the backward product of a wide net, depth
  * by depth, beside mean-field theory's chi1^depth; Lyapunov exponents. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,13 +33,15 @@ static const char usage[] =
   "  --load FILE        a saved net instead (its input: MNIST image 0)\n"
   "  --data DIR         MNIST image 0 of the training set as the input\n"
   "  --spectra LIST     depths at which to compute the whole spectrum\n"
-  "  --out DIR          with --spectra: DIR/spectra.csv, layers.csv,\n"
-  "                     spectra.gp and spectra.png (histograms)\n"
+  "  --out DIR          with --spectra: DIR/layers.csv, spectra.csv,\n"
+  "                     spectra_hist.csv, spectra.gp and spectra.png\n"
   "  --lyapunov         the Lyapunov spectrum (QR, layer by layer; the net\n"
   "                     is drawn one layer at a time, J only)\n"
   "  --blocks B         blocks of layers for its standard errors (10)\n"
   "  --format F         text | json (text)\n"
   "  --help             this text\n";
+
+#define HIST_BW 0.25 /* bins of ln sigma */
 
 static const cli_opt jac_opts[] = {
     OPT_WIDTH, OPT_DEPTH, OPT_ACTIVATION, OPT_INIT, OPT_SIGMA_W2,
@@ -311,6 +314,32 @@ static int write_files(const study *s, const cli_args *a)
     }
   }
   if (outfile_commit(&o)) return CLI_FAIL;
+  /* histograms of ln sigma (bins of HIST_BW), one block per depth of J,
+   * and the rounding floor of each: depth * eps * sigma_max */
+  if (outfile_open(&o, a->out, "spectra_hist.csv")) return CLI_FAIL;
+  double floor_ln[CLI_MAX_SPECTRA];
+  for (size_t i = 0; i < a->nspectra; i++) {
+    size_t cnt;
+    const double *ls = gc_jacobian_log_spectrum(s->fwd, a->spectra[i], &cnt);
+    const gc_jacobian_layer *r = &gc_jacobian_layers(s->fwd)[a->spectra[i] - 1];
+    floor_ln[i] = r->log_max_singular + log((double)r->depth * DBL_EPSILON);
+    fprintf(o.f, "# depth %zu: ln_sigma_bin_centre,fraction\n", a->spectra[i]);
+    double lo = HIST_BW * floor(ls[cnt - 1] / HIST_BW);
+    size_t nb = (size_t)((ls[0] - lo) / HIST_BW) + 1, k = cnt;
+    if (!isfinite(ls[cnt - 1])) nb = 0; /* an exact 0: no histogram */
+    for (size_t b = 0; b < nb; b++) {
+      size_t c = 0;
+      while (k > 0 && ls[k - 1] < lo + HIST_BW * (double)(b + 1)) {
+        k--;
+        c++;
+      }
+      if (b + 1 == nb) c += k; /* the top edge */
+      fprintf(o.f, "%.6g,%.6g\n", lo + HIST_BW * ((double)b + 0.5),
+              (double)c / (double)cnt);
+    }
+    fprintf(o.f, "\n\n");
+  }
+  if (outfile_commit(&o)) return CLI_FAIL;
   if (outfile_open(&o, a->out, "spectra.gp")) return CLI_FAIL;
   fprintf(o.f,
           "# spectra.gp -- made by gradchain jacobian; run `gnuplot "
@@ -318,23 +347,25 @@ static int write_files(const study *s, const cli_args *a)
           "set terminal pngcairo size 900,600 enhanced font 'DejaVu Sans,11'\n"
           "set output 'spectra.png'\n"
           "set datafile separator ','\n"
-          "set title \"singular values of J (%s, width %zu, depth %zu): "
-          "histogram of ln σ\"\n"
-          "set xlabel 'ln σ'\nset ylabel 'fraction of singular values'\n"
-          "set style fill transparent solid 0.4 noborder\n"
-          "bw = 0.1\nbin(x) = bw * floor(x / bw) + bw / 2\n"
-          "plot ", gc_activation_name(a->load ? GC_ACT_SIGMOID : a->act),
-          s->n, s->L);
-  for (size_t i = 0; i < a->nspectra; i++) {
-    size_t cnt = 0;
-    gc_jacobian_log_spectrum(s->fwd, a->spectra[i], &cnt);
-    fprintf(o.f, "%s'spectra.csv' skip 1 using ($2 == %zu && "
-            "strcol(1) eq 'jacobian' ? bin($5) : NaN):(1.0 / %zu) "
-            "smooth frequency with boxes title 'depth %zu'",
-            i ? ", \\\n     " : "", a->spectra[i], cnt ? cnt : 1,
+          "set title \"singular values of J (%s, width %zu, %s): histogram "
+          "of ln σ\"\n"
+          "set xlabel 'ln σ'\nset ylabel 'fraction of singular values per "
+          "bin of %g'\n"
+          "set key top left\nset style fill transparent solid 0.35\n",
+          gc_activation_name(a->load ? GC_ACT_SIGMOID : a->act), s->n,
+          a->run.init == GC_INIT_DEFAULT ? "Gaussian weights"
+                                         : gc_init_name(a->run.init),
+          HIST_BW);
+  for (size_t i = 0; i < a->nspectra; i++)
+    fprintf(o.f, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead dt 2 "
+            "lc %zu\n", floor_ln[i], floor_ln[i], i + 1);
+  fprintf(o.f, "plot ");
+  for (size_t i = 0; i < a->nspectra; i++)
+    fprintf(o.f, "%s'spectra_hist.csv' index %zu using 1:2 with boxes lc %zu "
+            "title 'depth %zu'", i ? ", \\\n     " : "", i, i + 1,
             a->spectra[i]);
-  }
-  fprintf(o.f, "\n");
+  fprintf(o.f, "\n# dashed: the rounding floor depth * eps * sigma_max of "
+          "each depth; values left of it are not resolved\n");
   if (outfile_commit(&o)) return CLI_FAIL;
   if (a->nspectra && plot_available()) plot_run(a->out, "spectra.gp");
   return CLI_OK;
