@@ -249,6 +249,9 @@ bad 183 argument "jacobian: negative sigma_w^2" 2 "gradchain jacobian: --sigma-w
 bad 184 argument "jacobian: --out without --spectra" 2 "gradchain jacobian: --out needs --spectra (the depths to plot)" -- jacobian --out dir
 bad 185 argument "jacobian --load with --width" 2 "gradchain jacobian: --load takes the net's own sizes, activation and weights (no --width, --depth, --init, --activation or --lyapunov)" -- jacobian --load net.json --width 10
 bad 186 argument "jacobian --lyapunov: fewer layers than blocks" 2 "gradchain jacobian: --lyapunov: 5 layers cannot make 10 blocks (--blocks)" -- jacobian --depth 5 --lyapunov
+bad 187 argument "meanfield --prec below 64 bits" 2 "gradchain meanfield: --prec: '10' is not a whole number from 64 to 4096" -- meanfield --prec 10
+bad 188 argument "meanfield --prec with --grid" 2 "gradchain meanfield: --prec re-evaluates a point (not with --critical or --grid)" -- meanfield --prec 128 --grid out
+bad 189 argument "meanfield --prec with csv" 2 "gradchain meanfield: --prec prints text or json (not csv)" -- meanfield --prec 128 --format csv
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

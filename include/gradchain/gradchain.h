@@ -29,5 +29,6 @@
 #include "gradchain/problem_activation.h"
 #include "gradchain/meanfield.h"
 #include "gradchain/jacobian.h"
+#include "gradchain/meanfield_mpfr.h"
 
 #endif
