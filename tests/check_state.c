@@ -141,6 +141,19 @@ START_TEST(test_mpfr_range)
   gc_chain_mpfr_result *m;
   ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, 64, 1), GC_OK);
   ck_assert(!mpfr_zero_p(m->dC_db1) && mpfr_get_exp(m->dC_db1) < -10000);
+  /* the same chain from decimal strings, and a string refused: the range
+   * is put back on both ways out */
+  const char *const one[] = {"1"}, *const zero[] = {"0"};
+  const char *const huge[] = {"1e99999999999999999999"};
+  gc_chain_decimal dec = {one, zero, 1, 1, "1", "0", NULL};
+  gc_chain_mpfr_result *md, *bad;
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&md, c, &dec, 64, 0), GC_OK);
+  ck_assert_int_eq(gc_mpfr_same_digits(md->dC_db1, m->dC_db1, md->digits), 1);
+  gc_chain_mpfr_result_free(md);
+  ck_assert_int_eq(mpfr_get_emin(), EMIN);
+  dec.b = huge;
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&bad, c, &dec, 64, 0),
+                   GC_ERANGE);
 #ifdef _OPENMP
   int wrong = 0;
 #pragma omp parallel reduction(+ : wrong)

@@ -14,8 +14,8 @@ if ! command -v nm >/dev/null; then
 fi
 syms=$(nm -D --defined-only "$so" | awk '{print $3}') || exit 1
 status=0
-# a named OpenMP critical section's lock (.gomp_critical_user_NAME) must be
-# global for the runtime; its name carries the prefix
+# a named "omp critical(NAME)" is a lock the compiler exports as
+# .gomp_critical_user_NAME: the name must still carry the gc_ prefix
 bad=$(grep -v -e '^gc_' -e '^\.gomp_critical_user_gc_' <<<"$syms")
 if [[ -n $bad ]]; then
   echo "FAIL: symbols without the gc_ prefix exported:"
