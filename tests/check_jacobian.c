@@ -316,7 +316,7 @@ START_TEST(test_tanh_phases)
       gc_jacobian *j = jac(n, n, L, NULL);
       gsl_rng *r = rng(20 + (unsigned)s);
       ck_assert_int_eq(gc_jacobian_random(j, n, n, L, GC_ACT_TANH,
-                                          GC_INIT_DEFAULT, sqrt(pts[ph][0]),
+                                          GC_INIT_GAUSSIAN, sqrt(pts[ph][0]),
                                           sqrt(pts[ph][1]), x, r), 0);
       v[s] = gc_jacobian_layers(j)[L - 1].log_mean_sq;
       mean += v[s] / S;

@@ -282,6 +282,7 @@ bad 186 argument "jacobian --lyapunov: fewer layers than blocks" 2 "gradchain ja
 bad 187 argument "meanfield --prec below 64 bits" 2 "gradchain meanfield: --prec: '10' is not a whole number from 64 to 4096" -- meanfield --prec 10
 bad 188 argument "meanfield --prec with --grid" 2 "gradchain meanfield: --prec re-evaluates a point (not with --critical or --grid)" -- meanfield --prec 128 --grid out
 bad 189 argument "meanfield --prec with csv" 2 "gradchain meanfield: --prec prints text or json (not csv)" -- meanfield --prec 128 --format csv
+bad 190 argument "jacobian: variances with an initialiser that has none" 2 "gradchain jacobian: --sigma-w2 and --sigma-b2 go with --init gaussian or orthogonal (not he)" -- jacobian --init he --sigma-w2 2
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

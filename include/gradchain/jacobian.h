@@ -32,6 +32,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/export.h"
+#include "gradchain/init.h"
 #include "gradchain/net.h"
 
 #ifdef __cplusplus
@@ -110,27 +111,20 @@ GC_API int gc_jacobian_of_net(gc_jacobian *fwd, gc_jacobian *bwd, const gc_net *
 
 /* A random net drawn one layer at a time, so that its depth costs no
  * memory: depth layers of width n (the input x has n0 values), each drawn
- * by the trainer's initialiser kind from rng, pushed into fwd (J).
- * sigma_w and sigma_b scale the weights and biases of GC_INIT_DEFAULT
- * (the mean-field net N(0, sigma_w^2/n), N(0, sigma_b^2)); other kinds
- * need 1 and 1. */
+ * by the trainer's initialiser (gc_net_init_sigma: kind, sigma_w,
+ * sigma_b) from rng, pushed into fwd (J). */
 GC_API int gc_jacobian_random(gc_jacobian *fwd, size_t n0, size_t n, size_t depth,
                        gc_activation act, gc_init kind, double sigma_w,
                        double sigma_b, const double *x, gsl_rng *rng);
 
-/* Draw net's parameters by the trainer's initialiser kind from rng, then
- * scale GC_INIT_DEFAULT's weights by sigma_w and biases by sigma_b (the
- * mean-field net: w ~ N(0, sigma_w^2/n_in), b ~ N(0, sigma_b^2)); other
- * kinds need sigma_w = sigma_b = 1 (GC_EINVAL otherwise). */
-GC_API int gc_jacobian_net_init(gc_net *net, gc_init kind, double sigma_w,
-                                double sigma_b, gsl_rng *rng);
-
-/* The variances (sigma_w2, sigma_b2) of mean-field theory that the
- * initialiser kind draws for a layer with n_in inputs, given sigma_w and
- * sigma_b as above. */
+/* The variances (sigma_w2, sigma_b2) of mean-field theory (weights of
+ * variance sigma_w2/n_in) that the initialiser kind draws for a layer of
+ * n_in inputs and n_out outputs; sigma_w and sigma_b as for
+ * gc_net_init_sigma (gaussian, orthogonal). */
 GC_API void gc_jacobian_init_variances(double *sigma_w2, double *sigma_b2,
                                        gc_init kind, size_t n_in,
-                                       double sigma_w, double sigma_b);
+                                       size_t n_out, double sigma_w,
+                                       double sigma_b);
 
 /* The variances of a given net's parameters, as mean-field theory sees
  * them: sigma_w2 = mean over layers of n_in * mean(w^2), sigma_b2 = mean

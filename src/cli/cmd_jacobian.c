@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gradchain/gradchain.h"
+#include "gradchain/init.h"
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/outfile.h"
@@ -26,9 +27,12 @@ static const char usage[] =
   "  --width N          width of every layer (30)\n"
   "  --depth L          number of weight layers (10)\n"
   "  --activation NAME  sigmoid (default), tanh, relu, ... as in meanfield\n"
-  "  --init KIND        the trainer's initialiser (default)\n"
-  "  --sigma-w2 V       weight variance times the width (1; default init)\n"
-  "  --sigma-b2 V       bias variance (1; default init)\n"
+  "  --init KIND        the trainer's initialiser: default, large, glorot,\n"
+  "                     he, orthogonal, gaussian, uniform (default)\n"
+  "  --sigma-w2 V       gaussian: weight variance times the width;\n"
+  "                     orthogonal: the gain squared (1); either option\n"
+  "                     alone means --init gaussian\n"
+  "  --sigma-b2 V       their bias variance (0)\n"
   "  --seed S           the net's and the input's generator (1)\n"
   "  --load FILE        a saved net instead (its input: MNIST image 0)\n"
   "  --data DIR         MNIST image 0 of the training set as the input\n"
@@ -134,7 +138,7 @@ static int build(study *s, const cli_args *a)
   }
   s->n = a->width;
   s->L = L;
-  gc_jacobian_init_variances(&s->sw2, &s->sb2, a->run.init, s->n,
+  gc_jacobian_init_variances(&s->sw2, &s->sb2, a->run.init, s->n, s->n,
                              sqrt(a->sigma_w2), sqrt(a->sigma_b2));
   theory(s, act);
   if (a->data) {
@@ -171,8 +175,8 @@ static int build(study *s, const cli_args *a)
   sizes[0] = s->n0;
   for (size_t l = 1; l <= L; l++) sizes[l] = s->n;
   if (gc_net_alloc(&s->net, L + 1, sizes, act, GC_COST_QUADRATIC) ||
-      gc_jacobian_net_init(s->net, a->run.init, sqrt(a->sigma_w2),
-                           sqrt(a->sigma_b2), rng))
+      gc_net_init_sigma(s->net, a->run.init, sqrt(a->sigma_w2),
+                        sqrt(a->sigma_b2), rng))
     st = cli_fail_lib();
   free(sizes);
 out:
@@ -347,14 +351,13 @@ static int write_files(const study *s, const cli_args *a)
           "set terminal pngcairo size 900,600 enhanced font 'DejaVu Sans,11'\n"
           "set output 'spectra.png'\n"
           "set datafile separator ','\n"
-          "set title \"singular values of J (%s, width %zu, %s): histogram "
+          "set title \"singular values of J (%s, width %zu, %s init): histogram "
           "of ln σ\"\n"
           "set xlabel 'ln σ'\nset ylabel 'fraction of singular values per "
           "bin of %g'\n"
           "set key top left\nset style fill transparent solid 0.35\n",
           gc_activation_name(a->load ? GC_ACT_SIGMOID : a->act), s->n,
-          a->run.init == GC_INIT_DEFAULT ? "Gaussian weights"
-                                         : gc_init_name(a->run.init),
+          a->load ? "saved net" : gc_init_name(a->run.init),
           HIST_BW);
   for (size_t i = 0; i < a->nspectra; i++)
     fprintf(o.f, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead dt 2 "
@@ -430,8 +433,9 @@ static int print(const study *s, const cli_args *a)
     }
     printf(", \"seconds\": %.3f, \"cpu_seconds\": %.3f}\n", s->secs, s->cpu);
   } else {
-    printf("Jacobian products, activation %s: width %zu, depth %zu, "
-           "sigma_w^2 = %.6g, sigma_b^2 = %.6g%s\n", act, s->n, s->L, s->sw2,
+    printf("Jacobian products, activation %s, %s init: width %zu, depth "
+           "%zu, sigma_w^2 = %.6g, sigma_b^2 = %.6g%s\n", act,
+           a->load ? "saved" : gc_init_name(a->run.init), s->n, s->L, s->sw2,
            s->sb2, a->load ? " (measured from the saved net)" : "");
     if (s->have_theory && isnan(s->q_star))
       printf("mean field: no fixed point q*, but for %s chi1 = %.6g at any "
@@ -473,6 +477,13 @@ int cmd_jacobian(int argc, char **argv)
     return cli_fail(CLI_USAGE, "--load takes the net's own sizes, "
                     "activation and weights (no --width, --depth, --init, "
                     "--activation or --lyapunov)");
+  int sig = CLI_GIVEN(&a, OPT_SIGMA_W2) || CLI_GIVEN(&a, OPT_SIGMA_B2);
+  if (sig && !CLI_GIVEN(&a, OPT_INIT)) a.run.init = GC_INIT_GAUSSIAN;
+  if (sig && a.run.init != GC_INIT_GAUSSIAN &&
+      a.run.init != GC_INIT_ORTHOGONAL)
+    return cli_fail(CLI_USAGE, "--sigma-w2 and --sigma-b2 go with --init "
+                    "gaussian or orthogonal (not %s)",
+                    gc_init_name(a.run.init));
   if (a.out && !a.nspectra)
     return cli_fail(CLI_USAGE, "--out needs --spectra (the depths to plot)");
   study s;

@@ -194,7 +194,8 @@ void cli_args_init(cli_args *a)
   a->format = CLI_TEXT;
   a->depth = 10;
   a->act = GC_ACT_SIGMOID;
-  a->sigma_w2 = a->sigma_b2 = 1;
+  a->sigma_w2 = 1; /* the trainer's sigma_w = 1, sigma_b = 0 */
+  a->sigma_b2 = 0;
   a->blocks = 10;
 }
 

@@ -12,6 +12,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "gradchain/error.h"
+#include "gradchain/init.h"
 #include "gradchain/jacobian.h"
 #include "gradchain/kernels.h"
 #include "core/gsl_handler.h"
@@ -494,37 +495,25 @@ int gc_jacobian_of_net(gc_jacobian *fwd, gc_jacobian *bwd, const gc_net *net,
   return st;
 }
 
-static int check_sigmas(gc_init kind, double sigma_w, double sigma_b)
-{
-  if (!isfinite(sigma_w) || !isfinite(sigma_b) || sigma_w < 0 || sigma_b < 0)
-    return gc_error(GC_EINVAL, "sigma_w = %g, sigma_b = %g: need finite "
-                    "values >= 0", sigma_w, sigma_b);
-  if (kind != GC_INIT_DEFAULT && (sigma_w != 1 || sigma_b != 1))
-    return gc_error(GC_EINVAL, "sigma_w and sigma_b scale only the default "
-                    "initialiser (got %s)", gc_init_name(kind));
-  return GC_OK;
-}
-
-int gc_jacobian_net_init(gc_net *net, gc_init kind, double sigma_w,
-                         double sigma_b, gsl_rng *rng)
-{
-  int st = check_sigmas(kind, sigma_w, sigma_b);
-  if (st) return st;
-  gc_net_init(net, kind, rng);
-  if (sigma_w == 1 && sigma_b == 1) return GC_OK;
-  for (size_t l = 1; l < net->nlayers; l++) {
-    size_t n = net->sizes[l], nw = n * net->sizes[l - 1];
-    for (size_t i = 0; i < nw; i++) net->p.w[l][i] *= sigma_w;
-    for (size_t i = 0; i < n; i++) net->p.b[l][i] *= sigma_b;
-  }
-  return GC_OK;
-}
-
 void gc_jacobian_init_variances(double *sw2, double *sb2, gc_init kind,
-                                size_t n_in, double sigma_w, double sigma_b)
+                                size_t n_in, size_t n_out, double sigma_w,
+                                double sigma_b)
 {
-  *sw2 = sigma_w * sigma_w * (kind == GC_INIT_LARGE ? (double)n_in : 1.0);
-  *sb2 = sigma_b * sigma_b;
+  double ni = (double)n_in, no = (double)n_out;
+  *sb2 = 0;
+  switch (kind) {
+  case GC_INIT_DEFAULT: *sw2 = 1; *sb2 = 1; break;
+  case GC_INIT_LARGE: *sw2 = ni; *sb2 = 1; break;
+  case GC_INIT_GLOROT: *sw2 = 2 * ni / (ni + no); break; /* r^2/3 n_in */
+  case GC_INIT_HE: *sw2 = 2; break;
+  case GC_INIT_UNIFORM: *sw2 = 1.0 / 3; break;
+  case GC_INIT_ORTHOGONAL: /* rows of norm sigma_w: variance sigma_w^2/n_in */
+  case GC_INIT_GAUSSIAN:
+  default:
+    *sw2 = sigma_w * sigma_w;
+    *sb2 = sigma_b * sigma_b;
+    break;
+  }
 }
 
 void gc_jacobian_net_variances(double *sw2, double *sb2, const gc_net *net)
@@ -558,8 +547,7 @@ int gc_jacobian_random(gc_jacobian *fwd, size_t n0, size_t n, size_t depth,
                        gc_activation act, gc_init kind, double sigma_w,
                        double sigma_b, const double *x, gsl_rng *rng)
 {
-  int st = check_sigmas(kind, sigma_w, sigma_b);
-  if (st) return st;
+  int st;
   gc_net *first = NULL, *rest = NULL;
   gc_workspace *w1 = NULL, *w2 = NULL;
   double *a = malloc(n * sizeof *a);
@@ -572,8 +560,8 @@ int gc_jacobian_random(gc_jacobian *fwd, size_t n0, size_t n, size_t depth,
   for (size_t l = 1; !st && l <= depth; l++) {
     gc_net *net = l == 1 ? first : rest;
     gc_workspace *ws = l == 1 ? w1 : w2;
-    gc_jacobian_net_init(net, kind, sigma_w, sigma_b, rng);
-    st = gc_net_forward(net, ws, l == 1 ? x : a, 1);
+    st = gc_net_init_sigma(net, kind, sigma_w, sigma_b, rng);
+    if (!st) st = gc_net_forward(net, ws, l == 1 ? x : a, 1);
     if (!st) memcpy(a, ws->a[1], n * sizeof *a);
     if (!st)
       st = gc_jacobian_push(fwd, net->p.w[1], n, net->sizes[0], 0, ws->fp[1]);
