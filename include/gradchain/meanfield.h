@@ -117,6 +117,15 @@ typedef struct gc_meanfield_critical_result {
 GC_API int gc_meanfield_critical(gc_meanfield_critical_result *r,
                           const gc_meanfield *w, double sigma_b2);
 
+/* The per-layer speed ratio theory predicts for a net of activation act
+ * whose layers have variances sigma_w2, sigma_b2: each hidden layer
+ * learns 1/sqrt(chi1) times as fast as the one before it (||delta^(l+1)||
+ * / ||delta^l||).  *chi1 (may be NULL) gets chi1.  The errors of
+ * gc_meanfield_point. */
+GC_API int gc_meanfield_speed_ratio(double *ratio, double *chi1,
+                                    gc_activation act, double sigma_w2,
+                                    double sigma_b2);
+
 /* The phase diagram on the grid sigma_w2[i] x sigma_b2[j] (row j of nw
  * values at index j*nw + i): chi1 and xi_c (NaN where q* does not exist
  * and *missing counts them), and the critical sigma_w2 for each sigma_b2

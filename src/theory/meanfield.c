@@ -776,3 +776,17 @@ int gc_meanfield_grid(double *chi1, double *xi_c, double *crit_w2,
   if (missing) *missing = miss;
   return st;
 }
+
+int gc_meanfield_speed_ratio(double *ratio, double *chi1, gc_activation act,
+                             double sigma_w2, double sigma_b2)
+{
+  gc_meanfield *w = gc_meanfield_alloc(act, NULL);
+  if (!w) return GC_ENOMEM;
+  gc_meanfield_result r;
+  int st = gc_meanfield_point(&r, w, sigma_w2, sigma_b2);
+  gc_meanfield_free(w);
+  if (st) return st;
+  *ratio = 1 / sqrt(r.chi1);
+  if (chi1) *chi1 = r.chi1;
+  return GC_OK;
+}
