@@ -281,6 +281,18 @@ bad 150 argument "sweep: --shard k/K with k > K" 2 "gradchain sweep: --shard wan
 bad 151 file "sweep --status: no sweep in DIR" 1 "gradchain sweep: noresults holds no sweep (no noresults/grid)" -- sweep --status noresults
 bad 152 file "sweep-report: no result files" 1 "gradchain sweep-report: noresults holds no result files" -- sweep-report noresults
 bad 153 file "sweep-report: a damaged result file" 1 "gradchain sweep-report: damaged result: damaged/ef8e43d9d1bdccfd.json:2:39: a key of config: unterminated string (truncated?)" -- sweep-report damaged
+# --- jacobian ----------------------------------------------------------
+bad 180 argument "jacobian: width x depth beyond memory (refused before allocating)" 1 "gradchain jacobian: a net of width 100000 and depth 1000 needs 8e+04 GB, more than 80% of this machine's memory (--lyapunov draws one layer at a time)" -- jacobian --width 100000 --depth 1000
+bad 181 argument "jacobian --lyapunov: a width beyond memory" 1 "gradchain jacobian: a Jacobian product of width 1000000 and depth 10 needs 6.4e+04 GB, more than 80% of this machine's memory" -- jacobian --width 1000000 --depth 10 --lyapunov --blocks 2
+bad 182 argument "jacobian: a spectrum depth beyond the net" 2 "gradchain jacobian: --spectra: depth 20 is beyond the net's 10 layers" -- jacobian --spectra 5,20
+bad 183 argument "jacobian: negative sigma_w^2" 2 "gradchain jacobian: --sigma-w2 must be > 0 (got -1)" -- jacobian --sigma-w2 -1
+bad 184 argument "jacobian: --out without --spectra" 2 "gradchain jacobian: --out needs --spectra (the depths to plot)" -- jacobian --out dir
+bad 185 argument "jacobian --load with --width" 2 "gradchain jacobian: --load takes the net's own sizes, activation and weights (no --width, --depth, --init, --activation or --lyapunov)" -- jacobian --load net.json --width 10
+bad 186 argument "jacobian --lyapunov: fewer layers than blocks" 2 "gradchain jacobian: --lyapunov: 5 layers cannot make 10 blocks (--blocks)" -- jacobian --depth 5 --lyapunov
+bad 187 argument "meanfield --prec below 64 bits" 2 "gradchain meanfield: --prec: '10' is not a whole number from 64 to 4096" -- meanfield --prec 10
+bad 188 argument "meanfield --prec with --grid" 2 "gradchain meanfield: --prec re-evaluates a point (not with --critical or --grid)" -- meanfield --prec 128 --grid out
+bad 189 argument "meanfield --prec with csv" 2 "gradchain meanfield: --prec prints text or json (not csv)" -- meanfield --prec 128 --format csv
+bad 190 argument "jacobian: variances with an initialiser that has none" 2 "gradchain jacobian: --sigma-w2 and --sigma-b2 go with --init gaussian or orthogonal (not he)" -- jacobian --init he --sigma-w2 2
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

@@ -32,5 +32,7 @@
 #include "gradchain/problem_identity.h"
 #include "gradchain/problem_activation.h"
 #include "gradchain/meanfield.h"
+#include "gradchain/jacobian.h"
+#include "gradchain/meanfield_mpfr.h"
 
 #endif

@@ -44,6 +44,12 @@ GC_API int gc_speeds_at_init(gc_speeds_init_result *res, const gc_run_config *c,
                       size_t seeds, size_t examples, const gc_mnist *data);
 GC_API void gc_speeds_init_result_free(gc_speeds_init_result *res);
 
+/* The ratios ||delta^(l+1)|| / ||delta^l|| of consecutive hidden layers,
+ * l = 1 .. hidden-1, per seed, and their mean and sd over the seeds (gsl
+ * sample sd; 0 for one seed): hidden-1 values each. */
+GC_API void gc_speeds_ratios(double *mean, double *sd,
+                             const gc_speeds_init_result *res);
+
 /* The speeds before every epoch of c run as batch gradient descent on its
  * c->train_size training images (the mini-batch is all of them, nothing
  * is monitored): each epoch's one step has exactly the speeds' average

@@ -194,8 +194,7 @@ static int build(struct opts *o, gc_chain **c)
   double per_layer = 200.0;
   if (o->prec && !o->summary)
     per_layer += 2 * 6 * (48.0 + 2.0 * (double)o->prec / 8);
-  long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-  double mem = pages > 0 && psize > 0 ? (double)pages * (double)psize : 8e9;
+  double mem = cli_machine_bytes();
   if (per_layer * (double)L > 0.8 * mem)
     return cli_fail(CLI_FAIL, "a chain of %zu layers needs about %.1f GB, more "
                     "than this machine's %.1f GB%s", L,

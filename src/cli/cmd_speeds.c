@@ -148,6 +148,43 @@ static void init_csv(FILE *f, const size_t *sizes, size_t L, const init_result *
   }
 }
 
+/* Mean-field theory's ratio 1/sqrt(chi1) beside the measured ratios of
+ * consecutive layers and the book's (nets with one hidden activation) */
+static void prediction(FILE *f, const size_t *sizes, size_t L,
+                       const init_result *r)
+{
+  const gc_run_config *c = &r->config;
+  if (r->hidden < 2) return;
+  for (size_t k = 1; k < c->nacts; k++)
+    if (c->acts[k] != c->acts[0]) return; /* mixed: no single chi1 */
+  gc_activation act = c->nacts ? c->acts[0] : c->act;
+  double sw2, sb2, ratio, chi1;
+  gc_jacobian_init_variances(&sw2, &sb2, c->init, sizes[1], sizes[2],
+                             c->sigma_w, c->sigma_b);
+  if (gc_meanfield_speed_ratio(&ratio, &chi1, act, sw2, sb2)) {
+    fprintf(f, "\nmean field: no prediction (%s)\n", gc_strerror_last());
+    return;
+  }
+  const double *bk = book_speeds(sizes, L);
+  double mean[GC_RUN_MAX_LAYERS], sd[GC_RUN_MAX_LAYERS];
+  gc_speeds_ratios(mean, sd, r);
+  fprintf(f, "\nMean field (%s, %s init: sigma_w^2 = %g, sigma_b^2 = %g): "
+          "chi1 = %.4g, so each\nlayer should learn 1/sqrt(chi1) = %.3g "
+          "times as fast as the one before it.\n%-12s  %-22s  %-8s  %s\n",
+          gc_activation_name(act), gc_init_name(c->init), sw2, sb2, chi1,
+          ratio, "layers", "measured (mean +- sd)", "theory", "book");
+  for (size_t l = 0; l + 1 < r->hidden; l++) {
+    char v[64], b[96], name[48];
+    snprintf(name, sizeof name, "%zu -> %zu", l + 1, l + 2);
+    if (r->seeds > 1) snprintf(v, sizeof v, "%.3f +- %.3f", mean[l], sd[l]);
+    else snprintf(v, sizeof v, "%.3f", mean[l]);
+    if (bk) snprintf(b, sizeof b, "%.3f (%g/%g)", bk[l + 1] / bk[l], bk[l + 1],
+                     bk[l]);
+    else snprintf(b, sizeof b, "-");
+    fprintf(f, "%-12s  %-22s  %-8.3f  %s\n", name, v, ratio, b);
+  }
+}
+
 static void init_table(FILE *f, const size_t *sizes, size_t L,
                        const init_result *r, int md)
 {
@@ -170,6 +207,7 @@ static void init_table(FILE *f, const size_t *sizes, size_t L,
     if (md) fprintf(f, "| %s | %zu | %s | %s |\n", l ? "" : sz, l + 1, v, b);
     else fprintf(f, "%-6zu  %-22s  %s\n", l + 1, v, b);
   }
+  if (!md) prediction(f, sizes, L, r);
   if (!md) {
     fputs("\ndC/db of the first six neurons of each hidden layer (seed 1):\n", f);
     for (size_t l = 0; l < r->hidden; l++) {

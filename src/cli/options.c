@@ -116,6 +116,38 @@ P(p_format)
 }
 P(p_quiet) { (void)arg; (void)opt; (void)csv; a->quiet = 1; return CLI_OK; }
 P(p_help) { (void)arg; (void)opt; (void)csv; a->help = 1; return CLI_OK; }
+P(p_depth) { (void)csv; return p_count(arg, opt, 1, GC_NET_MAX_LAYERS, &a->depth); }
+P(p_activation) { (void)csv; return p_lib(gc_activation_from_name(&a->act, arg), opt); }
+/* a finite variance, > 0 for the weights' */
+static int p_var(const char *arg, const char *opt, int positive, double *out)
+{
+  if (cli_parse_double(arg, opt, out)) return CLI_USAGE;
+  if (positive ? !(*out > 0) : !(*out >= 0))
+    return cli_fail(CLI_USAGE, "%s must be %s (got %s)", opt,
+                    positive ? "> 0" : ">= 0", arg);
+  return CLI_OK;
+}
+P(p_sigma_w2) { (void)csv; return p_var(arg, opt, 1, &a->sigma_w2); }
+P(p_sigma_b2) { (void)csv; return p_var(arg, opt, 0, &a->sigma_b2); }
+P(p_spectra)
+{
+  (void)csv;
+  size_t *d, n;
+  if (cli_parse_sizes(arg, opt, 1, GC_NET_MAX_LAYERS, &d, &n))
+    return CLI_USAGE;
+  int st = n > CLI_MAX_SPECTRA
+               ? cli_fail(CLI_USAGE, "%s: at most %d depths", opt,
+                          CLI_MAX_SPECTRA)
+               : CLI_OK;
+  if (!st) {
+    memcpy(a->spectra, d, n * sizeof *d);
+    a->nspectra = n;
+  }
+  free(d);
+  return st;
+}
+P(p_lyapunov) { (void)arg; (void)opt; (void)csv; a->lyapunov = 1; return CLI_OK; }
+P(p_blocks) { (void)csv; return p_count(arg, opt, 2, 1000000, &a->blocks); }
 #undef P
 
 static const struct {
@@ -156,6 +188,13 @@ static const struct {
   [OPT_FORMAT] = {"format", required_argument, p_format},
   [OPT_QUIET] = {"quiet", no_argument, p_quiet},
   [OPT_HELP] = {"help", no_argument, p_help},
+  [OPT_DEPTH] = {"depth", required_argument, p_depth},
+  [OPT_ACTIVATION] = {"activation", required_argument, p_activation},
+  [OPT_SIGMA_W2] = {"sigma-w2", required_argument, p_sigma_w2},
+  [OPT_SIGMA_B2] = {"sigma-b2", required_argument, p_sigma_b2},
+  [OPT_SPECTRA] = {"spectra", required_argument, p_spectra},
+  [OPT_LYAPUNOV] = {"lyapunov", no_argument, p_lyapunov},
+  [OPT_BLOCKS] = {"blocks", required_argument, p_blocks},
 };
 
 void cli_args_init(cli_args *a)
@@ -170,6 +209,11 @@ void cli_args_init(cli_args *a)
   a->seeds = d.seeds;
   a->examples = 1000;
   a->format = CLI_TEXT;
+  a->depth = 10;
+  a->act = GC_ACT_SIGMOID;
+  a->sigma_w2 = 1; /* the trainer's sigma_w = 1, sigma_b = 0 */
+  a->sigma_b2 = 0;
+  a->blocks = 10;
 }
 
 int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,

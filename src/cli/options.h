@@ -29,8 +29,13 @@ typedef enum cli_opt {
   /* files and output */
   OPT_LOAD, OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME, OPT_DATA, OPT_PLOT,
   OPT_OUT, OPT_FORMAT, OPT_QUIET, OPT_HELP,
+  /* the theory: Jacobian products */
+  OPT_DEPTH, OPT_ACTIVATION, OPT_SIGMA_W2, OPT_SIGMA_B2, OPT_SPECTRA,
+  OPT_LYAPUNOV, OPT_BLOCKS,
   OPT_COUNT
 } cli_opt;
+
+#define CLI_MAX_SPECTRA 64
 
 typedef struct cli_args {
   gc_run_config run;          /* --sizes ... --stats-every, --set */
@@ -42,6 +47,12 @@ typedef struct cli_args {
   const char *load, *save, *checkpoint, *resume, *data, *plot, *out;
   cli_format format;          /* --format (text) */
   int quiet, help;
+  size_t depth;               /* --depth (10) */
+  gc_activation act;          /* --activation (sigmoid) */
+  double sigma_w2, sigma_b2;  /* --sigma-w2, --sigma-b2 (1, 1) */
+  size_t spectra[CLI_MAX_SPECTRA], nspectra; /* --spectra (none) */
+  int lyapunov;               /* --lyapunov */
+  size_t blocks;              /* --blocks (10) */
   unsigned long long given;   /* bit OPT_x: the option was given */
 } cli_args;
 

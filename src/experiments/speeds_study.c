@@ -143,3 +143,20 @@ const double *gc_speeds_book(const size_t *sizes, size_t L)
   default: return NULL;
   }
 }
+
+void gc_speeds_ratios(double *mean, double *sd, const gc_speeds_init_result *r)
+{
+  size_t H = r->hidden, S = r->seeds;
+  double *col = malloc((S ? S : 1) * sizeof *col);
+  for (size_t l = 0; l + 1 < H; l++) {
+    if (!col) { /* out of memory: no numbers rather than wrong ones */
+      mean[l] = sd[l] = NAN;
+      continue;
+    }
+    for (size_t s = 0; s < S; s++)
+      col[s] = r->per_seed[s * H + l + 1] / r->per_seed[s * H + l];
+    mean[l] = gsl_stats_mean(col, 1, S);
+    sd[l] = S > 1 ? gsl_stats_sd(col, 1, S) : 0;
+  }
+  free(col);
+}
