@@ -18,6 +18,8 @@
 #include "gradchain/speeds.h"
 #include "gradchain/evaluate.h"
 #include "gradchain/train.h"
+#include "gradchain/actstats.h"
+#include "gradchain/schedule.h"
 #include "gradchain/netio.h"
 #include "gradchain/checkpoint.h"
 #include "gradchain/run.h"
@@ -30,5 +32,7 @@
 #include "gradchain/problem_identity.h"
 #include "gradchain/problem_activation.h"
 #include "gradchain/meanfield.h"
+#include "gradchain/jacobian.h"
+#include "gradchain/meanfield_mpfr.h"
 
 #endif

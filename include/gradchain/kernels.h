@@ -16,7 +16,7 @@ GC_API void gc_kernel_affine(double *Z, size_t B, size_t n, size_t m,
                              const double *A, const double *W,
                              const double *b);
 
-/* P[B x m] = (D[B x n] * W[n x m]) .* F[B x m] */
+/* P[B x m] = (D[B x n] * W[n x m]) .* F[B x m]; F NULL: no product */
 GC_API void gc_kernel_backprop(double *P, size_t B, size_t n, size_t m,
                                const double *D, const double *W,
                                const double *F);

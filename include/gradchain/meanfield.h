@@ -51,6 +51,9 @@ GC_API gc_meanfield *gc_meanfield_alloc(gc_activation act,
                                  const gc_meanfield_params *p);
 GC_API void gc_meanfield_free(gc_meanfield *w);
 GC_API gc_activation gc_meanfield_activation(const gc_meanfield *w);
+/* Whether phi is positively homogeneous (phi(a u) = a phi(u), a > 0:
+ * identity, ReLU, leaky ReLU): then chi1 does not depend on q. */
+GC_API int gc_meanfield_homogeneous(const gc_meanfield *w);
 
 /* One 1-D expectation over z ~ N(0,1) at variance q, with the fine rule:
  *   GC_MF_PHI2    E[phi(sqrt(q) z)^2]
@@ -113,6 +116,15 @@ typedef struct gc_meanfield_critical_result {
  * the line is sigma_w2 = 1/E[phi'(z)^2]. */
 GC_API int gc_meanfield_critical(gc_meanfield_critical_result *r,
                           const gc_meanfield *w, double sigma_b2);
+
+/* The per-layer speed ratio theory predicts for a net of activation act
+ * whose layers have variances sigma_w2, sigma_b2: each hidden layer
+ * learns 1/sqrt(chi1) times as fast as the one before it (||delta^(l+1)||
+ * / ||delta^l||).  *chi1 (may be NULL) gets chi1.  The errors of
+ * gc_meanfield_point. */
+GC_API int gc_meanfield_speed_ratio(double *ratio, double *chi1,
+                                    gc_activation act, double sigma_w2,
+                                    double sigma_b2);
 
 /* The phase diagram on the grid sigma_w2[i] x sigma_b2[j] (row j of nw
  * values at index j*nw + i): chi1 and xi_c (NaN where q* does not exist

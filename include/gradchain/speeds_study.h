@@ -33,6 +33,9 @@ typedef struct gc_speeds_train_result {
   size_t hidden, epochs;
   double *series;          /* epochs x hidden: the speeds before each epoch */
   double final_ratio;      /* last / first hidden layer, last epoch */
+  gc_run_result run;       /* the run's record; with the activation monitor
+                              (config.monitor & GC_MONITOR_ACTIVATIONS),
+                              its records: one step is one epoch */
 } gc_speeds_train_result;
 
 /* The speeds of the nets of c with seeds c->seed .. c->seed+seeds-1,
@@ -40,6 +43,12 @@ typedef struct gc_speeds_train_result {
 GC_API int gc_speeds_at_init(gc_speeds_init_result *res, const gc_run_config *c,
                       size_t seeds, size_t examples, const gc_mnist *data);
 GC_API void gc_speeds_init_result_free(gc_speeds_init_result *res);
+
+/* The ratios ||delta^(l+1)|| / ||delta^l|| of consecutive hidden layers,
+ * l = 1 .. hidden-1, per seed, and their mean and sd over the seeds (gsl
+ * sample sd; 0 for one seed): hidden-1 values each. */
+GC_API void gc_speeds_ratios(double *mean, double *sd,
+                             const gc_speeds_init_result *res);
 
 /* The speeds before every epoch of c run as batch gradient descent on its
  * c->train_size training images (the mini-batch is all of them, nothing

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gradchain/chain_mpfr.h"
+#include "chain/mpfr_activation.h"
 #include "gradchain/error.h"
 #include "gradchain/mpfr_expneg.h"
 #include "gradchain/net.h"
@@ -111,10 +112,9 @@ static int run_init(run *r, size_t L, mpfr_prec_t wp, int layers)
   return GC_OK;
 }
 
-/* a = f(z), fp = f'(z); t, d scratch */
-static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
-                       mpfr_srcptr z, mpfr_ptr t, mpfr_ptr d,
-                       gc_mpfr_exp_table *ex)
+void gc_mpfr_activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
+                        mpfr_srcptr z, mpfr_ptr t, mpfr_ptr d,
+                        gc_mpfr_exp_table *ex)
 {
   switch (act) {
   case GC_ACT_SIGMOID:
@@ -260,7 +260,7 @@ static void evaluate(run *r, const gc_chain *c, const gc_chain_decimal *dec,
       /* dC/dw_j = dC/db_j a_{j-1}: keep a_{j-1} there for now */
       mpfr_set(r->dC_dw[j], a, RND);
     }
-    activation(c->act, a, fp, z, t, d, ex);
+    gc_mpfr_activation(c->act, a, fp, z, t, d, ex);
     /* left to right: P = f'(z_1) w_2 f'(z_2) ... w_{L-1} f'(z_{L-1}) w_L;
      * the tail f'(z_L) dC/da_L comes last */
     if (j > 0) mpfr_mul(P, P, w, RND);

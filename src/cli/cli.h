@@ -70,6 +70,9 @@ void cli_json_mpfr(FILE *f, mpfr_srcptr x, size_t digits);
 void cli_json_typed(FILE *f, const char *typed, double d, mpfr_prec_t prec,
                     size_t digits);
 
+/* The machine's physical memory in bytes (8e9 if unknown). */
+double cli_machine_bytes(void);
+
 /* Usage text handling: print text to stdout for --help. */
 int cli_help(const char *text);
 
@@ -86,5 +89,6 @@ int cmd_problem(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_sweep_report(int argc, char **argv);
 int cmd_meanfield(int argc, char **argv);
+int cmd_jacobian(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mpfr.h>
 
@@ -262,4 +263,10 @@ int cli_help(const char *text)
 {
   fputs(text, stdout);
   return CLI_OK;
+}
+
+double cli_machine_bytes(void)
+{
+  long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+  return pages > 0 && psize > 0 ? (double)pages * (double)psize : 8e9;
 }

@@ -94,12 +94,12 @@ static int parse(struct opts *o, int argc, char **argv)
   o->arg_b = a.text[OPT_BIASES];
   o->arg_a0 = a.text[OPT_INPUT];
   o->arg_y = a.text[OPT_TARGET];
-  o->depth = a.depth;
+  o->depth = CLI_GIVEN(&a, OPT_DEPTH) ? a.depth : 0;
   o->random = a.random;
   o->seed = a.run.seed;
   /* the book's chain: quadratic cost unless told */
   o->cost = CLI_GIVEN(&a, OPT_COST) ? a.run.cost : GC_COST_QUADRATIC;
-  o->act = a.run.act;
+  o->act = a.act;
   o->prec = (long)a.prec;
   o->double_inputs = CLI_GIVEN(&a, OPT_DOUBLE_INPUTS);
   o->check_fd = CLI_GIVEN(&a, OPT_CHECK_FD);
@@ -155,8 +155,7 @@ static int build(struct opts *o, gc_chain **c)
   double per_layer = 200.0;
   if (o->prec && !o->summary)
     per_layer += 2 * 6 * (48.0 + 2.0 * (double)o->prec / 8);
-  long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-  double mem = pages > 0 && psize > 0 ? (double)pages * (double)psize : 8e9;
+  double mem = cli_machine_bytes();
   if (per_layer * (double)L > 0.8 * mem)
     return cli_fail(CLI_FAIL, "a chain of %zu layers needs about %.1f GB, more "
                     "than this machine's %.1f GB%s", L,

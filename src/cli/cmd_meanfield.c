@@ -8,13 +8,16 @@
 
 #include "gradchain/error.h"
 #include "gradchain/meanfield.h"
+#include "gradchain/meanfield_mpfr.h"
+#include "gradchain/mpfr_digits.h"
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/outfile.h"
 
 static const char usage[] =
     "Usage: gradchain meanfield [--activation NAME] [--sigma-w2 V]\n"
-    "                           [--sigma-b2 V] [--format text|json|csv]\n"
+    "                           [--sigma-b2 V] [--prec BITS]\n"
+    "                           [--format text|json|csv]\n"
     "       gradchain meanfield --critical [--activation NAME] [--sigma-b2 V]\n"
     "       gradchain meanfield --grid DIR [--activation NAME] [--grid-size N]\n"
     "                           [--w2-range LO,HI] [--b2-range LO,HI]\n\n"
@@ -29,6 +32,8 @@ static const char usage[] =
     "                     leaky-relu, erf, hard-tanh\n"
     "  --sigma-w2 V       weight variance times the width (default 1, > 0)\n"
     "  --sigma-b2 V       bias variance (default 1, >= 0)\n"
+    "  --prec BITS        also q* and chi1 in MPFR at BITS (64 .. 4096), with\n"
+    "                     the digits a run at BITS + 64 confirms\n"
     "  --critical         the sigma_w2 where chi1 = 1 for this sigma_b2\n"
     "  --grid DIR         phase diagram: DIR/phase.csv (chi1, xi_c), \n"
     "                     phase_critical.csv, phase.gp and phase.png\n"
@@ -44,22 +49,35 @@ typedef struct args {
   const char *grid;
   size_t gsize;
   double w2r[2], b2r[2];
+  size_t prec;
 } args;
 
 static int parse(args *a, int argc, char **argv)
 {
   static const cli_opt opts[] = {
       OPT_FORMAT, OPT_HELP, OPT_ACTIVATION, OPT_SIGMA_W2, OPT_SIGMA_B2,
-      OPT_CRITICAL, OPT_PHASE, OPT_GRID_SIZE, OPT_W2_RANGE, OPT_B2_RANGE};
+      OPT_CRITICAL, OPT_PHASE, OPT_GRID_SIZE, OPT_W2_RANGE, OPT_B2_RANGE,
+      OPT_PREC};
   cli_args o;
   cli_args_init(&o);
   int st = cli_args_parse(&o, opts, sizeof opts / sizeof *opts, 1, argc, argv);
   if (st || o.help) return st ? st : cli_help(usage);
-  if (CLI_GIVEN(&o, OPT_CRITICAL) && o.text[OPT_PHASE])
-    return cli_fail(CLI_USAGE, "--critical and --grid exclude each other");
-  *a = (args){o.format, o.run.act, o.sigma_w2, o.sigma_b2,
+  /* the mean field's bias variance is 1 unless told (the trainer's 0) */
+  *a = (args){o.format, o.act, o.sigma_w2,
+              CLI_GIVEN(&o, OPT_SIGMA_B2) ? o.sigma_b2 : 1.0,
               CLI_GIVEN(&o, OPT_CRITICAL), o.text[OPT_PHASE], o.grid_size,
-              {o.w2_range[0], o.w2_range[1]}, {o.b2_range[0], o.b2_range[1]}};
+              {o.w2_range[0], o.w2_range[1]}, {o.b2_range[0], o.b2_range[1]},
+              0};
+  /* the quadrature in MPFR: at most 4096 bits, at least the double's 64 */
+  if (o.prec && cli_parse_size(o.text[OPT_PREC], "--prec", 64, 4096, &a->prec))
+    return CLI_USAGE;
+  if (a->critical && a->grid)
+    return cli_fail(CLI_USAGE, "--critical and --grid exclude each other");
+  if (a->prec && a->fmt == CLI_CSV)
+    return cli_fail(CLI_USAGE, "--prec prints text or json (not csv)");
+  if (a->prec && (a->critical || a->grid))
+    return cli_fail(CLI_USAGE, "--prec re-evaluates a point (not with "
+                    "--critical or --grid)");
   return -1;
 }
 
@@ -71,10 +89,45 @@ static void jkey(const char *k, double v, double err)
   cli_json_double(stdout, err);
 }
 
+/* q* and chi1 in MPFR at a->prec and a->prec + 64: the digits the second
+ * confirms of the first, and those the first confirms of the doubles */
+typedef struct mp_digits {
+  char q[1400], chi[1400];
+  size_t qd, chid, dq, dchi, iters;
+} mp_digits;
+
+static int run_mpfr(mp_digits *m, const args *a, const gc_meanfield_result *r)
+{
+  mpfr_prec_t p = (mpfr_prec_t)a->prec, pr = p + 64;
+  mpfr_t q, c, qr, cr, qd, cd;
+  mpfr_inits2(p, q, c, (mpfr_ptr)0);
+  mpfr_inits2(pr, qr, cr, (mpfr_ptr)0);
+  mpfr_inits2(53, qd, cd, (mpfr_ptr)0);
+  size_t it2;
+  int e = gc_meanfield_mpfr_point(q, c, &m->iters, a->act, a->sw2, a->sb2,
+                                  r->q_star, p);
+  if (!e)
+    e = gc_meanfield_mpfr_point(qr, cr, &it2, a->act, a->sw2, a->sb2,
+                                r->q_star, pr);
+  if (!e) {
+    char tmp[64];
+    m->qd = gc_mpfr_confirmed_digits(m->q, sizeof m->q, q, qr, p);
+    m->chid = gc_mpfr_confirmed_digits(m->chi, sizeof m->chi, c, cr, p);
+    mpfr_set_d(qd, r->q_star, MPFR_RNDN);
+    mpfr_set_d(cd, r->chi1, MPFR_RNDN);
+    m->dq = gc_mpfr_confirmed_digits(tmp, sizeof tmp, qd, q, 53);
+    m->dchi = gc_mpfr_confirmed_digits(tmp, sizeof tmp, cd, c, 53);
+  }
+  mpfr_clears(q, c, qr, cr, qd, cd, (mpfr_ptr)0);
+  return e ? cli_fail_lib() : CLI_OK;
+}
+
 static int run_point(const args *a, gc_meanfield *w)
 {
   gc_meanfield_result r;
   if (gc_meanfield_point(&r, w, a->sw2, a->sb2)) return cli_fail_lib();
+  static mp_digits m;
+  if (a->prec && run_mpfr(&m, a, &r)) return CLI_FAIL;
   const char *name = gc_activation_name(a->act);
   const char *phase = r.chi1 < 1 ? "ordered" : r.chi1 > 1 ? "chaotic"
                                                           : "critical";
@@ -91,7 +144,13 @@ static int run_point(const args *a, gc_meanfield *w)
     jkey("xi_q", r.xi_q, r.xi_q_err);
     jkey("xi_c", r.xi_c, r.xi_c_err);
     jkey("xi_grad", r.xi_grad, r.xi_grad_err);
-    printf(", \"phase\": \"%s\"}\n", phase);
+    printf(", \"phase\": \"%s\"", phase);
+    if (a->prec)
+      printf(", \"mpfr\": {\"prec\": %zu, \"q_star\": \"%s\", "
+             "\"q_star_digits\": %zu, \"chi1\": \"%s\", \"chi1_digits\": %zu, "
+             "\"double_q_star_digits\": %zu, \"double_chi1_digits\": %zu}",
+             a->prec, m.q, m.qd, m.chi, m.chid, m.dq, m.dchi);
+    printf("}\n");
   } else if (a->fmt == CLI_CSV) {
     printf("activation,sigma_w2,sigma_b2,q_star,q_star_err,chi1,chi1_err,"
            "c_star,c_star_err,xi_q,xi_q_err,xi_c,xi_c_err,xi_grad,"
@@ -114,6 +173,15 @@ static int run_point(const args *a, gc_meanfield *w)
            phase, r.c_star, r.c_star_err, r.xi_q, r.xi_q_err, r.xi_c,
            r.xi_c_err, r.xi_grad, r.xi_grad_err, sqrt(r.chi1),
            1 / sqrt(r.chi1));
+    if (a->prec)
+      printf("\n  MPFR, %zu bits (trapezoid rule halved until two sums agree, "
+             "or closed\n  forms in erf; q* by %zu secant steps); digits "
+             "confirmed by a run at\n  %zu bits:\n"
+             "  q*      = %s  (%zu digits)\n"
+             "  chi1    = %s  (%zu digits)\n"
+             "  the double values above agree with these to %zu and %zu "
+             "digits\n", a->prec, m.iters, a->prec + 64, m.q, m.qd, m.chi,
+             m.chid, m.dq, m.dchi);
   }
   return CLI_OK;
 }

@@ -12,6 +12,7 @@
 #include "gradchain/train.h"
 #include "gradchain/speeds_study.h"
 #include "cli/cli.h"
+#include "cli/actout.h"
 #include "cli/options.h"
 #include "cli/outfile.h"
 #include "cli/reproduce/stages.h"
@@ -34,6 +35,13 @@ static const char usage[] =
   "  --epochs N       epochs of --train (500)\n"
   "  --eta ETA        learning rate of --train (0.1)\n"
   "  --lambda L       L2 regularisation of --train (5.0)\n"
+  "  --monitor activations\n"
+  "                   with --train: the activation statistics of every\n"
+  "                   hidden layer (see gradchain train --help) before the\n"
+  "                   first epoch and after each; --plot draws them too\n"
+  "  --stats-sample N, --stats-every K   as for gradchain train\n"
+  "  --momentum-max MU, --momentum-schedule constant|sutskever\n"
+  "                   with --train: momentum, as for gradchain train\n"
   "  --data DIR       MNIST directory ($GRADCHAIN_DATA or the cache)\n"
   "  --plot DIR       also write the CSV, gnuplot script and PNG there\n"
   "  --format F       text | json | csv (text)\n"
@@ -140,6 +148,43 @@ static void init_csv(FILE *f, const size_t *sizes, size_t L, const init_result *
   }
 }
 
+/* Mean-field theory's ratio 1/sqrt(chi1) beside the measured ratios of
+ * consecutive layers and the book's (nets with one hidden activation) */
+static void prediction(FILE *f, const size_t *sizes, size_t L,
+                       const init_result *r)
+{
+  const gc_run_config *c = &r->config;
+  if (r->hidden < 2) return;
+  for (size_t k = 1; k < c->nacts; k++)
+    if (c->acts[k] != c->acts[0]) return; /* mixed: no single chi1 */
+  gc_activation act = c->nacts ? c->acts[0] : c->act;
+  double sw2, sb2, ratio, chi1;
+  gc_jacobian_init_variances(&sw2, &sb2, c->init, sizes[1], sizes[2],
+                             c->sigma_w, c->sigma_b);
+  if (gc_meanfield_speed_ratio(&ratio, &chi1, act, sw2, sb2)) {
+    fprintf(f, "\nmean field: no prediction (%s)\n", gc_strerror_last());
+    return;
+  }
+  const double *bk = book_speeds(sizes, L);
+  double mean[GC_RUN_MAX_LAYERS], sd[GC_RUN_MAX_LAYERS];
+  gc_speeds_ratios(mean, sd, r);
+  fprintf(f, "\nMean field (%s, %s init: sigma_w^2 = %g, sigma_b^2 = %g): "
+          "chi1 = %.4g, so each\nlayer should learn 1/sqrt(chi1) = %.3g "
+          "times as fast as the one before it.\n%-12s  %-22s  %-8s  %s\n",
+          gc_activation_name(act), gc_init_name(c->init), sw2, sb2, chi1,
+          ratio, "layers", "measured (mean +- sd)", "theory", "book");
+  for (size_t l = 0; l + 1 < r->hidden; l++) {
+    char v[64], b[96], name[48];
+    snprintf(name, sizeof name, "%zu -> %zu", l + 1, l + 2);
+    if (r->seeds > 1) snprintf(v, sizeof v, "%.3f +- %.3f", mean[l], sd[l]);
+    else snprintf(v, sizeof v, "%.3f", mean[l]);
+    if (bk) snprintf(b, sizeof b, "%.3f (%g/%g)", bk[l + 1] / bk[l], bk[l + 1],
+                     bk[l]);
+    else snprintf(b, sizeof b, "-");
+    fprintf(f, "%-12s  %-22s  %-8.3f  %s\n", name, v, ratio, b);
+  }
+}
+
 static void init_table(FILE *f, const size_t *sizes, size_t L,
                        const init_result *r, int md)
 {
@@ -162,6 +207,7 @@ static void init_table(FILE *f, const size_t *sizes, size_t L,
     if (md) fprintf(f, "| %s | %zu | %s | %s |\n", l ? "" : sz, l + 1, v, b);
     else fprintf(f, "%-6zu  %-22s  %s\n", l + 1, v, b);
   }
+  if (!md) prediction(f, sizes, L, r);
   if (!md) {
     fputs("\ndC/db of the first six neurons of each hidden layer (seed 1):\n", f);
     for (size_t l = 0; l < r->hidden; l++) {
@@ -197,6 +243,15 @@ static void train_json(FILE *f, const size_t *sizes, size_t L, const train_resul
   }
   fputs("],\n \"final_ratio\": ", f);
   cli_json_double(f, r->final_ratio);
+  if (r->run.nrecords) { /* the records after each epoch, beside series */
+    fputs(",\n \"activations\": [", f);
+    for (size_t e = 0; e < r->epochs; e++) {
+      fputs(e ? ",\n  " : "\n  ", f);
+      act_json_layers(f, act_epoch_layers(&r->run, e + 1), r->hidden);
+    }
+    fputc(']', f);
+    act_json_records(f, &r->run);
+  }
   fputs("}\n", f);
 }
 
@@ -364,7 +419,9 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
 
 static const cli_opt speeds_opts[] = {
   OPT_SIZES, OPT_SEEDS, OPT_SEED, OPT_EXAMPLES, OPT_TRAIN, OPT_EPOCHS,
-  OPT_ETA, OPT_LAMBDA, OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
+  OPT_ETA, OPT_LAMBDA, OPT_MONITOR, OPT_STATS_SAMPLE, OPT_STATS_EVERY,
+  OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
+  OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
 
 /* the study the options ask for, printed and plotted */
 static int speeds(const cli_args *a, const gc_mnist *m)
@@ -392,8 +449,15 @@ static int speeds(const cli_args *a, const gc_mnist *m)
     if (a->format == CLI_JSON) train_json(stdout, sizes, L, &r);
     else if (a->format == CLI_CSV) train_csv(stdout, &r);
     else train_text(stdout, sizes, L, &r);
+    if (a->format == CLI_TEXT) act_text(stdout, &r.run);
     if (!st && a->plot && plot_train(&ctx, devnull, "speeds_train", sizes, L, &r))
       st = CLI_FAIL;
+    if (!st && a->plot && r.run.nrecords) {
+      char title[320];
+      sizes_str(title, sizeof title, sizes, L);
+      strcat(title, ", batch gradient descent");
+      if (act_plot(&ctx, devnull, "activations", title, &r.run)) st = CLI_FAIL;
+    }
     gc_speeds_train_result_free(&r);
   }
   if (devnull) fclose(devnull);
@@ -412,6 +476,11 @@ int cmd_speeds(int argc, char **argv)
     gc_run_config_set_sizes(&a.run, 4, def);
   }
   if (!CLI_GIVEN(&a, OPT_EPOCHS)) a.run.epochs = 500;
+  if (!CLI_GIVEN(&a, OPT_MONITOR)) a.run.monitor = 0;
+  else if (a.run.monitor & ~(unsigned)GC_MONITOR_ACTIVATIONS || !a.train)
+    return cli_fail(CLI_USAGE, "--monitor: speeds takes only activations, "
+                    "and only with --train");
+  if ((st = cli_check_momentum(&a))) return st;
   if (a.run.nlayers < 3)
     return cli_fail(CLI_USAGE, "--sizes: the speeds need at least one "
                     "hidden layer");
@@ -423,6 +492,8 @@ int cmd_speeds(int argc, char **argv)
   else if (a.examples > m->training.n)
     st = cli_fail(CLI_USAGE, "--examples %zu: the training set has %zu",
                   a.examples, m->training.n);
+  else if ((st = cli_check_stats(&a, m->validation.n)))
+    ;
   else
     st = speeds(&a, m);
   gc_mnist_free(m);

@@ -102,6 +102,7 @@ static int job_config(gc_run_config *c, const gc_grid *g, size_t job)
   sizes[0] = a.run.sizes[0];
   for (size_t l = 1; l + 1 < L; l++) sizes[l] = a.width;
   sizes[L - 1] = a.run.sizes[a.run.nlayers - 1];
+  a.run.act = a.act;
   *c = a.run;
   return gc_run_config_set_sizes(c, L, sizes);
 }

@@ -25,6 +25,7 @@ static const struct command commands[] = {
   {"fetch-mnist", cmd_fetch_mnist, "fetch MNIST into the data directory"},
   {"problem", cmd_problem, "the chapter's problems solved with GSL (and MPFR)"},
   {"meanfield", cmd_meanfield, "mean-field theory: q*, chi1, c*, depth scales, phase diagram"},
+  {"jacobian", cmd_jacobian, "singular values and Lyapunov exponents of a wide net's Jacobian"},
   {NULL, NULL, NULL},
 };
 

@@ -13,7 +13,7 @@
 /* One limit for each count, whichever subcommand takes it. */
 #define MAX_EPOCHS 1000000
 #define MAX_BATCH 1000000000
-#define MAX_SET 1000000000   /* --train-size, --examples */
+#define MAX_SET 1000000000   /* --train-size, --examples, --stats-* */
 #define MAX_SEEDS 1000
 #define MAX_POINTS 100000000 /* --grid of identity, --chains */
 #define MAX_DEPTH_LIST 1000000 /* an item of --depths */
@@ -76,6 +76,18 @@ P(p_eval)
 }
 P(p_train_size) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.train_size); }
 P(p_early_stop) { (void)csv; return p_count(arg, opt, 0, MAX_EPOCHS, &a->run.early_stop); }
+P(p_stats_sample) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_sample); }
+P(p_stats_every) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_every); }
+P(p_schedule) { (void)csv; return p_lib(gc_schedule_from_name(&a->run.schedule, arg), opt); }
+P(p_momentum_max)
+{
+  (void)csv;
+  if (cli_parse_double(arg, opt, &a->run.momentum)) return CLI_USAGE;
+  if (!(a->run.momentum >= 0 && a->run.momentum < 1))
+    return cli_fail(CLI_USAGE, "%s: '%s' is not from 0 up to, not including, "
+                    "1", opt, arg);
+  return CLI_OK;
+}
 P(p_depths)
 {
   (void)csv;
@@ -117,11 +129,8 @@ P(p_dir)
   (void)a; (void)csv;
   return *arg ? CLI_OK : cli_fail(CLI_USAGE, "%s: empty directory name", opt);
 }
-P(p_activation)
-{
-  (void)csv;
-  return p_lib(gc_activation_from_name(&a->run.act, arg), opt);
-}
+P(p_activation) { (void)csv; return p_lib(gc_activation_from_name(&a->act, arg), opt); }
+/* a net's or a chain's depth (GC_NET_MAX_LAYERS = GC_CHAIN_MAX_DEPTH) */
 P(p_depth) { (void)csv; return p_count(arg, opt, 1, GC_CHAIN_MAX_DEPTH, &a->depth); }
 P(p_random) { (void)csv; return p_count(arg, opt, 1, GC_CHAIN_MAX_DEPTH, &a->random); }
 P(p_prec)
@@ -193,6 +202,25 @@ P(p_engine)
   a->mpi = !strcmp(arg, "mpi");
   return CLI_OK;
 }
+P(p_spectra)
+{
+  (void)csv;
+  size_t *d, n;
+  if (cli_parse_sizes(arg, opt, 1, GC_NET_MAX_LAYERS, &d, &n))
+    return CLI_USAGE;
+  int st = n > CLI_MAX_SPECTRA
+               ? cli_fail(CLI_USAGE, "%s: at most %d depths", opt,
+                          CLI_MAX_SPECTRA)
+               : CLI_OK;
+  if (!st) {
+    memcpy(a->spectra, d, n * sizeof *d);
+    a->nspectra = n;
+  }
+  free(d);
+  return st;
+}
+P(p_lyapunov) { (void)arg; (void)opt; (void)csv; a->lyapunov = 1; return CLI_OK; }
+P(p_blocks) { (void)csv; return p_count(arg, opt, 2, 1000000, &a->blocks); }
 #undef P
 
 static const struct {
@@ -213,6 +241,11 @@ static const struct {
   [OPT_SET] = {"set", required_argument, p_eval},
   [OPT_TRAIN_SIZE] = {"train-size", required_argument, p_train_size},
   [OPT_EARLY_STOP] = {"early-stop", required_argument, p_early_stop},
+  [OPT_STATS_SAMPLE] = {"stats-sample", required_argument, p_stats_sample},
+  [OPT_STATS_EVERY] = {"stats-every", required_argument, p_stats_every},
+  [OPT_MOMENTUM_SCHEDULE] = {"momentum-schedule", required_argument,
+                             p_schedule},
+  [OPT_MOMENTUM_MAX] = {"momentum-max", required_argument, p_momentum_max},
   [OPT_DEPTHS] = {"depths", required_argument, p_depths},
   [OPT_WIDTH] = {"width", required_argument, p_width},
   [OPT_SEEDS] = {"seeds", required_argument, p_seeds},
@@ -250,8 +283,6 @@ static const struct {
   [OPT_POINTS] = {"grid", required_argument, p_points},
   [OPT_CHAINS] = {"chains", required_argument, p_chains},
   [OPT_WSCALE] = {"wscale", required_argument, p_wscale},
-  [OPT_SIGMA_W2] = {"sigma-w2", required_argument, p_sigma_w2},
-  [OPT_SIGMA_B2] = {"sigma-b2", required_argument, p_sigma_b2},
   [OPT_CRITICAL] = {"critical", no_argument, p_text},
   [OPT_PHASE] = {"grid", required_argument, p_text},
   [OPT_GRID_SIZE] = {"grid-size", required_argument, p_grid_size},
@@ -273,6 +304,11 @@ static const struct {
   [OPT_FORCE] = {"force", no_argument, p_text},
   [OPT_DIR] = {"dir", required_argument, p_dir},
   [OPT_TARBALL] = {"tarball", required_argument, p_text},
+  [OPT_SIGMA_W2] = {"sigma-w2", required_argument, p_sigma_w2},
+  [OPT_SIGMA_B2] = {"sigma-b2", required_argument, p_sigma_b2},
+  [OPT_SPECTRA] = {"spectra", required_argument, p_spectra},
+  [OPT_LYAPUNOV] = {"lyapunov", no_argument, p_lyapunov},
+  [OPT_BLOCKS] = {"blocks", required_argument, p_blocks},
 };
 
 void cli_args_init(cli_args *a)
@@ -291,12 +327,16 @@ void cli_args_init(cli_args *a)
   a->wscale = 1;
   a->points = 10000;
   a->chains = 10001;
-  a->sigma_w2 = a->sigma_b2 = 1;
   a->grid_size = 100;
   a->w2_range[0] = 0.05;
   a->w2_range[1] = 4;
   a->b2_range[1] = 0.5;
   a->hidden = 1;
+  a->depth = 10;
+  a->act = GC_ACT_SIGMOID;
+  a->sigma_w2 = 1; /* the trainer's sigma_w = 1, sigma_b = 0 */
+  a->sigma_b2 = 0;
+  a->blocks = 10;
 }
 
 int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
@@ -355,5 +395,30 @@ int cli_check_sizes(const gc_run_config *c, const gc_dataset *d)
   if (in != d->dim || out != d->nclasses)
     return cli_fail(CLI_USAGE, "--sizes: MNIST needs %zu inputs and %zu "
                     "outputs (got %zu and %zu)", d->dim, d->nclasses, in, out);
+  return CLI_OK;
+}
+
+int cli_check_momentum(const cli_args *a)
+{
+  if (a->run.schedule == GC_SCHEDULE_SUTSKEVER && a->run.momentum == 0)
+    return cli_fail(CLI_USAGE, "--momentum-schedule sutskever: give its cap "
+                    "with --momentum-max MU (0 < MU < 1)");
+  return CLI_OK;
+}
+
+int cli_check_stats(const cli_args *a, size_t n)
+{
+  const gc_run_config *c = &a->run;
+  int on = (c->monitor & GC_MONITOR_ACTIVATIONS) != 0;
+  if (!on && CLI_GIVEN(a, OPT_STATS_SAMPLE))
+    return cli_fail(CLI_USAGE, "--stats-sample: there is no activation "
+                    "monitor to take it (add --monitor activations)");
+  if (!on && CLI_GIVEN(a, OPT_STATS_EVERY))
+    return cli_fail(CLI_USAGE, "--stats-every: there is no activation "
+                    "monitor to take it (add --monitor activations)");
+  if (on && c->stats_sample > n)
+    return cli_fail(CLI_USAGE, "--stats-sample: %zu is more than the %zu "
+                    "images of the %s set", c->stats_sample, n,
+                    gc_eval_set_name(c->eval_set));
   return CLI_OK;
 }

@@ -85,9 +85,9 @@ int gc_speeds_during_training(gc_speeds_train_result *r,
                     "%zu", c->train_size, data->training.n);
   r->config = *c;
   r->config.batch = c->train_size; /* batch gradient descent */
-  r->config.monitor = 0;
+  r->config.monitor = c->monitor & GC_MONITOR_ACTIVATIONS;
   r->config.early_stop = 0;
-  r->config.eval_set = GC_EVAL_SET_NONE;
+  if (!r->config.monitor) r->config.eval_set = GC_EVAL_SET_NONE;
   r->hidden = H;
   r->epochs = c->epochs;
   r->series = calloc(c->epochs * H, sizeof(double));
@@ -109,9 +109,12 @@ int gc_speeds_during_training(gc_speeds_train_result *r,
     }
     if (!st && hook) st = hook(run, arg);
   }
-  if (!st)
+  if (!st) {
     r->final_ratio = r->series[(r->epochs - 1) * H + H - 1] /
                      r->series[(r->epochs - 1) * H];
+    r->run = run->result;
+    memset(&run->result, 0, sizeof run->result);
+  }
   gc_run_free(run);
   if (st) gc_speeds_train_result_free(r);
   return st;
@@ -121,6 +124,7 @@ void gc_speeds_train_result_free(gc_speeds_train_result *r)
 {
   free(r->series);
   r->series = NULL;
+  gc_run_result_free(&r->run);
 }
 
 const double *gc_speeds_book(const size_t *sizes, size_t L)
@@ -138,4 +142,21 @@ const double *gc_speeds_book(const size_t *sizes, size_t L)
   case 4: return book4;
   default: return NULL;
   }
+}
+
+void gc_speeds_ratios(double *mean, double *sd, const gc_speeds_init_result *r)
+{
+  size_t H = r->hidden, S = r->seeds;
+  double *col = malloc((S ? S : 1) * sizeof *col);
+  for (size_t l = 0; l + 1 < H; l++) {
+    if (!col) { /* out of memory: no numbers rather than wrong ones */
+      mean[l] = sd[l] = NAN;
+      continue;
+    }
+    for (size_t s = 0; s < S; s++)
+      col[s] = r->per_seed[s * H + l + 1] / r->per_seed[s * H + l];
+    mean[l] = gsl_stats_mean(col, 1, S);
+    sd[l] = S > 1 ? gsl_stats_sd(col, 1, S) : 0;
+  }
+  free(col);
 }
