@@ -527,9 +527,9 @@ static int run_activation(int argc, char **argv)
   if (st >= 0) return st;
   gc_act_chain_params p;
   gc_act_chain_params_default(&p);
-  if (CLI_GIVEN(&a, OPT_CHAINS)) p.nchains = a.chains;
-  if (CLI_GIVEN(&a, OPT_SEED)) p.seed = a.run.seed;
-  if (CLI_GIVEN(&a, OPT_WSCALE)) p.wscale = a.wscale;
+  p.nchains = a.chains;
+  p.seed = a.run.seed;
+  p.wscale = a.wscale;
   if (CLI_GIVEN(&a, OPT_DEPTHS)) {
     if (a.ndepths > GC_PROBLEM_ACT_MAX_DEPTHS)
       return cli_fail(CLI_USAGE, "--depths: at most %d depths",

@@ -8,6 +8,8 @@
 #include "gradchain/chain_mpfr.h"
 #include "gradchain/error.h"
 #include "gradchain/net.h"
+#include "gradchain/problem_activation.h"
+#include "gradchain/problem_identity.h"
 #include "cli/options.h"
 
 /* One limit for each count, whichever subcommand takes it. */
@@ -323,10 +325,14 @@ void cli_args_init(cli_args *a)
   a->seeds = d.seeds;
   a->examples = 1000;
   a->format = CLI_TEXT;
+  gc_act_chain_params act; /* the problems' defaults are the library's */
+  gc_act_chain_params_default(&act);
+  gc_identity_params id;
+  gc_identity_params_default(&id);
   a->w1 = 0.1;
-  a->wscale = 1;
-  a->points = 10000;
-  a->chains = 10001;
+  a->wscale = act.wscale;
+  a->points = id.grid;
+  a->chains = act.nchains;
   a->grid_size = 100;
   a->w2_range[0] = 0.05;
   a->w2_range[1] = 4;
