@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/outfile.h"
+#include "cli/runout.h"
 #include "cli/sweep.h"
 
 static const char usage[] =
@@ -107,19 +108,6 @@ static int job_config(gc_run_config *c, const gc_grid *g, size_t job)
   return gc_run_config_set_sizes(c, L, sizes);
 }
 
-/* The instruction set the kernels were compiled for.  (Until the library
- * says it: gc_build_isa is on its way.) */
-static const char *build_isa(void)
-{
-#if defined(__AVX512F__)
-  return "avx512";
-#elif defined(__AVX2__)
-  return "avx2";
-#else
-  return "portable";
-#endif
-}
-
 /* ----------------------------------------------------------- the sweep */
 
 struct sweep {
@@ -169,9 +157,32 @@ static char *slurp(const char *path)
 
 /* ------------------------------------------------------- result files */
 
-/* The result file of one run: config, the per-epoch monitors, final and
- * best accuracy, seconds, version, isa, host -- one key per line, so
- * that runs can be compared apart from seconds and host. */
+/* The configuration of a result file: the grid's keys as typed, the run
+ * options a grid does not vary as the run had them, and the job's name. */
+struct result_head {
+  const sweep *s;
+  size_t job;
+  const char *name;
+};
+
+static void result_head(FILE *f, const gc_run_result *res, const void *arg)
+{
+  const struct result_head *h = arg;
+  fputs("\"config\": {", f);
+  for (size_t k = 0; k < NKEYS; k++) {
+    const char *v = gc_grid_value(h->s->grid, h->job, k);
+    fprintf(f, "%s\"%s\": ", k ? ", " : "", keys[k].name);
+    if (keys[k].kind == GC_SWEEP_NAME) cli_json_string(f, v);
+    else fputs(v, f);
+  }
+  fputs(", \"eval\": ", f);
+  cli_json_string(f, gc_eval_set_name(res->config.eval_set));
+  fprintf(f, ", \"early-stop\": %zu},\n\"name\": \"%s\"",
+          res->config.early_stop, h->name);
+}
+
+/* The result file of one run: the one record writer (runout.h), one key
+ * per line, so that runs can be compared apart from seconds and host. */
 static int write_result(const sweep *s, size_t job, const char *name,
                         const gc_run_result *res)
 {
@@ -179,37 +190,10 @@ static int write_result(const sweep *s, size_t job, const char *name,
   snprintf(file, sizeof file, "%s.json", name);
   outfile o;
   if (outfile_open(&o, s->dir, file)) return CLI_FAIL;
-  FILE *f = o.f;
-  fputs("{\n\"config\": {", f);
-  for (size_t k = 0; k < NKEYS; k++) {
-    const char *v = gc_grid_value(s->grid, job, k);
-    fprintf(f, "%s\"%s\": ", k ? ", " : "", keys[k].name);
-    if (keys[k].kind == GC_SWEEP_NAME) cli_json_string(f, v);
-    else fputs(v, f);
-  }
-  /* the run options a grid does not vary, as the run had them */
-  fputs(", \"eval\": ", f);
-  cli_json_string(f, gc_eval_set_name(res->config.eval_set));
-  fprintf(f, ", \"early-stop\": %zu", res->config.early_stop);
-  fprintf(f, "},\n\"name\": \"%s\",\n\"epochs\": [", name);
-  for (size_t e = 0; e < res->epochs; e++) {
-    fprintf(f, "%s\n  {\"epoch\": %zu, \"evaluation_accuracy\": ",
-            e ? "," : "", res->history[e].epoch);
-    cli_json_double(f, res->history[e].evaluation_accuracy);
-    fputs("}", f);
-  }
-  fputs("],\n\"final_accuracy\": ", f);
-  cli_json_double(f, res->final_accuracy);
-  fputs(",\n\"best_accuracy\": ", f);
-  cli_json_double(f, res->best_accuracy);
-  fprintf(f, ",\n\"best_epoch\": %zu,\n\"seconds\": ", res->best_epoch);
-  cli_json_double(f, res->seconds);
-  char host[256] = "";
-  gethostname(host, sizeof host - 1);
-  fprintf(f, ",\n\"version\": \"%s\",\n\"isa\": \"%s\",\n\"host\": ",
-          PACKAGE_VERSION, build_isa());
-  cli_json_string(f, host);
-  fputs("\n}\n", f);
+  struct result_head h = {s, job, name};
+  runout_style style = {"{\n", ",\n", "\n}\n", result_head, &h,
+                        RUNOUT_ACCURACY | RUNOUT_BUILD};
+  runout_json(o.f, res, &style);
   return outfile_commit(&o);
 }
 

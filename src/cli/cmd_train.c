@@ -14,6 +14,7 @@
 #include "cli/actout.h"
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/runout.h"
 #include "cli/outfile.h"
 
 static const char usage[] =
@@ -128,61 +129,6 @@ static void progress(const gc_epoch_stats *s, size_t epochs, unsigned mon,
   if (mon & GC_MONITOR_TRAIN_COST)
     fprintf(stderr, "  train-cost %.6g", s->training_cost);
   fprintf(stderr, "  %.0f examples/s  %s left\n", rate, t);
-}
-
-static void print_json(const gc_run_result *res)
-{
-  const gc_run_config *c = &res->config;
-  const gc_epoch_stats *st = res->history;
-  unsigned mon = c->monitor;
-  printf("{\"sizes\": [");
-  for (size_t l = 0; l < c->nlayers; l++)
-    printf(l ? ", %zu" : "%zu", c->sizes[l]);
-  printf("], \"cost\": ");
-  cli_json_string(stdout, gc_cost_name(c->cost));
-  printf(", \"batch\": %zu, \"eta\": ", c->batch);
-  cli_json_double(stdout, c->eta);
-  printf(", \"lambda\": ");
-  cli_json_double(stdout, c->lambda);
-  printf(", \"seed\": %lu, ", c->seed);
-  if (c->momentum > 0) {
-    printf("\"momentum_max\": ");
-    cli_json_double(stdout, c->momentum);
-    printf(", \"momentum_schedule\": \"%s\", \"nesterov\": %s, ",
-           gc_schedule_name(c->schedule), c->nesterov ? "true" : "false");
-  }
-  printf("\"epochs\": [");
-  for (size_t i = 0; i < res->epochs; i++) {
-    printf(i ? ",\n  {\"epoch\": %zu" : "\n  {\"epoch\": %zu", st[i].epoch);
-    if (mon & GC_MONITOR_EVAL_ACCURACY) {
-      printf(", \"evaluation_accuracy\": ");
-      cli_json_double(stdout, st[i].evaluation_accuracy);
-    }
-    if (mon & GC_MONITOR_EVAL_COST) {
-      printf(", \"evaluation_cost\": ");
-      cli_json_double(stdout, st[i].evaluation_cost);
-    }
-    if (mon & GC_MONITOR_TRAIN_ACCURACY) {
-      printf(", \"training_accuracy\": ");
-      cli_json_double(stdout, st[i].training_accuracy);
-    }
-    if (mon & GC_MONITOR_TRAIN_COST) {
-      printf(", \"training_cost\": ");
-      cli_json_double(stdout, st[i].training_cost);
-    }
-    const gc_layer_stats *ls = act_epoch_layers(res, st[i].epoch);
-    if (ls) {
-      printf(",\n   \"activations\": ");
-      act_json_layers(stdout, ls, res->nhidden);
-    }
-    printf("}");
-  }
-  printf("%s]", res->epochs ? "\n" : "");
-  act_json_records(stdout, res);
-  printf(", \"stopped_early\": %s, \"seconds\": ",
-         res->stopped_early ? "true" : "false");
-  cli_json_double(stdout, res->seconds);
-  printf("}\n");
 }
 
 static void print_text(const gc_run_result *res)
@@ -411,7 +357,11 @@ static int train(cli_args *a, const gc_checkpoint *ck, int argc,
     rc = cli_fail_lib();
     goto done;
   }
-  if (a->format == CLI_JSON) print_json(&r->result);
+  if (a->format == CLI_JSON) {
+    static const runout_style style = {"{", ", ", "}\n", runout_config,
+                                       NULL, RUNOUT_STOPPED};
+    runout_json(stdout, &r->result, &style);
+  }
   else if (a->format == CLI_CSV) act_csv(stdout, &r->result);
   else print_text(&r->result);
   if (a->plot && (rc = plot(a, &r->result))) goto done;
