@@ -1,6 +1,7 @@
 /* check_experiments.c -- the experiment layer against the trainer and the
  * net driven by hand in this test: a run (the seed rule, the result
- * record, checkpoint and resume), the depth study, the speeds studies. */
+ * record, checkpoint and resume), the depth study, the speeds studies;
+ * the chain study against the chain's product written out here. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
@@ -536,6 +538,59 @@ START_TEST(test_depth_runner)
 }
 END_TEST
 
+/* The chain study against dC/db_j = s'(z_j) w_{j+1} s'(z_{j+1}) ...
+ * w_L s'(z_L) (a_L - y), the chains drawn here as gc_chain_set_random
+ * documents (seed s+1; w_j, then b_j, N(0,1), layer after layer), and
+ * the exploding chain's closed form (1/4) (W/4)^(L-j) (1/2 - y). */
+static double sig(double z) { return 1 / (1 + exp(-z)); }
+
+START_TEST(test_chain_study)
+{
+  gc_chain_study_config c;
+  gc_chain_study_config_init(&c);
+  ck_assert_uint_eq(c.depth, 30);
+  ck_assert_uint_eq(c.seeds, 5);
+  c.depth = 12;
+  c.seeds = 3;
+  c.a0 = 0.7;
+  c.y = 0.2;
+  c.W = 8;
+  gc_chain_study_result r;
+  ck_assert_int_eq(gc_chain_study(&r, &c), 0);
+  gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+  for (size_t s = 0; s < c.seeds; s++) {
+    double w[12], b[12], z[12], a = c.a0;
+    gsl_rng_set(g, s + 1);
+    for (size_t j = 0; j < c.depth; j++) {
+      w[j] = gsl_ran_gaussian_ziggurat(g, 1.0);
+      b[j] = gsl_ran_gaussian_ziggurat(g, 1.0);
+    }
+    for (size_t j = 0; j < c.depth; j++) {
+      z[j] = w[j] * a + b[j];
+      a = sig(z[j]);
+    }
+    double back = a - c.y; /* dC/da_L of the quadratic cost */
+    for (size_t j = c.depth; j-- > 0;) {
+      double fp = sig(z[j]) * (1 - sig(z[j]));
+      double want = fabs(fp * back);
+      ck_assert_double_eq_tol(r.random[s * c.depth + j], want, 1e-12 * want);
+      back *= fp * w[j];
+    }
+  }
+  for (size_t j = 1; j <= c.depth; j++) {
+    double want = 0.25 * pow(c.W / 4, (double)(c.depth - j)) * (0.5 - c.y);
+    ck_assert_double_eq_tol(r.exploding[j - 1], want, 1e-13 * want);
+  }
+  gsl_rng_free(g);
+  gc_chain_study_result_free(&r);
+  c.depth = 0;
+  gc_error_clear();
+  ck_assert_int_eq(gc_chain_study(&r, &c), GC_EINVAL);
+  ck_assert_ptr_null(r.random);
+  ck_assert_str_ne(gc_strerror_last(), "");
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("experiments");
@@ -549,6 +604,7 @@ int main(void)
   tcase_add_test(tc, test_depth_runner);
   tcase_add_test(tc, test_speeds_at_init);
   tcase_add_test(tc, test_speeds_during_training);
+  tcase_add_test(tc, test_chain_study);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -24,6 +24,7 @@
 #include "gradchain/checkpoint.h"
 #include "gradchain/run.h"
 #include "gradchain/sweep.h"
+#include "gradchain/chain_study.h"
 #include "gradchain/depth.h"
 #include "gradchain/speeds_study.h"
 #include "gradchain/problem_bound.h"

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
 #include "cli/cli.h"
@@ -42,28 +41,15 @@ int stage_figure(const stage_ctx *ctx, FILE *md, const char *name,
 
 int stage_chains(const stage_ctx *ctx, FILE *md)
 {
+  gc_chain_study_config cc;
+  gc_chain_study_config_init(&cc); /* DEPTH layers, NSEEDS seeds */
+  gc_chain_study_result res;
+  if (gc_chain_study(&res, &cc)) return cli_fail_lib();
   double g[NSEEDS][DEPTH], ex[DEPTH];
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  gc_chain *c = NULL;
-  int st = r ? gc_chain_alloc(&c, DEPTH) : GC_ENOMEM;
-  for (int s = 0; !st && s < NSEEDS; s++) {
-    gsl_rng_set(r, (unsigned long)s + 1);
-    gc_chain_result *res = NULL;
-    st = gc_chain_set_random(c, r, 1.0, 0.0);
-    if (!st) st = gc_chain_eval(&res, c);
-    for (int j = 0; !st && j < DEPTH; j++) g[s][j] = fabs(res->dC_db[j]);
-    gc_chain_result_free(res);
-  }
-  if (!st) {
-    gc_chain_result *res = NULL;
-    st = gc_chain_set_exploding(c, 100.0, 0.5, 0.0);
-    if (!st) st = gc_chain_eval(&res, c);
-    for (int j = 0; !st && j < DEPTH; j++) ex[j] = fabs(res->dC_db[j]);
-    gc_chain_result_free(res);
-  }
-  gc_chain_free(c);
-  gsl_rng_free(r);
-  if (st) return cli_fail_lib();
+  for (int s = 0; s < NSEEDS; s++)
+    for (int j = 0; j < DEPTH; j++) g[s][j] = res.random[s * DEPTH + j];
+  for (int j = 0; j < DEPTH; j++) ex[j] = res.exploding[j];
+  gc_chain_study_result_free(&res);
 
   outfile o;
   if (outfile_open(&o, ctx->dir, "chain_gradients.csv")) return CLI_FAIL;
