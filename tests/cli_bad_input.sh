@@ -224,7 +224,7 @@ bad 84 argument "train: unknown cost" 2 "gradchain train: --cost: unknown cost '
 bad 85 argument "train: unknown monitor" 2 "gradchain train: --monitor: unknown monitor 'everything' (expected a list of eval-accuracy, eval-cost, train-accuracy, train-cost, or none)" -- train $E --monitor everything
 bad 86 argument "learning rate so large that training diverges (names epoch, mini-batch and layer)" 1 "gradchain train: training diverged: NaN or infinity in the weights of layer 1 (of 2) at epoch 1, mini-batch 2; try a smaller eta (now 1e+300)" -- train $E --sizes 784,4,10 --epochs 2 --eta 1e300 --quiet
 bad 87 file "checkpoint that is not one" 1 "gradchain train: notack.json:1:1: a checkpoint: expected '{' but found 'n'" -- train $E --resume notack.json
-bad 88 file "--save into a directory that does not exist" 1 "gradchain train: cannot create no/such/net.json.tmp: No such file or directory" -- train $E --sizes 784,4,10 --epochs 1 --quiet --save no/such/net.json
+bad 88 file "--save into a directory that does not exist" 1 "gradchain train: cannot write no/such/net.json: No such file or directory" -- train $E --sizes 784,4,10 --epochs 1 --quiet --save no/such/net.json
 bad 89 file "fetch-mnist into a path under a file" 1 "gradchain fetch-mnist: cannot create directory afile/sub: Not a directory" -- fetch-mnist --dir afile/sub
 bad 90 argument "chain: malformed number in a list" 2 "gradchain chain: --weights: 'abc' is not a number" -- chain --weights 0.5,abc --biases 0,0
 bad 92 argument "chain: precision outside 16..1000000 bits" 2 "gradchain chain: --prec: '3' is not a whole number from 16 to 1000000" -- chain --weights 1 --biases 0 --prec 3
