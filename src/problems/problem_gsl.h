@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_min.h>
+#include <gsl/gsl_roots.h>
 
 #include "gradchain/error.h"
 #include "core/gsl_handler.h"
@@ -81,6 +82,55 @@ static inline int gc_brent_minimise(gc_brent_min *out, gsl_function *F,
   out->hi = gsl_min_fminimizer_x_upper(m);
   out->iter = it;
   gsl_min_fminimizer_free(m);
+  if (!done)
+    return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
+                                    : gc_no_conv(what, (unsigned long)it);
+  return GC_OK;
+}
+
+/* The result of a bracketed Brent root search. */
+typedef struct gc_brent_root {
+  double x;       /* the root found */
+  double lo, hi;  /* the final bracket */
+  size_t iter;
+} gc_brent_root;
+
+/* Find a root of F in [lo, hi] with GSL's Brent solver until the bracket
+ * passes gsl_root_test_interval(epsabs, epsrel) or F is exactly 0 at the
+ * current estimate, at most max_iter iterations; WHAT names the step in
+ * messages.  out is filled even on failure (NaN if never started). */
+static inline int gc_brent_find_root(gc_brent_root *out, gsl_function *F,
+                                     double lo, double hi, double epsabs,
+                                     double epsrel, size_t max_iter,
+                                     const char *what)
+{
+  out->x = out->lo = out->hi = NAN;
+  out->iter = 0;
+  gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+  if (!s) return gc_error(GC_ENOMEM, "%s: out of memory", what);
+  int gs = gsl_root_fsolver_set(s, F, lo, hi);
+  if (gs) {
+    gsl_root_fsolver_free(s);
+    return gc_from_gsl(gs, what);
+  }
+  size_t it = 0;
+  int done = 0;
+  while (!done && it < max_iter) {
+    it++;
+    gs = gsl_root_fsolver_iterate(s);
+    if (gs) break;
+    gs = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+                                gsl_root_fsolver_x_upper(s), epsabs, epsrel);
+    /* Brent may land on the root exactly (a linear F, say) */
+    if (gs == GSL_SUCCESS || GSL_FN_EVAL(F, gsl_root_fsolver_root(s)) == 0)
+      done = 1;
+    else if (gs != GSL_CONTINUE) break;
+  }
+  out->x = gsl_root_fsolver_root(s);
+  out->lo = gsl_root_fsolver_x_lower(s);
+  out->hi = gsl_root_fsolver_x_upper(s);
+  out->iter = it;
+  gsl_root_fsolver_free(s);
   if (!done)
     return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
                                     : gc_no_conv(what, (unsigned long)it);

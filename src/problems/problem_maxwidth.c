@@ -89,34 +89,13 @@ static int maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
    * interval, widened so that G has opposite signs at the ends */
   double lo = r->min_lo - 1e-3, hi = r->min_hi + 1e-3;
   if (lo <= 4) lo = 0.5 * (4 + r->min_lo);
-  gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-  if (!s) return gc_error(GC_ENOMEM, "maxwidth: out of memory");
   gsl_function Gf = {G_f, NULL};
-  int gs = gsl_root_fsolver_set(s, &Gf, lo, hi);
-  if (gs) {
-    gsl_root_fsolver_free(s);
-    return gc_from_gsl(gs, "maxwidth: solving dW/dw = 0");
-  }
-  size_t it = 0;
-  int done = 0;
-  while (!done && it < p->max_iter) {
-    it++;
-    gs = gsl_root_fsolver_iterate(s);
-    if (gs) break;
-    gs = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
-                                gsl_root_fsolver_x_upper(s), 0, p->root_tol);
-    if (gs == GSL_SUCCESS || G_f(gsl_root_fsolver_root(s), NULL) == 0)
-      done = 1;
-    else if (gs != GSL_CONTINUE) break;
-  }
-  double x = gsl_root_fsolver_root(s);
-  double blo = gsl_root_fsolver_x_lower(s), bhi = gsl_root_fsolver_x_upper(s);
-  gsl_root_fsolver_free(s);
-  r->root_iter = it;
-  if (!done)
-    return gs && gs != GSL_CONTINUE
-               ? gc_from_gsl(gs, "maxwidth: solving dW/dw = 0")
-               : gc_no_conv("maxwidth: solving dW/dw = 0", (unsigned long)it);
+  gc_brent_root br;
+  st = gc_brent_find_root(&br, &Gf, lo, hi, 0, p->root_tol, p->max_iter,
+                          "maxwidth: solving dW/dw = 0");
+  r->root_iter = br.iter;
+  if (st) return st;
+  double x = br.x, blo = br.lo, bhi = br.hi;
   r->w_star = x;
   r->w_err = 0.5 * (bhi - blo);
   r->width_max = gc_maxwidth_width(x);
