@@ -10,6 +10,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static double sig(double z) { return 1 / (1 + exp(-z)); }
 
@@ -352,7 +353,7 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("chain");
-  TCase *tc = tcase_create("chain");
+  TCase *tc = test_case(s, "chain");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_one_layer);
   tcase_add_test(tc, test_two_layers);
@@ -363,10 +364,5 @@ int main(void)
   tcase_add_test(tc, test_mpfr_vs_higher_precision);
   tcase_add_test(tc, test_same_digits);
   tcase_add_test(tc, test_bad_input);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

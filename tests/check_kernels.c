@@ -22,6 +22,7 @@
 
 #include "gradchain/error.h"
 #include "gradchain/kernels.h"
+#include "testlib.h"
 
 /* ------------------------------------------------------ guarded arrays */
 
@@ -458,17 +459,12 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("kernels");
-  TCase *tc = tcase_create("core");
+  TCase *tc = test_case(s, "core");
   tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, test_random_shapes, 0, (int)LEN(batches));
   tcase_add_test(tc, test_mnist_shapes);
   tcase_add_test(tc, test_exact_integers);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_grad_step_nonfinite);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

@@ -8,6 +8,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 /* Summed cost of a batch, computed by the forward pass alone. */
 static double batch_cost(const gc_net *net, gc_workspace *ws, const double *x,
@@ -229,7 +230,7 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("net");
-  TCase *tc = tcase_create("core");
+  TCase *tc = test_case(s, "core");
   tcase_add_test(tc, test_fd_quadratic);
   tcase_add_test(tc, test_fd_cross_entropy);
   tcase_add_test(tc, test_one_neuron);
@@ -237,10 +238,5 @@ int main(void)
   tcase_add_test(tc, test_costs);
   tcase_add_test(tc, test_bad_sizes);
   tcase_add_test(tc, test_enum_names);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

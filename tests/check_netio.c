@@ -12,6 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static char dir[] = "/tmp/gc_netio_XXXXXX";
 
@@ -292,7 +293,7 @@ int main(void)
 {
   if (!setup()) return EXIT_FAILURE;
   Suite *s = suite_create("netio");
-  TCase *tc = tcase_create("json");
+  TCase *tc = test_case(s, "json");
   tcase_add_test(tc, test_round_trip);
   tcase_add_test(tc, test_network2_file);
   tcase_add_test(tc, test_truncated);
@@ -301,11 +302,7 @@ int main(void)
   tcase_add_test(tc, test_huge_sizes);
   tcase_add_test(tc, test_keys_and_syntax);
   tcase_add_test(tc, test_files);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int rc = test_run(s);
   rmdir(dir);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return rc;
 }

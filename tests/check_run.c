@@ -10,53 +10,16 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
-/* A synthetic data set in the MNIST split's shape: dim pixels, ncl
- * classes, n training, v validation, t test images. */
-typedef struct synth {
-  gc_mnist m;
-  uint8_t *img, *lab;
-} synth;
-
-static synth synth_make(size_t dim, size_t ncl, size_t n, size_t v, size_t t,
-                        unsigned long seed)
+/* A learnable synthetic data set in the MNIST split's shape: dim pixels,
+ * ncl classes, n training, v validation, t test images. */
+static test_synth synth_make(size_t dim, size_t ncl, size_t n, size_t v,
+                             size_t t, unsigned long seed)
 {
-  synth s;
-  memset(&s, 0, sizeof s);
-  size_t N = n + v + t;
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(r, seed);
-  s.img = malloc(N * dim);
-  s.lab = malloc(N);
-  for (size_t i = 0; i < N; i++) {
-    s.lab[i] = (uint8_t)gsl_rng_uniform_int(r, ncl);
-    /* pixels that carry the label, so that training learns something */
-    for (size_t k = 0; k < dim; k++)
-      s.img[i * dim + k] = (uint8_t)(k % ncl == s.lab[i]
-                                         ? 128 + gsl_rng_uniform_int(r, 128)
-                                         : gsl_rng_uniform_int(r, 128));
-  }
-  gc_dataset d = {0, dim, ncl, NULL, NULL};
-  s.m.training = d;
-  s.m.training.n = n;
-  s.m.training.images = s.img;
-  s.m.training.labels = s.lab;
-  s.m.validation = d;
-  s.m.validation.n = v;
-  s.m.validation.images = s.img + n * dim;
-  s.m.validation.labels = s.lab + n;
-  s.m.test = d;
-  s.m.test.n = t;
-  s.m.test.images = s.img + (n + v) * dim;
-  s.m.test.labels = s.lab + n + v;
-  gsl_rng_free(r);
+  test_synth s = test_synth_make(TEST_LEARNABLE, n + v + t, dim, ncl, seed);
+  test_synth_split(&s, n, v);
   return s;
-}
-
-static void synth_free(synth *s)
-{
-  free(s->img);
-  free(s->lab);
 }
 
 static void small_config(gc_run_config *c)
@@ -96,7 +59,7 @@ END_TEST
  * from S + 1; final and best accuracy read off the history here. */
 START_TEST(test_run_is_the_seed_rule)
 {
-  synth s = synth_make(12, 3, 60, 20, 10, 11);
+  test_synth s = synth_make(12, 3, 60, 20, 10, 11);
   gc_run_config c;
   small_config(&c);
   c.train_size = 50;
@@ -152,14 +115,14 @@ START_TEST(test_run_is_the_seed_rule)
   gc_net_free(net);
   gsl_rng_free(rng);
   gc_run_result_free(&res);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
 /* Checkpoint after 2 of 5 epochs, resume: the uninterrupted run's bits. */
 START_TEST(test_checkpoint_resume)
 {
-  synth s = synth_make(12, 3, 40, 20, 10, 12);
+  test_synth s = synth_make(12, 3, 40, 20, 10, 12);
   gc_run_config c;
   small_config(&c);
   c.eval_set = GC_EVAL_SET_TEST;
@@ -196,7 +159,7 @@ START_TEST(test_checkpoint_resume)
   gc_checkpoint_free(ck);
   unlink(path);
   gc_run_result_free(&whole);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -208,7 +171,7 @@ static int stop_after_two(const gc_run *r, void *arg)
 
 START_TEST(test_refusals_and_hook)
 {
-  synth s = synth_make(12, 3, 40, 20, 10, 13);
+  test_synth s = synth_make(12, 3, 40, 20, 10, 13);
   gc_run_config c;
   small_config(&c);
   gc_run *r;
@@ -240,23 +203,18 @@ START_TEST(test_refusals_and_hook)
   gc_error_clear();
   ck_assert_int_eq(gc_eval_set_from_name(&e, "train"), GC_EINVAL);
   ck_assert(*gc_strerror_last());
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
 int main(void)
 {
   Suite *s = suite_create("run");
-  TCase *tc = tcase_create("run");
+  TCase *tc = test_case(s, "run");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_defaults_are_network2);
   tcase_add_test(tc, test_run_is_the_seed_rule);
   tcase_add_test(tc, test_checkpoint_resume);
   tcase_add_test(tc, test_refusals_and_hook);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

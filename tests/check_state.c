@@ -15,6 +15,7 @@
 #endif
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static int handler_calls;
 
@@ -189,7 +190,7 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("state");
-  TCase *tc = tcase_create("state");
+  TCase *tc = test_case(s, "state");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_gsl_handler);
   tcase_add_test(tc, test_mpfr_range);
@@ -199,10 +200,5 @@ int main(void)
   fputs("check_state: test_mpfr_threads skipped: built without OpenMP\n",
         stderr);
 #endif
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

@@ -44,19 +44,11 @@ static int check_params(const gc_bound_params *p)
   if (!(p->z_lo < p->z_guess && p->z_guess < p->z_hi) || !(p->w_lo < p->w_hi))
     return gc_error(GC_EINVAL, "bound: brackets must be ordered "
                     "(z_lo < z_guess < z_hi, w_lo < w_hi)");
-  if (!(p->z_tol > 0) || !(p->w_tol > 0) || p->max_iter == 0)
-    return gc_error(GC_EINVAL, "bound: tolerances and max_iter must be "
-                    "positive");
-  return GC_OK;
+  return gc_check_limits("bound", p->z_tol, p->w_tol, p->max_iter);
 }
 
 static int bound(gc_bound_result *r, const gc_bound_params *p)
 {
-  gc_bound_params def;
-  if (!p) {
-    gc_bound_params_default(&def);
-    p = &def;
-  }
   int st = check_params(p);
   if (st) return st;
 
@@ -89,6 +81,8 @@ static int bound(gc_bound_result *r, const gc_bound_params *p)
 
 int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
 {
+  gc_bound_params def;
+  if (!p) gc_bound_params_default(&def);
   gsl_error_handler_t *h = gc_gsl_handler_off();
-  return gc_gsl_handler_restore(h, bound(r, p));
+  return gc_gsl_handler_restore(h, bound(r, p ? p : &def));
 }

@@ -34,11 +34,31 @@ static inline int gc_from_gsl(int gsl_status, const char *what)
   }
 }
 
+/* A solver's two tolerances and its iteration limit must be positive. */
+static inline int gc_check_limits(const char *what, double tol1, double tol2,
+                                  size_t max_iter)
+{
+  if (!(tol1 > 0) || !(tol2 > 0) || max_iter == 0)
+    return gc_error(GC_EINVAL, "%s: tolerances and max_iter must be "
+                    "positive", what);
+  return GC_OK;
+}
+
 /* The solver ran out of iterations. */
 static inline int gc_no_conv(const char *what, unsigned long iter)
 {
   return gc_error(GC_ENOCONV, "%s: no convergence after %lu iterations",
                   what, iter);
+}
+
+/* How a solver loop ended: converged (done), stopped by GSL status gs, or
+ * out of its iter iterations. */
+static inline int gc_solver_end(int done, int gs, const char *what,
+                                size_t iter)
+{
+  if (done) return GC_OK;
+  return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
+                                  : gc_no_conv(what, (unsigned long)iter);
 }
 
 /* The result of a bracketed Brent minimisation. */
@@ -82,10 +102,7 @@ static inline int gc_brent_minimise(gc_brent_min *out, gsl_function *F,
   out->hi = gsl_min_fminimizer_x_upper(m);
   out->iter = it;
   gsl_min_fminimizer_free(m);
-  if (!done)
-    return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
-                                    : gc_no_conv(what, (unsigned long)it);
-  return GC_OK;
+  return gc_solver_end(done, gs, what, it);
 }
 
 /* The result of a bracketed Brent root search. */
@@ -131,10 +148,7 @@ static inline int gc_brent_find_root(gc_brent_root *out, gsl_function *F,
   out->hi = gsl_root_fsolver_x_upper(s);
   out->iter = it;
   gsl_root_fsolver_free(s);
-  if (!done)
-    return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
-                                    : gc_no_conv(what, (unsigned long)it);
-  return GC_OK;
+  return gc_solver_end(done, gs, what, it);
 }
 
 #endif

@@ -54,19 +54,11 @@ static int check(const gc_maxwidth_params *p)
       !(p->w_lo > 4) || !(p->w_lo < p->w_guess && p->w_guess < p->w_hi))
     return gc_error(GC_EINVAL, "maxwidth: the bracket must satisfy "
                     "4 < w_lo < w_guess < w_hi");
-  if (!(p->min_tol > 0) || !(p->root_tol > 0) || p->max_iter == 0)
-    return gc_error(GC_EINVAL, "maxwidth: tolerances and max_iter must be "
-                    "positive");
-  return GC_OK;
+  return gc_check_limits("maxwidth", p->min_tol, p->root_tol, p->max_iter);
 }
 
 static int maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
 {
-  gc_maxwidth_params def;
-  if (!p) {
-    gc_maxwidth_params_default(&def);
-    p = &def;
-  }
   int st = check(p);
   if (st) return st;
   r->min_tol = p->min_tol;
@@ -107,8 +99,10 @@ static int maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
 
 int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
 {
+  gc_maxwidth_params def;
+  if (!p) gc_maxwidth_params_default(&def);
   gsl_error_handler_t *h = gc_gsl_handler_off();
-  return gc_gsl_handler_restore(h, maxwidth(r, p));
+  return gc_gsl_handler_restore(h, maxwidth(r, p ? p : &def));
 }
 
 /* ------------------------------------------------------------------ MPFR */

@@ -107,11 +107,6 @@ static int one_end(double *root, size_t *iter, size_t *piter, struct wb *q,
 static int width(gc_width_result *r, double w, double b,
                  const gc_width_params *p)
 {
-  gc_width_params def;
-  if (!p) {
-    gc_width_params_default(&def);
-    p = &def;
-  }
   if (!isfinite(w) || !isfinite(b))
     return gc_error(GC_EINVAL, "width: w and b must be finite numbers");
   if (w == 0)
@@ -161,6 +156,8 @@ static int width(gc_width_result *r, double w, double b,
 int gc_problem_width(gc_width_result *r, double w, double b,
                      const gc_width_params *p)
 {
+  gc_width_params def;
+  if (!p) gc_width_params_default(&def);
   gsl_error_handler_t *h = gc_gsl_handler_off();
-  return gc_gsl_handler_restore(h, width(r, w, b, p));
+  return gc_gsl_handler_restore(h, width(r, w, b, p ? p : &def));
 }
