@@ -97,8 +97,9 @@ GC_API void gc_trainer_free(gc_trainer *t);
  * GC_ENUMERIC and a message naming the epoch and the layer. */
 GC_API int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats);
 
-/* One SGD step on the m examples idx[0..m-1] of d (n = d's full size for
- * the weight decay), as inside an epoch.  Exposed for tests. */
+/* One SGD step on the m examples idx[0..m-1] of the training set (its
+ * full size n in the weight decay), as inside an epoch.  Exposed for
+ * tests. */
 GC_API int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m);
 
 /* Parse "eval-accuracy,eval-cost,train-accuracy,train-cost" (any subset,

@@ -313,8 +313,10 @@ int gc_chain_fd(double *fd_db, double *fd_dw, double *err_db,
     double d1 = central(net, ws, c, pb, h);
     if (fd_db) fd_db[j - 1] = d1;
     if (err_db) {
-      /* Richardson: the O(h^2) truncation is about |D(2h) - D(h)|/3;
-       * rounding in C contributes about eps |C| / h */
+      /* Richardson: the O(h^2) truncation of D(h) is about
+       * |D(2h) - D(h)|/3, taken three times over (the whole difference);
+       * rounding in the two costs contributes about eps |C| / h, taken
+       * eight times over for their few ulps each */
       double d2 = central(net, ws, c, pb, 2 * h);
       err_db[j - 1] = fabs(d2 - d1) + 8 * eps * fabs(C) / h;
     }

@@ -116,16 +116,10 @@ INLINE vmask vmask_first(size_t r) { return r > 0; }
 #define GC_PRAGMA(x)
 #endif
 
-/* Calls doing fewer multiply-adds than this run on one thread.  Measured
- * on 2 cores: a training call (10 x 30 x 784, 235k) is 1.6x faster alone on
- * two threads, but a whole epoch is slower, because W and G then move
- * between the two cores' caches at every mini-batch (the SGD step and the
- * batch scaling run on one thread).  An evaluation batch of [784,30,10]
- * (500 x 30 x 784, 11.8M) is 2x faster alone, yet the whole validation
- * pass is not (12.5-15 ms on two threads, 11.7-13.7 ms on one: the rest of
- * the pass is serial) while the second thread spins for ~0.5 s of CPU per
- * 30-epoch run, which a loaded machine pays in wall time (10 epochs 3.3 s
- * against 1.75 s).  [784,100,10] (39M) gains: 26 ms against 36 ms. */
+/* Calls doing fewer multiply-adds than this run on one thread: below it a
+ * split call is faster alone but the epoch around it is slower (W and G
+ * move between the cores' caches at every mini-batch, and the idle thread
+ * spins); the measurements are in bench/README.md. */
 #ifndef GC_KERNEL_PAR_MIN
 #define GC_KERNEL_PAR_MIN ((size_t)1 << 24)
 #endif
@@ -133,10 +127,9 @@ INLINE vmask vmask_first(size_t r) { return r > 0; }
 /* ------------------------------------------------------------- affine */
 
 /* Register tile of the affine kernel: AR rows of A times AC rows of W,
- * AR*AC accumulators; per step AR+AC loads feed AR*AC FMAs.  4 x 5
- * measured best on Zen 4 (AVX-512) at the MNIST shapes, about 90% of the
- * FMA peak whether or not A and W are 32-byte aligned (5 x 3 lost a third
- * of its speed when A was not). */
+ * AR*AC accumulators; per step AR+AC loads feed AR*AC FMAs.  4 x 5 is the
+ * tile that stays fast whether or not A and W are aligned (bench/README.md
+ * has the measurements). */
 #ifndef AR
 #define AR 4
 #endif
