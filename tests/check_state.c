@@ -1,8 +1,8 @@
 /* check_state.c -- the library leaves the process as it found it: the
  * caller's GSL error handler is still installed after every entry point
  * that uses GSL (and is never called by them, even when GSL fails), and
- * MPFR's exponent range is the caller's again, in every thread, after the
- * MPFR chain, which computes outside it. */
+ * MPFR's exponent range and flags are the caller's again, in every thread,
+ * after the MPFR chain, which computes outside that range. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -140,7 +140,10 @@ START_TEST(test_mpfr_range)
   ck_assert_int_eq(gc_chain_alloc(&c, 5000), GC_OK);
   ck_assert_int_eq(gc_chain_set_constant(c, 1, 0, 1, 0), GC_OK);
   gc_chain_mpfr_result *m;
+  mpfr_clear_flags();
+  mpfr_set_inexflag(); /* the caller's flags, which must survive */
   ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, 64, 1), GC_OK);
+  ck_assert_uint_eq(mpfr_flags_save(), MPFR_FLAGS_INEXACT);
   ck_assert(!mpfr_zero_p(m->dC_db1) && mpfr_get_exp(m->dC_db1) < -10000);
 #ifdef _OPENMP
   int wrong = 0;

@@ -36,7 +36,8 @@ static const char chain_usage[] =
   "                       leaky-relu, erf, hard-tanh\n"
   "  --prec BITS         evaluate in MPFR at BITS bits (16..1000000); every\n"
   "                      printed digit is correct\n"
-  "  --check-fd          compare with central finite differences\n"
+  "  --check-fd          compare with central finite differences (4 L^2\n"
+  "                      layer evaluations: depth 10000 at most)\n"
   "  --summary           print only dC/db_1, its magnitude and the flags\n"
   "  --format FMT        text (default), json or csv\n"
   "  --help              this text\n\n"
@@ -590,6 +591,13 @@ static int run(int argc, char **argv, int explode)
     goto done;
   }
   if ((st = build(&o, &c))) goto done;
+  if (o.check_fd && c->depth > GC_CHAIN_FD_MAX_DEPTH) {
+    st = cli_fail(CLI_USAGE, "--check-fd: at depth %zu the finite differences "
+                  "cost 4 L^2 = %.2g layer evaluations; at most depth %zu",
+                  c->depth, 4.0 * (double)c->depth * (double)c->depth,
+                  GC_CHAIN_FD_MAX_DEPTH);
+    goto done;
+  }
   if (gc_chain_eval(&d, c)) {
     st = cli_fail_lib();
     goto done;
@@ -631,6 +639,12 @@ static int run(int argc, char **argv, int explode)
       cli_fail(CLI_RANGE, "warning: in double precision a product overflows "
                "to infinity; the value printed is not the true one: rerun "
                "with --prec 128");
+    else if (d->fp_underflow_layer)
+      cli_fail(CLI_RANGE, "warning: in double precision f'(z%zu) = f'(%g) "
+               "underflows below 2.2e-308, and dC/db with it from layer %zu "
+               "down; the value printed is not the true one: rerun with "
+               "--prec 128", d->fp_underflow_layer,
+               d->z[d->fp_underflow_layer - 1], d->underflow_layer);
     else
       cli_fail(CLI_RANGE, "warning: in double precision dC/db underflows "
                "below 2.2e-308 from layer %zu down; the value printed is not "
