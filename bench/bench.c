@@ -1,8 +1,8 @@
 /* bench.c -- how fast are the dense kernels and one training epoch?
  *
  * Prints, from one run:
- *   1. the machine's double-precision FMA peak, measured here with a short
- *      register-only loop on one core and on all cores (OpenMP);
+ *   1. the machine's double-precision FMA peak, measured here (peak.c) on
+ *      one core and on all cores (OpenMP);
  *   2. each kernel at the MNIST shapes of network2 ([784,30,10], mini-batch
  *      10; evaluation batches of 500): time per call, GFLOP/s, fraction of
  *      the one-core peak;
@@ -13,7 +13,9 @@
  *
  * Usage: bench/bench [--quick] [--epoch]
  *   --quick: shorter timing runs; --epoch: skip the kernel table
- * Timings are the best of several repetitions (the machine may be shared).
+ * Timings are the best of several repetitions (the machine may be shared),
+ * by the thread's CPU clock with one thread and by the wall clock with
+ * more (see now()); the peak probe is in peak.c.
  */
 #include <math.h>
 #include <stdint.h>
@@ -33,92 +35,35 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "peak.h"
+#ifdef GC_HAVE_LIBXSMM
+#include <libxsmm.h>
+#endif
 
-static double now(void)
+/* The clock of every timing: the thread's CPU time while one thread runs
+ * (a loaded machine then slows the figures only through shared caches and
+ * clock speed, not by taking the core away), the wall clock with more. */
+static clockid_t bench_clock = CLOCK_MONOTONIC;
+
+/* The wall clock, for the parts of an epoch: reading the thread's CPU
+ * clock is a system call (0.8 us measured on this VM, against 22 ns for
+ * the wall clock), which at four per mini-batch would be 17 ms of an
+ * epoch; the parts are scaled to the epoch's time by the bench clock. */
+static double wall(void)
 {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+static double now(void)
+{
+  struct timespec t;
+  clock_gettime(bench_clock, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static volatile double sink; /* keeps results alive */
-
-/* ------------------------------------------------------------- FMA peak */
-
-/* 16 independent chains of fused multiply-adds, `iters` rounds; returns the
- * number of flops done (2 per lane per FMA). */
-static double fma_loop(long iters, double seed)
-{
-#if defined(__AVX512F__)
-  __m512d acc[16];
-  const __m512d a = _mm512_set1_pd(0.9999999), c = _mm512_set1_pd(1e-9);
-  for (int r = 0; r < 16; r++) acc[r] = _mm512_set1_pd(seed + r);
-  for (long i = 0; i < iters; i++) {
-#pragma GCC unroll 16
-    for (int r = 0; r < 16; r++) acc[r] = _mm512_fmadd_pd(acc[r], a, c);
-  }
-  __m512d s = acc[0];
-  for (int r = 1; r < 16; r++) s = _mm512_add_pd(s, acc[r]);
-  sink = _mm512_reduce_add_pd(s);
-  return 2.0 * 8 * 16 * (double)iters;
-#elif defined(__AVX2__) && defined(__FMA__)
-  __m256d acc[12];
-  const __m256d a = _mm256_set1_pd(0.9999999), c = _mm256_set1_pd(1e-9);
-  for (int r = 0; r < 12; r++) acc[r] = _mm256_set1_pd(seed + r);
-  for (long i = 0; i < iters; i++) {
-#pragma GCC unroll 12
-    for (int r = 0; r < 12; r++) acc[r] = _mm256_fmadd_pd(acc[r], a, c);
-  }
-  double out[4], t = 0;
-  for (int r = 0; r < 12; r++) {
-    _mm256_storeu_pd(out, acc[r]);
-    t += out[0] + out[1] + out[2] + out[3];
-  }
-  sink = t;
-  return 2.0 * 4 * 12 * (double)iters;
-#else
-  double acc[16];
-  for (int r = 0; r < 16; r++) acc[r] = seed + r;
-  for (long i = 0; i < iters; i++)
-    for (int r = 0; r < 16; r++) acc[r] = fma(acc[r], 0.9999999, 1e-9);
-  double t = 0;
-  for (int r = 0; r < 16; r++) t += acc[r];
-  sink = t;
-  return 2.0 * 16 * (double)iters;
-#endif
-}
-
-static double peak_one(long iters)
-{
-  double best = 0;
-  for (int rep = 0; rep < 5; rep++) {
-    double t0 = now(), f = fma_loop(iters, 1.0 + rep), t = now() - t0;
-    if (f / t > best) best = f / t;
-  }
-  return best * 1e-9;
-}
-
-static double peak_all(long iters, int *threads)
-{
-  double best = 0;
-  *threads = 1;
-#ifdef _OPENMP
-  for (int rep = 0; rep < 5; rep++) {
-    double flops = 0, t0 = now();
-#pragma omp parallel reduction(+ : flops)
-    {
-      flops += fma_loop(iters, 1.0 + omp_get_thread_num());
-#pragma omp single
-      *threads = omp_get_num_threads();
-    }
-    double t = now() - t0;
-    if (flops / t > best) best = flops / t;
-  }
-#else
-  best = peak_one(iters) * 1e9;
-#endif
-  return best * 1e-9;
-}
 
 static int max_threads(void)
 {
@@ -133,9 +78,8 @@ static void set_threads(int n)
 {
 #ifdef _OPENMP
   omp_set_num_threads(n);
-#else
-  (void)n;
 #endif
+  bench_clock = n > 1 ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
 }
 
 /* ---------------------------------------------------------- the kernels */
@@ -167,12 +111,79 @@ static void fill(gsl_rng *r, size_t n, double *x, double lo, double hi)
 typedef struct {
   const shape *s;
   double *A, *W, *b, *Z, *D, *F, *P, *G, *g;
+  int xsmm; /* time LIBXSMM instead of the own kernels */
+  double *Wt; /* W input-major (m x n), for LIBXSMM's forward */
 } operands;
+
+#ifdef GC_HAVE_LIBXSMM
+/* LIBXSMM multiplies column-major matrices, C (M x N) = A (M x K) B (K x
+ * N) or B transposed; a row-major matrix is its column-major transpose.
+ * On the net's layout:
+ *   grad:     G^T (m x n) = A^T (m x B) (D^T)^T, D^T transposed: TRANS_B;
+ *   backprop: P^T (m x B) = W^T (m x n) D^T (n x B): no transpose;
+ *   affine:   Z^T (n x B) = W (n x m) A^T (m x B) needs TRANS_A, which the
+ *             1.17 JIT does not generate (dispatch returns NULL); so the
+ *             forward is timed with W stored input-major (W^T, m x n row-
+ *             major): Z^T = (W^T)^T A^T, a plain NN product.
+ * Biases: Z starts as b and the product is added (beta = 1); the biases'
+ * gradient (column sums of D) and the SGD step are plain loops. */
+static libxsmm_dmmfunction xsmm_kernel(const shape *s)
+{
+  libxsmm_blasint B = (libxsmm_blasint)s->B, n = (libxsmm_blasint)s->n,
+                  m = (libxsmm_blasint)s->m;
+  const double one = 1, zero = 0;
+  int nn = LIBXSMM_GEMM_FLAG_NONE, tb = LIBXSMM_GEMM_FLAG_TRANS_B;
+  switch (s->k) {
+  case K_AFFINE:
+    return libxsmm_dmmdispatch(n, B, m, &n, &m, &n, &one, &one, &nn, NULL);
+  case K_BACKPROP:
+    return libxsmm_dmmdispatch(m, B, n, &m, &n, &m, &one, &zero, &nn, NULL);
+  default:
+    return libxsmm_dmmdispatch(m, n, B, &m, &n, &m, &one, &zero, &tb, NULL);
+  }
+}
+
+static void xsmm_calls(const operands *o, libxsmm_dmmfunction f, long reps)
+{
+  const shape *s = o->s;
+  const size_t B = s->B, n = s->n, m = s->m;
+  for (long i = 0; i < reps; i++) {
+    switch (s->k) {
+    case K_AFFINE:
+      for (size_t r = 0; r < B; r++) memcpy(o->Z + r * n, o->b, n * sizeof(double));
+      f(o->Wt, o->A, o->Z);
+      break;
+    case K_BACKPROP:
+      f(o->W, o->D, o->P);
+      for (size_t k = 0; k < B * m; k++) o->P[k] *= o->F[k];
+      break;
+    case K_GRAD:
+    case K_GRAD_STEP:
+      f(o->A, o->D, o->G);
+      for (size_t j = 0; j < n; j++) {
+        double t = 0;
+        for (size_t r = 0; r < B; r++) t += o->D[r * n + j];
+        o->g[j] = t;
+      }
+      if (s->k == K_GRAD_STEP)
+        for (size_t k = 0; k < n * m; k++)
+          o->W[k] = 0.9999 * o->W[k] - 1e-3 * o->G[k];
+      break;
+    }
+  }
+}
+#endif
 
 static double run_calls(const operands *o, long reps)
 {
   const shape *s = o->s;
   double t0 = now();
+#ifdef GC_HAVE_LIBXSMM
+  if (o->xsmm) {
+    xsmm_calls(o, xsmm_kernel(s), reps);
+    return now() - t0;
+  }
+#endif
   for (long i = 0; i < reps; i++) {
     switch (s->k) {
     case K_AFFINE: gc_kernel_affine(o->Z, s->B, s->n, s->m, o->A, o->W, o->b);
@@ -193,15 +204,18 @@ static double run_calls(const operands *o, long reps)
 
 /* Seconds per call: best over 5 runs of `reps` calls each, with `reps`
  * chosen so that one run lasts about `target` seconds. */
-static double time_kernel(const shape *s, gsl_rng *r, double target)
+static double time_kernel(const shape *s, gsl_rng *r, double target,
+                          int xsmm)
 {
   size_t B = s->B, n = s->n, m = s->m;
-  operands o = {s, malloc(B * m * sizeof(double)),
-                malloc(n * m * sizeof(double)), malloc(n * sizeof(double)),
-                malloc(B * n * sizeof(double)), malloc(B * n * sizeof(double)),
-                malloc(B * m * sizeof(double)), malloc(B * m * sizeof(double)),
-                malloc(n * m * sizeof(double)), malloc(n * sizeof(double))};
-  if (!o.A || !o.W || !o.b || !o.Z || !o.D || !o.F || !o.P || !o.G || !o.g) {
+  /* cache-line aligned, as the net's weights and workspace */
+  operands o = {s, gc_kernel_calloc(B * m), gc_kernel_calloc(n * m),
+                gc_kernel_calloc(n), gc_kernel_calloc(B * n),
+                gc_kernel_calloc(B * n), gc_kernel_calloc(B * m),
+                gc_kernel_calloc(B * m), gc_kernel_calloc(n * m),
+                gc_kernel_calloc(n), xsmm, gc_kernel_calloc(n * m)};
+  if (!o.A || !o.W || !o.b || !o.Z || !o.D || !o.F || !o.P || !o.G || !o.g ||
+      !o.Wt) {
     fprintf(stderr, "bench: out of memory\n");
     exit(1);
   }
@@ -214,6 +228,8 @@ static double time_kernel(const shape *s, gsl_rng *r, double target)
   memset(o.P, 0, B * m * sizeof(double));
   memset(o.G, 0, n * m * sizeof(double));
   memset(o.g, 0, n * sizeof(double));
+  for (size_t j = 0; j < n; j++)
+    for (size_t k = 0; k < m; k++) o.Wt[k * n + j] = o.W[j * m + k];
   long reps = 1;
   double t;
   while ((t = run_calls(&o, reps)) < target / 4 && reps < (1L << 40))
@@ -226,7 +242,7 @@ static double time_kernel(const shape *s, gsl_rng *r, double target)
   }
   sink = o.Z[0] + o.P[0] + o.G[0] + o.g[0];
   free(o.A); free(o.W); free(o.b); free(o.Z); free(o.D); free(o.F);
-  free(o.P); free(o.G); free(o.g);
+  free(o.P); free(o.G); free(o.g); free(o.Wt);
   return best;
 }
 
@@ -267,7 +283,7 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
   const size_t sizes[3] = {784, 30, 10}, L = 3, dim = 784, EB = 500;
   uint8_t *img = malloc((N + Nval) * dim), *lab = malloc(N + Nval);
   size_t *perm = malloc(N * sizeof *perm);
-  double *x = malloc(EB * dim * sizeof *x), *y = malloc(EB * 10 * sizeof *y);
+  double *x = gc_kernel_calloc(EB * dim), *y = malloc(EB * 10 * sizeof *y);
   if (!img || !lab || !perm || !x || !y) return GC_ENOMEM;
   for (size_t i = 0; i < (N + Nval) * dim; i++)
     img[i] = (uint8_t)gsl_rng_uniform_int(r, 256);
@@ -301,26 +317,30 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
    * forward; the deltas; then per layer the weights' gradient and step in
    * one pass, and the biases' step */
   for (size_t s = 0; s + B <= N; s += B) {
-    double q0 = now();
+    double q0 = wall();
     gc_dataset_batch(x, y, &train, perm + s, 0, B);
     gc_dataset_prefetch(&train, perm + s + B, s + 2 * B <= N ? B : 0);
-    double q1 = now();
+    double q1 = wall();
     if ((st = gc_net_forward(net, ws, x, B))) return st;
-    double q2 = now();
+    double q2 = wall();
     if ((st = gc_net_backward(net, ws, y, NULL))) return st;
-    double q3 = now();
+    double q3 = wall();
     for (size_t l = 1; l < L; l++) {
       gc_kernel_grad_step(net->p.w[l], grad.b[l], B, sizes[l], sizes[l - 1],
                           ws->delta[l], ws->a[l - 1], decay, step);
       bias_step(sizes[l], net->p.b[l], grad.b[l], step);
     }
-    double q4 = now();
+    double q4 = wall();
     part[0] += q1 - q0;
     part[1] += q2 - q1;
     part[2] += q3 - q2;
     part[3] += q4 - q3;
   }
   double t1 = now();
+  /* the parts, by the wall clock, in proportion of the bench clock's
+   * total (they are the same clock with more than one thread) */
+  double wsum = part[0] + part[1] + part[2] + part[3];
+  for (int k = 0; k < 4 && wsum > 0; k++) part[k] *= (t1 - t0) / wsum;
   size_t correct = 0;
   for (size_t s = 0; s < Nval; s += EB) {
     size_t nb = Nval - s < EB ? Nval - s : EB;
@@ -336,7 +356,8 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
   }
   double t2 = now();
 
-  double nparams = (double)net->p.n;
+  double nparams = 0; /* p.n counts the padding between layers too */
+  for (size_t l = 1; l < L; l++) nparams += (double)(sizes[l] * (sizes[l - 1] + 1));
   res->train_s = t1 - t0;
   res->eval_s = t2 - t1;
   res->flops_train = (double)N * net_flops_per_example(sizes, L, 1) +
@@ -367,12 +388,16 @@ int main(int argc, char **argv)
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 2024);
 
-  long iters = quick ? 2000000L : 10000000L;
-  int threads = 1;
-  double p1 = peak_one(iters), pall = peak_all(iters, &threads);
   printf("gradchain bench%s\n", quick ? " (quick)" : "");
+  peak_result pk;
+  peak_measure(&pk, quick, 1);
+  double p1 = pk.one, pall = pk.all;
   printf("FMA peak (double): one core %.1f GFLOP/s, %d threads %.1f GFLOP/s\n",
-         p1, threads, pall);
+         p1, pk.threads, pall);
+  printf("  one core: best of %d runs, median %.1f, slowest %.1f (%d "
+         "chains); wall clock %.1f = %.0f%% of it (machine load)\n",
+         pk.runs, pk.one_median, pk.one_worst, pk.chains, pk.one_wall,
+         100 * pk.one_wall / p1);
 #ifdef _OPENMP
   printf("OpenMP: up to %d threads\n", omp_get_max_threads());
 #else
@@ -393,6 +418,7 @@ int main(int argc, char **argv)
   size_t nshapes = epoch_only ? 0 : sizeof shapes / sizeof *shapes;
   int nthr[2] = {1, max_threads()};
   int nvar = nthr[1] > 1 ? 2 : 1;
+  double own1[sizeof shapes / sizeof *shapes];
   if (nshapes) {
     printf("\n%-18s %11s", "kernel", "B x n x m");
     for (int v = 0; v < nvar; v++)
@@ -407,13 +433,38 @@ int main(int argc, char **argv)
     printf("%-18s %11s", s->name, dims);
     for (int v = 0; v < nvar; v++) {
       set_threads(nthr[v]);
-      double t = time_kernel(s, r, quick ? 0.02 : 0.1);
+      double t = time_kernel(s, r, quick ? 0.02 : 0.1, 0);
       double gf = kernel_flops(s) / t * 1e-9;
+      if (!v) own1[i] = t;
       printf(" | %*s %9.3f %8.2f %6.1f%%", v ? 11 : 10, "", t * 1e6, gf,
              100 * gf / (v ? pall : p1));
     }
     printf("\n");
   }
+#ifdef GC_HAVE_LIBXSMM
+  if (nshapes) {
+    libxsmm_init();
+    printf("\nLIBXSMM %s (JIT for %s), 1 thread, the same operands "
+           "(forward: W input-major)\n%-18s %11s | %9s %8s %7s | %12s\n",
+           LIBXSMM_VERSION, libxsmm_get_target_arch(), "kernel", "B x n x m",
+           "us/call", "GFLOP/s", "of 1c", "own/LIBXSMM");
+    set_threads(1);
+    for (size_t i = 0; i < nshapes; i++) {
+      const shape *s = &shapes[i];
+      char dims[32];
+      snprintf(dims, sizeof dims, "%zux%zux%zu", s->B, s->n, s->m);
+      if (!xsmm_kernel(s)) {
+        printf("%-18s %11s | no kernel\n", s->name, dims);
+        continue;
+      }
+      double t = time_kernel(s, r, quick ? 0.02 : 0.1, 1);
+      double gf = kernel_flops(s) / t * 1e-9;
+      printf("%-18s %11s | %9.3f %8.2f %6.1f%% | %11.2fx\n", s->name, dims,
+             t * 1e6, gf, 100 * gf / p1, own1[i] / t);
+    }
+    libxsmm_finalize();
+  }
+#endif
   set_threads(nthr[1]);
 
   size_t N = quick ? 10000 : 50000, Nval = quick ? 2000 : 10000;

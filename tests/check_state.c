@@ -89,6 +89,16 @@ START_TEST(test_gsl_handler)
   ck_assert_int_eq(gc_problem_activation(&ar, GC_ACT_TANH, &ap), GC_OK);
   assert_handler("gc_problem_activation");
 
+  /* the mean-field theory: quadrature, fixed points, the critical line */
+  gc_meanfield *mf = gc_meanfield_alloc(GC_ACT_TANH, NULL);
+  ck_assert_ptr_nonnull(mf);
+  gc_meanfield_result mfr;
+  ck_assert_int_eq(gc_meanfield_point(&mfr, mf, 1.5, 0.05), GC_OK);
+  gc_meanfield_critical_result mfc;
+  ck_assert_int_eq(gc_meanfield_critical(&mfc, mf, 0.05), GC_OK);
+  gc_meanfield_free(mf);
+  assert_handler("gc_meanfield_*");
+
   /* the trainer allocates its generator through GSL */
   static const uint8_t img[] = {0, 255, 10, 20, 200, 30, 40, 50, 60, 70, 80,
                                 90};

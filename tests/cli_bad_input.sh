@@ -187,20 +187,20 @@ bad 37 file "missing file" 1 "gradchain evaluate: cannot open missing.json: No s
 bad 38 file "valid net with 100 inputs on MNIST" 1 "gradchain evaluate: in100.json: the net has 100 inputs and 10 outputs; MNIST needs 784 and 10" -- evaluate --load in100.json $E
 # --- arguments ---------------------------------------------------------
 bad 40 argument "unknown subcommand" 2 "gradchain: unknown subcommand 'frobnicate' (try gradchain --help)" -- frobnicate
-bad 41 argument "unknown option" 2 "gradchain depth: unknown option '--frobnicate' (see --help)" -- depth --frobnicate
+bad 41 argument "unknown option" 2 "gradchain depth: unknown option '--frobnicate' (try --help)" -- depth --frobnicate
 bad 42 argument "option without its value" 2 "gradchain depth: --eta needs a value" -- depth --eta
 bad 43 argument "stray argument" 2 "gradchain evaluate: unexpected argument 'extra'" -- evaluate --load net.json extra
-bad 44 argument "negative size" 2 "gradchain depth: --width: '-5' is not a whole number from 1 to 100000" -- depth --width -5
-bad 45 argument "negative count" 2 "gradchain speeds: --examples: '-1' is not a whole number from 1 to 1000000" -- speeds --examples -1
+bad 44 argument "negative size" 2 "gradchain depth: --width: '-5' is not a whole number from 1 to 100000000" -- depth --width -5
+bad 45 argument "negative count" 2 "gradchain speeds: --examples: '-1' is not a whole number from 1 to 1000000000" -- speeds --examples -1
 bad 46 argument "NaN learning rate" 2 "gradchain depth: --eta: 'nan' is not a finite double" -- depth --eta nan
 bad 47 argument "infinite L2 parameter" 2 "gradchain evaluate: --lambda: 'inf' is not a finite double" -- evaluate --load net.json --lambda inf
 bad 48 argument "learning rate 1e999" 2 "gradchain depth: --eta: '1e999' is not a finite double" -- depth --eta 1e999
-bad 49 argument "negative learning rate" 2 "gradchain depth: --eta must be positive and --lambda not negative" -- depth --eta -0.5 $E
+bad 49 argument "negative learning rate" 2 "gradchain depth: --eta: '-0.5' is negative" -- depth --eta -0.5 $E
 bad 50 argument "junk after a number" 2 "gradchain depth: --eta: '0.1x' is not a number" -- depth --eta 0.1x
-bad 51 argument "batch 0" 2 "gradchain depth: --batch: '0' is not a whole number from 1 to 1000000" -- depth --batch 0
-bad 52 argument "batch above the limit" 2 "gradchain depth: --batch: '99999999999999999999' is not a whole number from 1 to 1000000" -- depth --batch 99999999999999999999
-bad 53 argument "--sizes with one layer" 2 "gradchain speeds: --sizes needs at least one hidden layer" -- speeds --sizes 784
-bad 54 argument "--sizes without a hidden layer" 2 "gradchain speeds: --sizes needs at least one hidden layer" -- speeds --sizes 784,10
+bad 51 argument "batch 0" 2 "gradchain depth: --batch: '0' is not a whole number from 1 to 1000000000" -- depth --batch 0
+bad 52 argument "batch above the limit" 2 "gradchain depth: --batch: '99999999999999999999' is not a whole number from 1 to 1000000000" -- depth --batch 99999999999999999999
+bad 53 argument "--sizes with one layer" 2 "gradchain speeds: --sizes: a net needs at least two layers (input and output)" -- speeds --sizes 784
+bad 54 argument "--sizes without a hidden layer" 2 "gradchain speeds: --sizes: the speeds need at least one hidden layer" -- speeds --sizes 784,10
 bad 55 argument "--sizes with an empty item" 2 "gradchain speeds: --sizes: '' is not a whole number from 1 to 100000000" -- speeds --sizes 784,,10
 bad 56 argument "--depths 0" 2 "gradchain depth: --depths: '0' is not a whole number from 1 to 100" -- depth --depths 0
 bad 57 argument "unknown output format" 2 "gradchain depth: --format: 'xml' is not one of text, json, csv" -- depth --format xml
@@ -232,6 +232,15 @@ bad 93 argument "chain: unknown activation" 2 "gradchain chain: --activation: un
 bad 94 argument "problem width: NaN w" 2 "gradchain problem: --w: 'nan' is not a finite double" -- problem width --w nan
 bad 95 argument "problem width: w = 0" 2 "gradchain problem: width: --w must not be 0" -- problem width --w 0
 bad 96 environment "GRADCHAIN_DATA naming a corrupt data set" 1 "gradchain depth: truncated/train-labels-idx1-ubyte: truncated: the header declares 60 bytes of data but the file holds 55" -- GRADCHAIN_DATA=truncated depth --depths 1 --epochs 1
+# --- meanfield ---------------------------------------------------------
+bad 130 argument "meanfield: negative sigma_w^2" 2 "gradchain meanfield: --sigma-w2 must be > 0 (got -1)" -- meanfield --sigma-w2 -1
+bad 131 argument "meanfield: sigma_w^2 not a number" 2 "gradchain meanfield: --sigma-w2: 'nan' is not a finite double" -- meanfield --sigma-w2 nan
+bad 132 argument "meanfield: infinite sigma_b^2" 2 "gradchain meanfield: --sigma-b2: 'inf' is not a finite double" -- meanfield --sigma-b2 inf
+bad 133 argument "meanfield: negative sigma_b^2" 2 "gradchain meanfield: --sigma-b2 must be >= 0 (got -0.5)" -- meanfield --sigma-b2 -0.5
+bad 134 argument "meanfield: no fixed point q* (ReLU beyond criticality)" 1 "gradchain meanfield: relu with sigma_w^2 = 3, sigma_b^2 = 0.1 has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation relu --sigma-w2 3 --sigma-b2 0.1
+bad 135 argument "meanfield --critical: q* is lost before chi1 reaches 1" 1 "gradchain meanfield: no critical sigma_w^2 for softplus with sigma_b^2 = 0.1: chi1 < 1 up to sigma_w^2 = 1, and at 2 the net has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation softplus --sigma-b2 0.1 --critical
+bad 136 argument "meanfield --grid: empty range" 2 "gradchain meanfield: --w2-range needs LO,HI with 0 < LO < HI (got '2,1')" -- meanfield --grid out --w2-range 2,1
+bad 137 argument "meanfield: --critical with --grid" 2 "gradchain meanfield: --critical and --grid exclude each other" -- meanfield --grid out --critical
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

@@ -18,6 +18,7 @@ bad=$(grep -v '^gc_' <<<"$syms")
 if [[ -n $bad ]]; then
   echo "FAIL: symbols without the gc_ prefix exported:"
   echo "$bad"
+  echo "(a named OpenMP critical section exports .gomp_critical_user_NAME: use an unnamed one)"
   status=1
 fi
 for s in gc_json_init gc_json_skip gc_read_text_file gc_net_write_json; do

@@ -41,6 +41,10 @@ GC_API const char *gc_activation_name(gc_activation act);
 GC_API double gc_activation_value(gc_activation act, double z);
 GC_API double gc_activation_deriv(gc_activation act, double z);
 
+/* f''(z) away from kinks (0 on the linear pieces of ReLU; the kinks'
+ * delta functions are left to the caller). */
+GC_API double gc_activation_deriv2(gc_activation act, double z);
+
 /* For n values: a[i] = f(z[i]) and fp[i] = f'(z[i]) in one pass. */
 GC_API void gc_activation_forward(double *a, double *fp, gc_activation act,
                                   size_t n, const double *z);

@@ -20,10 +20,13 @@
 #include "gradchain/netio.h"
 #include "gradchain/checkpoint.h"
 #include "gradchain/run.h"
+#include "gradchain/depth.h"
+#include "gradchain/speeds_study.h"
 #include "gradchain/problem_bound.h"
 #include "gradchain/problem_width.h"
 #include "gradchain/problem_maxwidth.h"
 #include "gradchain/problem_identity.h"
 #include "gradchain/problem_activation.h"
+#include "gradchain/meanfield.h"
 
 #endif

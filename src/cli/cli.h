@@ -66,5 +66,6 @@ int cmd_depth(int argc, char **argv);
 int cmd_speeds(int argc, char **argv);
 int cmd_fetch_mnist(int argc, char **argv);
 int cmd_problem(int argc, char **argv);
+int cmd_meanfield(int argc, char **argv);
 
 #endif

@@ -1,19 +1,17 @@
 /* cmd_depth.c -- `gradchain depth`: validation accuracy against the number
  * of hidden layers, over several seeds, beside the book's numbers. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <gsl/gsl_rng.h>
-#include <gsl/gsl_statistics_double.h>
-
 #include "gradchain/gradchain.h"
 #include "gradchain/mnist.h"
 #include "gradchain/train.h"
+#include "gradchain/depth.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/outfile.h"
 #include "cli/reproduce/stages.h"
 
@@ -36,21 +34,6 @@ static const char usage[] =
   "  --format F        text | json | csv (text)\n"
   "  --quiet           no progress on stderr\n";
 
-/* the book's validation accuracies for 1..4 hidden layers of 30 */
-static const double book[] = {0.9648, 0.9690, 0.9657, 0.9653};
-
-typedef struct depth_cfg {
-  size_t *depths, ndepths, width, epochs, batch, seeds, train_size;
-  double eta, lambda;
-  int quiet;
-} depth_cfg;
-
-typedef struct depth_row {
-  size_t hidden;
-  double final_mean, final_sd, best_mean, best_sd;
-  double *final, *best; /* per seed */
-} depth_row;
-
 static double now(void)
 {
   struct timespec ts;
@@ -58,117 +41,43 @@ static double now(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Train one net; final and best validation accuracy. */
-static int train_one(const gc_mnist *m, const depth_cfg *c, size_t hidden,
-                     unsigned long seed, double *final, double *best)
+/* progress on stderr after every run */
+static void progress(const gc_run_result *run, size_t done, size_t total,
+                     void *arg)
 {
-  size_t L = hidden + 2, *sizes = malloc(L * sizeof *sizes);
-  if (!sizes) return gc_error(GC_ENOMEM, "out of memory");
-  sizes[0] = m->training.dim;
-  for (size_t l = 1; l + 1 < L; l++) sizes[l] = c->width;
-  sizes[L - 1] = GC_MNIST_CLASSES;
-  gc_net *net = NULL;
-  gc_trainer *t = NULL;
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  int st = r ? gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY)
-             : gc_error(GC_ENOMEM, "out of memory");
-  free(sizes);
-  gc_dataset train = m->training;
-  if (c->train_size && c->train_size < train.n) train.n = c->train_size;
-  if (!st) {
-    gsl_rng_set(r, seed);
-    gc_net_init(net, GC_INIT_DEFAULT, r);
-    gc_train_config cfg;
-    gc_train_config_default(&cfg);
-    cfg.batch = c->batch;
-    cfg.eta = c->eta;
-    cfg.lambda = c->lambda;
-    cfg.seed = seed + 1; /* as `gradchain train`: init S, shuffling S+1 */
-    cfg.monitor = GC_MONITOR_EVAL_ACCURACY;
-    st = gc_trainer_alloc(&t, net, &train, &m->validation, &cfg);
-  }
-  *best = 0;
-  for (size_t e = 0; !st && e < c->epochs; e++) {
-    gc_epoch_stats s;
-    st = gc_trainer_epoch(t, &s);
-    if (st) break;
-    *final = s.evaluation_accuracy;
-    if (s.evaluation_accuracy > *best) *best = s.evaluation_accuracy;
-  }
-  gc_trainer_free(t);
-  gc_net_free(net);
-  gsl_rng_free(r);
-  return st;
+  const double *t0 = arg;
+  const gc_run_config *c = &run->config;
+  size_t hidden = c->nlayers - 2;
+  double el = now() - *t0;
+  fprintf(stderr, "depth: %zu hidden layer%s, seed %lu: final %.2f%%, "
+          "best %.2f%%  [%zu/%zu, %.0fs, about %.0fs left]\n", hidden,
+          hidden == 1 ? "" : "s", c->seed, 100 * run->final_accuracy,
+          100 * run->best_accuracy, done, total, el,
+          el / (double)done * (double)(total - done));
 }
 
-/* All (depth, seed) runs, two at a time: each run is independent and
- * deterministic, so the table does not depend on the thread count. */
-static int run_depth(const gc_mnist *m, const depth_cfg *c, depth_row *rows)
+static int run_study(gc_depth_result *res, const gc_depth_config *c,
+                     const char *data, int quiet)
 {
-  size_t nj = c->ndepths * c->seeds, done = 0;
-  int st = GC_OK;
-  char msg[512] = "";
+  gc_mnist *m = NULL;
+  if (gc_mnist_load(&m, data)) return cli_fail_lib();
   double t0 = now();
-  for (size_t d = 0; d < c->ndepths; d++) {
-    rows[d].hidden = c->depths[d];
-    rows[d].final = calloc(c->seeds, sizeof(double));
-    rows[d].best = calloc(c->seeds, sizeof(double));
-    if (!rows[d].final || !rows[d].best)
-      return gc_error(GC_ENOMEM, "out of memory");
-  }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(2)
-  for (size_t k = 0; k < nj; k++) {
-    /* deepest first: the longest jobs start early */
-    size_t d = c->ndepths - 1 - k / c->seeds, s = k % c->seeds;
-    int failed;
-#pragma omp atomic read
-    failed = st;
-    if (failed) continue;
-    int e = train_one(m, c, rows[d].hidden, (unsigned long)s + 1,
-                      &rows[d].final[s], &rows[d].best[s]);
-#pragma omp critical(depth_progress)
-    {
-      if (e && !st) {
-        st = e;
-        snprintf(msg, sizeof msg, "%s", gc_strerror_last());
-      }
-      done++;
-      if (!c->quiet && !e) {
-        double el = now() - t0;
-        fprintf(stderr, "depth: %zu hidden layer%s, seed %zu: final %.2f%%, "
-                "best %.2f%%  [%zu/%zu, %.0fs, about %.0fs left]\n",
-                rows[d].hidden, rows[d].hidden == 1 ? "" : "s", s + 1,
-                100 * rows[d].final[s], 100 * rows[d].best[s], done, nj, el,
-                el / (double)done * (double)(nj - done));
-      }
-    }
-  }
-  if (st) return gc_error(st, "%s", msg);
-  for (size_t d = 0; d < c->ndepths; d++) {
-    rows[d].final_mean = gsl_stats_mean(rows[d].final, 1, c->seeds);
-    rows[d].best_mean = gsl_stats_mean(rows[d].best, 1, c->seeds);
-    rows[d].final_sd = c->seeds > 1 ? gsl_stats_sd(rows[d].final, 1, c->seeds) : 0;
-    rows[d].best_sd = c->seeds > 1 ? gsl_stats_sd(rows[d].best, 1, c->seeds) : 0;
-  }
-  return GC_OK;
+  int st = gc_depth_study(res, c, m, quiet ? NULL : progress, &t0);
+  gc_mnist_free(m);
+  return st ? cli_fail_lib() : CLI_OK;
 }
 
-static double book_value(const depth_cfg *c, size_t hidden)
+static void print_json(FILE *f, const gc_depth_result *res)
 {
-  if (c->width != 30 || hidden < 1 || hidden > 4) return NAN;
-  return book[hidden - 1];
-}
-
-static void print_json(FILE *f, const depth_cfg *c, const depth_row *rows)
-{
+  const gc_depth_config *c = &res->config;
   fprintf(f, "{\"width\": %zu, \"epochs\": %zu, \"batch\": %zu, \"eta\": ",
-          c->width, c->epochs, c->batch);
-  cli_json_double(f, c->eta);
+          c->width, c->base.epochs, c->base.batch);
+  cli_json_double(f, c->base.eta);
   fputs(", \"lambda\": ", f);
-  cli_json_double(f, c->lambda);
+  cli_json_double(f, c->base.lambda);
   fprintf(f, ", \"seeds\": %zu, \"rows\": [", c->seeds);
   for (size_t d = 0; d < c->ndepths; d++) {
-    const depth_row *r = &rows[d];
+    const gc_depth_row *r = &res->rows[d];
     fprintf(f, "%s\n  {\"hidden\": %zu, \"final_mean\": ", d ? "," : "", r->hidden);
     cli_json_double(f, r->final_mean);
     fputs(", \"final_sd\": ", f);
@@ -178,7 +87,7 @@ static void print_json(FILE *f, const depth_cfg *c, const depth_row *rows)
     fputs(", \"best_sd\": ", f);
     cli_json_double(f, r->best_sd);
     fputs(", \"book\": ", f);
-    cli_json_double(f, book_value(c, r->hidden));
+    cli_json_double(f, gc_depth_book(c->width, r->hidden));
     fputs(", \"final\": ", f);
     cli_json_doubles(f, r->final, c->seeds);
     fputs(", \"best\": ", f);
@@ -188,12 +97,13 @@ static void print_json(FILE *f, const depth_cfg *c, const depth_row *rows)
   fputs("]}\n", f);
 }
 
-static void print_csv(FILE *f, const depth_cfg *c, const depth_row *rows)
+static void print_csv(FILE *f, const gc_depth_result *res)
 {
+  const gc_depth_config *c = &res->config;
   fputs("hidden,final_mean,final_sd,best_mean,best_sd,book\n", f);
   for (size_t d = 0; d < c->ndepths; d++) {
-    const depth_row *r = &rows[d];
-    double b = book_value(c, r->hidden);
+    const gc_depth_row *r = &res->rows[d];
+    double b = gc_depth_book(c->width, r->hidden);
     fprintf(f, "%zu,%.6f,%.6f,%.6f,%.6f,", r->hidden, r->final_mean,
             r->final_sd, r->best_mean, r->best_sd);
     if (isnan(b)) fputs("\n", f);
@@ -202,9 +112,10 @@ static void print_csv(FILE *f, const depth_cfg *c, const depth_row *rows)
 }
 
 /* Markdown table (also the text output) */
-static void print_table(FILE *f, const depth_cfg *c, const depth_row *rows,
+static void print_table(FILE *f, const gc_depth_result *res,
                         int markdown)
 {
+  const gc_depth_config *c = &res->config;
   const char *sep = markdown ? " | " : "  ";
   if (markdown)
     fprintf(f, "| hidden layers | sizes | final accuracy (%%) | best accuracy "
@@ -213,7 +124,7 @@ static void print_table(FILE *f, const depth_cfg *c, const depth_row *rows,
     fprintf(f, "%-7s  %-24s  %-16s  %-16s  %s\n", "hidden", "sizes",
             "final (%)", "best (%)", "book (%)");
   for (size_t d = 0; d < c->ndepths; d++) {
-    const depth_row *r = &rows[d];
+    const gc_depth_row *r = &res->rows[d];
     char sizes[128], fin[48], bst[48], bk[16];
     int n = snprintf(sizes, sizeof sizes, "[784");
     for (size_t l = 0; l < r->hidden && n < 100; l++)
@@ -226,7 +137,7 @@ static void print_table(FILE *f, const depth_cfg *c, const depth_row *rows,
       snprintf(fin, sizeof fin, "%.2f", 100 * r->final_mean);
       snprintf(bst, sizeof bst, "%.2f", 100 * r->best_mean);
     }
-    double b = book_value(c, r->hidden);
+    double b = gc_depth_book(c->width, r->hidden);
     if (isnan(b)) snprintf(bk, sizeof bk, "-");
     else snprintf(bk, sizeof bk, "%.2f", 100 * b);
     if (markdown)
@@ -238,15 +149,16 @@ static void print_table(FILE *f, const depth_cfg *c, const depth_row *rows,
   }
 }
 
-static int write_plot(const stage_ctx *ctx, FILE *md, const depth_cfg *c,
-                      const depth_row *rows)
+static int write_plot(const stage_ctx *ctx, FILE *md,
+                      const gc_depth_result *res)
 {
+  const gc_depth_config *c = &res->config;
   outfile o;
   if (outfile_open(&o, ctx->dir, "depth.csv")) return CLI_FAIL;
-  print_csv(o.f, c, rows);
+  print_csv(o.f, res);
   if (outfile_commit(&o)) return CLI_FAIL;
   if (outfile_open(&o, ctx->dir, "depth.json")) return CLI_FAIL;
-  print_json(o.f, c, rows);
+  print_json(o.f, res);
   if (outfile_commit(&o)) return CLI_FAIL;
   char body[1536];
   snprintf(body, sizeof body,
@@ -260,157 +172,66 @@ static int write_plot(const stage_ctx *ctx, FILE *md, const depth_cfg *c,
            "lw 2 title 'final epoch (mean ± sd)', "
            "'depth.csv' using 1:($6*100) skip 1 with linespoints pt 7 ps 1.5 "
            "dt 2 title 'book (network2)'\n",
-           c->epochs, c->seeds, c->seeds == 1 ? "" : "s", c->width,
+           c->base.epochs, c->seeds, c->seeds == 1 ? "" : "s", c->width,
            c->depths[c->ndepths - 1]);
   return stage_figure(ctx, md, "depth", "Validation accuracy against the "
                       "number of hidden layers", body);
 }
 
-static void depth_defaults(depth_cfg *c)
-{
-  static size_t d4[] = {1, 2, 3, 4};
-  memset(c, 0, sizeof *c);
-  c->depths = d4;
-  c->ndepths = 4;
-  c->width = 30;
-  c->epochs = 30;
-  c->batch = 10;
-  c->eta = 0.1;
-  c->lambda = 5.0;
-  c->seeds = 1;
-}
-
-static int load_data(gc_mnist **m, const char *dir)
-{
-  if (cli_mnist_load(m, dir)) return cli_fail_lib();
-  return 0;
-}
-
-static void rows_free(depth_row *rows, size_t n)
-{
-  if (!rows) return;
-  for (size_t d = 0; d < n; d++) {
-    free(rows[d].final);
-    free(rows[d].best);
-  }
-  free(rows);
-}
-
 int stage_depth(const stage_ctx *ctx, FILE *md)
 {
-  depth_cfg c;
-  depth_defaults(&c);
+  gc_depth_config c;
+  gc_depth_config_init(&c);
   c.seeds = (size_t)ctx->seeds;
-  c.quiet = ctx->quiet;
-  if (ctx->quick) {
-    c.epochs = 3;
-  }
-  gc_mnist *m = NULL;
-  if (load_data(&m, ctx->data)) return CLI_FAIL;
-  depth_row *rows = calloc(c.ndepths, sizeof *rows);
-  int st = rows ? run_depth(m, &c, rows) : gc_error(GC_ENOMEM, "out of memory");
-  gc_mnist_free(m);
-  if (st) {
-    rows_free(rows, c.ndepths);
-    return cli_fail_lib();
-  }
+  if (ctx->quick) c.base.epochs = 3;
+  gc_depth_result res;
+  if (run_study(&res, &c, ctx->data, ctx->quiet)) return CLI_FAIL;
   fprintf(md, "## Accuracy against depth\n\n"
           "network2's settings: %zu epochs, mini-batch %zu, η = %g, λ = %g, "
           "cross-entropy, default initialiser, trained on %s training "
           "images, validation accuracy after every epoch; %zu seed%s.  The "
           "book's point: more hidden layers do not help, although a deeper "
           "net can represent more.\n\n",
-          c.epochs, c.batch, c.eta, c.lambda,
-          c.train_size ? "the first 10,000" : "the 50,000", c.seeds,
+          c.base.epochs, c.base.batch, c.base.eta, c.base.lambda,
+          c.base.train_size ? "the first 10,000" : "the 50,000", c.seeds,
           c.seeds == 1 ? "" : "s (mean ± standard deviation)");
-  print_table(md, &c, rows, 1);
-  st = write_plot(ctx, md, &c, rows);
-  rows_free(rows, c.ndepths);
+  print_table(md, &res, 1);
+  int st = write_plot(ctx, md, &res);
+  gc_depth_result_free(&res);
   return st;
 }
 
+static const cli_opt depth_opts[] = {
+  OPT_DEPTHS, OPT_WIDTH, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA,
+  OPT_SEEDS, OPT_TRAIN_SIZE, OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET,
+  OPT_HELP};
+
 int cmd_depth(int argc, char **argv)
 {
-  static const struct option lo[] = {
-    {"depths", required_argument, 0, 'D'}, {"width", required_argument, 0, 'w'},
-    {"epochs", required_argument, 0, 'e'}, {"batch", required_argument, 0, 'b'},
-    {"eta", required_argument, 0, 'E'},    {"lambda", required_argument, 0, 'l'},
-    {"seeds", required_argument, 0, 's'},  {"train-size", required_argument, 0, 'n'},
-    {"data", required_argument, 0, 'd'},   {"plot", required_argument, 0, 'p'},
-    {"format", required_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'},
-    {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-  depth_cfg c;
-  depth_defaults(&c);
-  const char *data = NULL, *plot = NULL;
-  cli_format fmt = CLI_TEXT;
-  size_t *depths = NULL;
-  int ch, st = CLI_OK;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-    switch (ch) {
-    case 'D':
-      free(depths);
-      depths = NULL;
-      if (cli_parse_sizes(optarg, "--depths", 1, 100, &depths, &c.ndepths)) {
-        st = CLI_USAGE;
-        goto done;
-      }
-      c.depths = depths;
-      break;
-    case 'w': st = cli_parse_size(optarg, "--width", 1, 100000, &c.width); break;
-    case 'e': st = cli_parse_size(optarg, "--epochs", 1, 1000000, &c.epochs); break;
-    case 'b': st = cli_parse_size(optarg, "--batch", 1, 1000000, &c.batch); break;
-    case 'E': st = cli_parse_double(optarg, "--eta", &c.eta); break;
-    case 'l': st = cli_parse_double(optarg, "--lambda", &c.lambda); break;
-    case 's': st = cli_parse_size(optarg, "--seeds", 1, 1000, &c.seeds); break;
-    case 'n': st = cli_parse_size(optarg, "--train-size", 1, (size_t)1 << 40, &c.train_size); break;
-    case 'd': data = optarg; break;
-    case 'p': plot = optarg; break;
-    case 'f': st = cli_parse_format(optarg, 1, &fmt); break;
-    case 'q': c.quiet = 1; break;
-    case 'h': st = cli_help(usage); goto done;
-    case ':': st = cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]); break;
-    default:
-      st = cli_fail(CLI_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
-    }
-    if (st) {
-      st = CLI_USAGE;
-      goto done;
-    }
+  cli_args a;
+  cli_args_init(&a);
+  int st = cli_args_parse(&a, depth_opts, sizeof depth_opts /
+                          sizeof *depth_opts, 1, argc, argv);
+  if (st || a.help) return st ? st : cli_help(usage);
+  gc_depth_config c;
+  gc_depth_config_init(&c);
+  c.base = a.run;
+  c.ndepths = a.ndepths;
+  memcpy(c.depths, a.depths, a.ndepths * sizeof *a.depths);
+  c.width = a.width;
+  c.seeds = a.seeds;
+  gc_depth_result res;
+  if (run_study(&res, &c, a.data, a.quiet)) return CLI_FAIL;
+  if (a.format == CLI_JSON) print_json(stdout, &res);
+  else if (a.format == CLI_CSV) print_csv(stdout, &res);
+  else print_table(stdout, &res, 0);
+  if (a.plot) {
+    stage_ctx ctx = {a.plot, 0, (int)c.seeds, a.data, a.quiet, 0};
+    FILE *devnull = fopen("/dev/null", "w");
+    if (make_dirs(a.plot) || !devnull || write_plot(&ctx, devnull, &res))
+      st = CLI_FAIL;
+    if (devnull) fclose(devnull);
   }
-  if (optind < argc) {
-    st = cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-    goto done;
-  }
-  if (c.eta <= 0 || c.lambda < 0) {
-    st = cli_fail(CLI_USAGE, "--eta must be positive and --lambda not negative");
-    goto done;
-  }
-  gc_mnist *m = NULL;
-  if (load_data(&m, data)) {
-    st = CLI_FAIL;
-    goto done;
-  }
-  depth_row *rows = calloc(c.ndepths, sizeof *rows);
-  int e = rows ? run_depth(m, &c, rows) : gc_error(GC_ENOMEM, "out of memory");
-  gc_mnist_free(m);
-  if (e) {
-    st = cli_fail_lib();
-  } else {
-    if (fmt == CLI_JSON) print_json(stdout, &c, rows);
-    else if (fmt == CLI_CSV) print_csv(stdout, &c, rows);
-    else print_table(stdout, &c, rows, 0);
-    if (plot) {
-      stage_ctx ctx = {plot, 0, (int)c.seeds, data, c.quiet, 0};
-      FILE *devnull = fopen("/dev/null", "w");
-      if (make_dirs(plot) || !devnull || write_plot(&ctx, devnull, &c, rows))
-        st = CLI_FAIL;
-      if (devnull) fclose(devnull);
-    }
-  }
-  rows_free(rows, c.ndepths);
-done:
-  free(depths);
+  gc_depth_result_free(&res);
   return st;
 }

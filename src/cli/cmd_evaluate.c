@@ -1,5 +1,4 @@
 /* cmd_evaluate.c -- gradchain evaluate: accuracy and cost of a saved net. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +6,7 @@
 #include "gradchain/gradchain.h"
 #include "gradchain/mnist.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static const char usage[] =
   "Usage: gradchain evaluate --load FILE [OPTIONS]\n"
@@ -18,50 +18,21 @@ static const char usage[] =
   "  --format F       text | json (text)\n"
   "  --help           this text\n";
 
+static const cli_opt evaluate_opts[] = {OPT_LOAD, OPT_SET, OPT_LAMBDA,
+                                        OPT_DATA, OPT_FORMAT, OPT_HELP};
+
 int cmd_evaluate(int argc, char **argv)
 {
-  enum { O_LOAD = 256, O_SET, O_LAMBDA, O_DATA, O_FORMAT, O_HELP };
-  static const struct option opts[] = {
-    {"load", required_argument, NULL, O_LOAD},
-    {"set", required_argument, NULL, O_SET},
-    {"lambda", required_argument, NULL, O_LAMBDA},
-    {"data", required_argument, NULL, O_DATA},
-    {"format", required_argument, NULL, O_FORMAT},
-    {"help", no_argument, NULL, O_HELP},
-    {NULL, 0, NULL, 0}};
-  const char *load = NULL, *data = NULL, *set = "validation";
-  double lambda = 0.0;
-  cli_format format = CLI_TEXT;
-  int c;
-
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    switch (c) {
-    case O_LOAD: load = optarg; break;
-    case O_SET:
-      if (strcmp(optarg, "validation") && strcmp(optarg, "test"))
-        return cli_fail(CLI_USAGE, "--set: '%s' is not validation or test",
-                        optarg);
-      set = optarg;
-      break;
-    case O_LAMBDA:
-      if (cli_parse_double(optarg, "--lambda", &lambda)) return CLI_USAGE;
-      if (lambda < 0)
-        return cli_fail(CLI_USAGE, "--lambda: %s is negative", optarg);
-      break;
-    case O_DATA: data = optarg; break;
-    case O_FORMAT:
-      if (cli_parse_format(optarg, 0, &format)) return CLI_USAGE;
-      break;
-    case O_HELP: return cli_help(usage);
-    default:
-      return cli_fail(CLI_USAGE, "unknown or incomplete option '%s' (try "
-                      "--help)", argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+  cli_args a;
+  cli_args_init(&a);
+  a.run.lambda = 0.0; /* the cost without its L2 term unless asked */
+  int st = cli_args_parse(&a, evaluate_opts, sizeof evaluate_opts /
+                          sizeof *evaluate_opts, 0, argc, argv);
+  if (st || a.help) return st ? st : cli_help(usage);
+  const char *load = a.load, *data = a.data;
+  const char *set = gc_eval_set_name(a.run.eval_set);
+  double lambda = a.run.lambda;
+  cli_format format = a.format;
   if (!load) return cli_fail(CLI_USAGE, "--load FILE is required");
 
   gc_net *net = NULL;

@@ -1,20 +1,18 @@
 /* cmd_speeds.c -- `gradchain speeds`: the chapter's speed of learning
  * ||delta^l|| of every hidden layer, at initialisation and (--train)
  * during 500 epochs of batch gradient descent. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <gsl/gsl_rng.h>
-#include <gsl/gsl_statistics_double.h>
-
 #include "gradchain/gradchain.h"
 #include "gradchain/mnist.h"
 #include "gradchain/train.h"
+#include "gradchain/speeds_study.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "cli/outfile.h"
 #include "cli/reproduce/stages.h"
 
@@ -29,8 +27,8 @@ static const char usage[] =
   "batch gradient descent on those images (mini-batch = all of them,\n"
   "eta = 0.1, lambda = 5.0, 500 epochs).\n\n"
   "  --sizes LIST     layer sizes (784,30,30,10)\n"
-  "  --seeds N        seeds 1..N (1); with --train the seed is --seed\n"
-  "  --seed S         seed of the --train run (1)\n"
+  "  --seeds N        seeds S..S+N-1 (1); with --train only S\n"
+  "  --seed S         the first seed S (1)\n"
   "  --examples N     images averaged over (1000)\n"
   "  --train          the speeds during training\n"
   "  --epochs N       epochs of --train (500)\n"
@@ -41,152 +39,51 @@ static const char usage[] =
   "  --format F       text | json | csv (text)\n"
   "  --quiet          no progress on stderr\n";
 
-/* The book's speeds at initialisation, by number of hidden layers. */
-static const double book2[] = {0.07, 0.31};
-static const double book3[] = {0.012, 0.060, 0.283};
-static const double book4[] = {0.003, 0.017, 0.070, 0.285};
+#define TOP GC_SPEEDS_TOP /* neurons per hidden layer in the bar diagram */
+
+typedef gc_speeds_init_result init_result;
+typedef gc_speeds_train_result train_result;
 
 static const double *book_speeds(const size_t *sizes, size_t L)
 {
-  if (sizes[0] != 784 || sizes[L - 1] != 10) return NULL;
-  for (size_t l = 1; l + 1 < L; l++)
-    if (sizes[l] != 30) return NULL;
-  switch (L - 2) {
-  case 2: return book2;
-  case 3: return book3;
-  case 4: return book4;
-  default: return NULL;
-  }
+  return gc_speeds_book(sizes, L);
 }
 
-#define TOP 6 /* neurons per hidden layer in the bar diagram */
-
-typedef struct init_result {
-  size_t L, seeds, hidden;
-  double *per_seed;  /* seeds x hidden */
-  double *mean, *sd; /* hidden */
-  double *neuron;    /* hidden x TOP: dC/db of the first neurons, seed 1 */
-} init_result;
-
-static void init_result_free(init_result *r)
+/* The run of a speeds study in reproduce: the defaults with these sizes. */
+static void speeds_config(gc_run_config *c, const size_t *sizes, size_t L)
 {
-  free(r->per_seed);
-  free(r->mean);
-  free(r->sd);
-  free(r->neuron);
+  gc_run_config_init(c);
+  gc_run_config_set_sizes(c, L, sizes);
 }
 
-static int speeds_init(const gc_mnist *m, const size_t *sizes, size_t L,
-                       size_t seeds, size_t examples, init_result *r)
+/* progress of --train, at most once a second */
+typedef struct train_progress {
+  time_t t0, last;
+} train_progress;
+
+static int train_progress_hook(const gc_run *run, void *arg)
 {
-  memset(r, 0, sizeof *r);
-  r->L = L;
-  r->seeds = seeds;
-  r->hidden = L - 2;
-  size_t H = r->hidden;
-  if (H == 0) return gc_error(GC_EINVAL, "the net has no hidden layer");
-  r->per_seed = calloc(seeds * H, sizeof(double));
-  r->mean = calloc(H, sizeof(double));
-  r->sd = calloc(H, sizeof(double));
-  r->neuron = calloc(H * TOP, sizeof(double));
-  double *col = malloc(seeds * sizeof(double));
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  int st = r->per_seed && r->mean && r->sd && r->neuron && col && rng
-               ? GC_OK : gc_error(GC_ENOMEM, "out of memory");
-  for (size_t s = 0; !st && s < seeds; s++) {
-    gc_net *net = NULL;
-    gc_params g = {0};
-    st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY);
-    if (!st) {
-      gsl_rng_set(rng, s + 1);
-      gc_net_init(net, GC_INIT_DEFAULT, rng);
-      st = gc_params_alloc_like(&g, net);
-    }
-    if (!st) st = gc_layer_speeds(r->per_seed + s * H, &g, net, &m->training,
-                                  examples);
-    if (!st && s == 0)
-      for (size_t l = 1; l <= H; l++)
-        for (size_t j = 0; j < TOP && j < sizes[l]; j++)
-          r->neuron[(l - 1) * TOP + j] = g.b[l][j];
-    gc_params_free(&g);
-    gc_net_free(net);
+  train_progress *p = arg;
+  size_t e = run->result.epochs, epochs = run->cfg.epochs;
+  if (time(NULL) != p->last) {
+    p->last = time(NULL);
+    double el = difftime(p->last, p->t0);
+    fprintf(stderr, "speeds --train: %zu hidden layers, epoch %zu/%zu "
+            "[%.0fs, about %.0fs left]\n", run->cfg.nlayers - 2, e, epochs,
+            el, el / (double)e * (double)(epochs - e));
   }
-  for (size_t l = 0; !st && l < H; l++) {
-    for (size_t s = 0; s < seeds; s++) col[s] = r->per_seed[s * H + l];
-    r->mean[l] = gsl_stats_mean(col, 1, seeds);
-    r->sd[l] = seeds > 1 ? gsl_stats_sd(col, 1, seeds) : 0;
-  }
-  free(col);
-  gsl_rng_free(rng);
-  return st;
+  return GC_OK;
 }
 
-typedef struct train_result {
-  size_t hidden, epochs;
-  double *series; /* epochs x hidden: speeds before each epoch */
-  double final_ratio;
-} train_result;
-
-static int speeds_train(const gc_mnist *m, const size_t *sizes, size_t L,
-                        size_t examples, size_t epochs, double eta,
-                        double lambda, unsigned long seed, int quiet,
-                        train_result *r)
+/* c run as batch gradient descent on its first `examples` images */
+static int speeds_train(const gc_mnist *m, const gc_run_config *c,
+                        size_t examples, int quiet, train_result *r)
 {
-  memset(r, 0, sizeof *r);
-  size_t H = L - 2;
-  r->hidden = H;
-  r->epochs = epochs;
-  if (H == 0) return gc_error(GC_EINVAL, "the net has no hidden layer");
-  r->series = calloc(epochs * H, sizeof(double));
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  gc_net *net = NULL;
-  gc_trainer *t = NULL;
-  int st = r->series && rng ? GC_OK : gc_error(GC_ENOMEM, "out of memory");
-  gc_dataset d = m->training;
-  if (examples > d.n)
-    st = gc_error(GC_EINVAL, "%zu examples asked for, the training set has "
-                  "%zu", examples, d.n);
-  d.n = examples;
-  if (!st) st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY);
-  if (!st) {
-    gsl_rng_set(rng, seed);
-    gc_net_init(net, GC_INIT_DEFAULT, rng);
-    gc_train_config cfg;
-    gc_train_config_default(&cfg);
-    cfg.batch = examples; /* batch gradient descent */
-    cfg.eta = eta;
-    cfg.lambda = lambda;
-    cfg.seed = seed + 1; /* as `gradchain train`: init S, shuffling S+1 */
-    cfg.monitor = 0;
-    st = gc_trainer_alloc(&t, net, &d, NULL, &cfg);
-  }
-  time_t t0 = time(NULL), last = t0;
-  for (size_t e = 0; !st && e < epochs; e++) {
-    /* one epoch is one step on all the examples: its gradient, taken at
-     * the parameters before the epoch, is exactly the speeds' average */
-    st = gc_trainer_epoch(t, NULL);
-    for (size_t l = 1; !st && l <= H; l++) {
-      double s2 = 0;
-      for (size_t j = 0; j < sizes[l]; j++) {
-        double g = t->grad.b[l][j] / (double)examples;
-        s2 += g * g;
-      }
-      r->series[e * H + l - 1] = sqrt(s2);
-    }
-    if (!quiet && time(NULL) != last) {
-      last = time(NULL);
-      double el = difftime(last, t0);
-      fprintf(stderr, "speeds --train: %zu hidden layers, epoch %zu/%zu "
-              "[%.0fs, about %.0fs left]\n", H, e + 1, epochs, el,
-              el / (double)(e + 1) * (double)(epochs - e - 1));
-    }
-  }
-  if (!st)
-    r->final_ratio = r->series[(epochs - 1) * H + H - 1] / r->series[(epochs - 1) * H];
-  gc_trainer_free(t);
-  gc_net_free(net);
-  gsl_rng_free(rng);
-  return st;
+  gc_run_config k = *c;
+  k.train_size = examples;
+  train_progress p = {time(NULL), time(NULL)};
+  return gc_speeds_during_training(r, &k, m, quiet ? NULL : train_progress_hook,
+                                   &p);
 }
 
 /* ------------------------------------------------------------- output */
@@ -391,7 +288,7 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
                       n4[] = {784, 30, 30, 30, 30, 10};
   const size_t *nets[] = {n2, n3, n4};
   gc_mnist *m = NULL;
-  if (cli_mnist_load(&m, ctx->data)) return cli_fail_lib();
+  if (gc_mnist_load(&m, ctx->data)) return cli_fail_lib();
   size_t epochs = ctx->quick ? 100 : 500;
   fprintf(md, "## Learning speeds at initialisation\n\n"
           "‖δ^l‖ = length of ∂C/∂b^l averaged over the first 1000 training "
@@ -402,8 +299,12 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
   init_result ir[3];
   memset(ir, 0, sizeof ir);
   for (int k = 0; k < 3 && !st; k++)
-    if (speeds_init(m, nets[k], (size_t)k + 4, (size_t)ctx->seeds, 1000, &ir[k]))
+  {
+    gc_run_config c;
+    speeds_config(&c, nets[k], (size_t)k + 4);
+    if (gc_speeds_at_init(&ir[k], &c, (size_t)ctx->seeds, 1000, m))
       st = cli_fail_lib();
+  }
   for (int k = 0; k < 3 && !st; k++) {
     init_table(md, nets[k], (size_t)k + 4, &ir[k], 1);
     fputc('\n', md);
@@ -426,7 +327,7 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
     snprintf(name, sizeof name, "speeds_init_%dhidden", k + 2);
     st = plot_init(ctx, md, name, nets[k], (size_t)k + 4, &ir[k]);
   }
-  for (int k = 0; k < 3; k++) init_result_free(&ir[k]);
+  for (int k = 0; k < 3; k++) gc_speeds_init_result_free(&ir[k]);
   if (!st)
     fprintf(md, "\n## Learning speeds during training\n\n"
             "Batch gradient descent on the first 1000 training images "
@@ -438,8 +339,10 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
   train_result tr[3];
   memset(tr, 0, sizeof tr);
   for (int k = 0; k < 3 && !st; k++) {
-    if (speeds_train(m, nets[k], (size_t)k + 4, 1000, epochs, 0.1, 5.0, 1,
-                     ctx->quiet, &tr[k])) {
+    gc_run_config c;
+    speeds_config(&c, nets[k], (size_t)k + 4);
+    c.epochs = epochs;
+    if (speeds_train(m, &c, 1000, ctx->quiet, &tr[k])) {
       st = cli_fail_lib();
       break;
     }
@@ -452,125 +355,76 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
     snprintf(name, sizeof name, "speeds_train_%dhidden", k + 2);
     st = plot_train(ctx, md, name, nets[k], (size_t)k + 4, &tr[k]);
   }
-  for (int k = 0; k < 3; k++) free(tr[k].series);
+  for (int k = 0; k < 3; k++) gc_speeds_train_result_free(&tr[k]);
   gc_mnist_free(m);
   return st;
 }
 
 /* ------------------------------------------------------------- command */
 
-int cmd_speeds(int argc, char **argv)
+static const cli_opt speeds_opts[] = {
+  OPT_SIZES, OPT_SEEDS, OPT_SEED, OPT_EXAMPLES, OPT_TRAIN, OPT_EPOCHS,
+  OPT_ETA, OPT_LAMBDA, OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
+
+/* the study the options ask for, printed and plotted */
+static int speeds(const cli_args *a, const gc_mnist *m)
 {
-  static const struct option lo[] = {
-    {"sizes", required_argument, 0, 'S'}, {"seeds", required_argument, 0, 's'},
-    {"seed", required_argument, 0, 'x'},  {"examples", required_argument, 0, 'n'},
-    {"train", no_argument, 0, 'T'},       {"epochs", required_argument, 0, 'e'},
-    {"eta", required_argument, 0, 'E'},   {"lambda", required_argument, 0, 'l'},
-    {"data", required_argument, 0, 'd'},  {"plot", required_argument, 0, 'p'},
-    {"format", required_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'},
-    {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
-  size_t *sizes = NULL, L = 0, seeds = 1, examples = 1000, epochs = 500;
-  unsigned long seed = 1;
-  double eta = 0.1, lambda = 5.0;
-  int train = 0, quiet = 0, ch, st = 0;
-  const char *data = NULL, *plot = NULL;
-  cli_format fmt = CLI_TEXT;
-  optind = 1;
-  opterr = 0;
-  while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
-    switch (ch) {
-    case 'S':
-      free(sizes);
-      sizes = NULL;
-      st = cli_parse_sizes(optarg, "--sizes", 1, GC_NET_MAX_WIDTH, &sizes, &L);
-      break;
-    case 's': st = cli_parse_size(optarg, "--seeds", 1, 1000, &seeds); break;
-    case 'x': st = cli_parse_ulong(optarg, "--seed", &seed); break;
-    case 'n': st = cli_parse_size(optarg, "--examples", 1, 1000000, &examples); break;
-    case 'T': train = 1; break;
-    case 'e': st = cli_parse_size(optarg, "--epochs", 1, 10000000, &epochs); break;
-    case 'E': st = cli_parse_double(optarg, "--eta", &eta); break;
-    case 'l': st = cli_parse_double(optarg, "--lambda", &lambda); break;
-    case 'd': data = optarg; break;
-    case 'p': plot = optarg; break;
-    case 'f': st = cli_parse_format(optarg, 1, &fmt); break;
-    case 'q': quiet = 1; break;
-    case 'h': free(sizes); return cli_help(usage);
-    case ':': st = cli_fail(CLI_USAGE, "%s needs a value", argv[optind - 1]); break;
-    default: st = cli_fail(CLI_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
-    }
-    if (st) {
-      free(sizes);
-      return CLI_USAGE;
-    }
-  }
-  if (optind < argc) {
-    free(sizes);
-    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-  }
-  if (!sizes) {
-    static const size_t def[] = {784, 30, 30, 10};
-    L = 4;
-    sizes = malloc(sizeof def);
-    if (!sizes) return cli_fail(CLI_FAIL, "out of memory");
-    memcpy(sizes, def, sizeof def);
-  }
-  if (L < 3) {
-    free(sizes);
-    return cli_fail(CLI_USAGE, "--sizes needs at least one hidden layer");
-  }
-  if (!(eta > 0) || lambda < 0) {
-    free(sizes);
-    return cli_fail(CLI_USAGE, "--eta must be positive and --lambda not negative");
-  }
-  gc_mnist *m = NULL;
-  if (cli_mnist_load(&m, data)) {
-    free(sizes);
-    return cli_fail_lib();
-  }
-  if (sizes[0] != m->training.dim || sizes[L - 1] != GC_MNIST_CLASSES) {
-    st = cli_fail(CLI_USAGE, "--sizes must start with %zu (the pixels) and "
-                  "end with %d (the digits)", m->training.dim, GC_MNIST_CLASSES);
-  } else if (examples > m->training.n) {
-    st = cli_fail(CLI_USAGE, "--examples %zu: the training set has %zu",
-                  examples, m->training.n);
-  } else if (!train) {
+  const gc_run_config *c = &a->run;
+  const size_t *sizes = c->sizes, L = c->nlayers;
+  int st = CLI_OK;
+  stage_ctx ctx = {a->plot, 0, a->train ? 1 : (int)a->seeds, a->data,
+                   a->quiet, 0};
+  FILE *devnull = a->plot ? fopen("/dev/null", "w") : NULL;
+  if (a->plot && (make_dirs(a->plot) || !devnull)) st = CLI_FAIL;
+  if (!a->train) {
     init_result r;
-    if (speeds_init(m, sizes, L, seeds, examples, &r)) st = cli_fail_lib();
-    else {
-      if (fmt == CLI_JSON) init_json(stdout, sizes, L, &r);
-      else if (fmt == CLI_CSV) init_csv(stdout, sizes, L, &r);
-      else init_table(stdout, sizes, L, &r, 0);
-      if (plot) {
-        stage_ctx ctx = {plot, 0, (int)seeds, data, quiet, 0};
-        FILE *devnull = fopen("/dev/null", "w");
-        if (make_dirs(plot) || !devnull ||
-            plot_init(&ctx, devnull, "speeds_init", sizes, L, &r))
-          st = CLI_FAIL;
-        if (devnull) fclose(devnull);
-      }
-    }
-    init_result_free(&r);
+    if (gc_speeds_at_init(&r, c, a->seeds, a->examples, m))
+      return cli_fail_lib();
+    if (a->format == CLI_JSON) init_json(stdout, sizes, L, &r);
+    else if (a->format == CLI_CSV) init_csv(stdout, sizes, L, &r);
+    else init_table(stdout, sizes, L, &r, 0);
+    if (!st && a->plot && plot_init(&ctx, devnull, "speeds_init", sizes, L, &r))
+      st = CLI_FAIL;
+    gc_speeds_init_result_free(&r);
   } else {
     train_result r;
-    if (speeds_train(m, sizes, L, examples, epochs, eta, lambda, seed, quiet, &r))
-      st = cli_fail_lib();
-    else {
-      if (fmt == CLI_JSON) train_json(stdout, sizes, L, &r);
-      else if (fmt == CLI_CSV) train_csv(stdout, &r);
-      else train_text(stdout, sizes, L, &r);
-      if (plot) {
-        stage_ctx ctx = {plot, 0, 1, data, quiet, 0};
-        FILE *devnull = fopen("/dev/null", "w");
-        if (make_dirs(plot) || !devnull ||
-            plot_train(&ctx, devnull, "speeds_train", sizes, L, &r))
-          st = CLI_FAIL;
-        if (devnull) fclose(devnull);
-      }
-    }
-    free(r.series);
+    if (speeds_train(m, c, a->examples, a->quiet, &r)) return cli_fail_lib();
+    if (a->format == CLI_JSON) train_json(stdout, sizes, L, &r);
+    else if (a->format == CLI_CSV) train_csv(stdout, &r);
+    else train_text(stdout, sizes, L, &r);
+    if (!st && a->plot && plot_train(&ctx, devnull, "speeds_train", sizes, L, &r))
+      st = CLI_FAIL;
+    gc_speeds_train_result_free(&r);
   }
+  if (devnull) fclose(devnull);
+  return st;
+}
+
+int cmd_speeds(int argc, char **argv)
+{
+  cli_args a;
+  cli_args_init(&a);
+  int st = cli_args_parse(&a, speeds_opts, sizeof speeds_opts /
+                          sizeof *speeds_opts, 1, argc, argv);
+  if (st || a.help) return st ? st : cli_help(usage);
+  if (!CLI_GIVEN(&a, OPT_SIZES)) {
+    static const size_t def[] = {784, 30, 30, 10};
+    gc_run_config_set_sizes(&a.run, 4, def);
+  }
+  if (!CLI_GIVEN(&a, OPT_EPOCHS)) a.run.epochs = 500;
+  if (a.run.nlayers < 3)
+    return cli_fail(CLI_USAGE, "--sizes: the speeds need at least one "
+                    "hidden layer");
+  gc_mnist *m = NULL;
+  if (gc_mnist_load(&m, a.data)) return cli_fail_lib();
+  const gc_run_config *c = &a.run;
+  if ((st = cli_check_sizes(c, &m->training)))
+    ;
+  else if (a.examples > m->training.n)
+    st = cli_fail(CLI_USAGE, "--examples %zu: the training set has %zu",
+                  a.examples, m->training.n);
+  else
+    st = speeds(&a, m);
   gc_mnist_free(m);
-  free(sizes);
   return st;
 }

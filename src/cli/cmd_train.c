@@ -1,5 +1,4 @@
 /* cmd_train.c -- gradchain train: network2's SGD on MNIST. */
-#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include "gradchain/mnist.h"
 #include "gradchain/run.h"
 #include "cli/cli.h"
+#include "cli/options.h"
 
 static const char usage[] =
   "Usage: gradchain train [OPTIONS]\n"
@@ -179,25 +179,17 @@ static void print_text(const gc_run_result *res)
   printf("seconds: %.3f\n", res->seconds);
 }
 
-/* The options of `train`, as given on the command line. */
-enum { O_SIZES = 256, O_EPOCHS, O_BATCH, O_ETA, O_LAMBDA, O_COST, O_INIT,
-       O_SEED, O_MONITOR, O_EVAL, O_TRAINSIZE, O_EARLY, O_SAVE, O_DATA,
-       O_FORMAT, O_QUIET, O_HELP, O_CHECKPOINT, O_RESUME };
+static const cli_opt train_opts[] = {
+  OPT_SIZES, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA, OPT_COST, OPT_INIT,
+  OPT_SEED, OPT_MONITOR, OPT_EVAL, OPT_TRAIN_SIZE, OPT_EARLY_STOP, OPT_SAVE,
+  OPT_CHECKPOINT, OPT_RESUME, OPT_DATA, OPT_FORMAT, OPT_QUIET, OPT_HELP};
 
-typedef struct train_args {
-  gc_run_config run;
-  unsigned long given;  /* options given, as bits 1 << (O_x - O_SIZES) */
-  const char *save, *data, *checkpoint, *resume;
-  cli_format format;
-  int quiet, help;
-} train_args;
-
-#define GIVEN(a, o) ((a)->given & (1UL << ((o) - O_SIZES)))
+#define GIVEN(a, o) CLI_GIVEN(a, o)
 
 /* --resume: the options given on the command line must agree with the
  * checkpoint's run (all but --epochs, which may lengthen it); the run
  * becomes the checkpoint's. */
-static int adopt(train_args *a, const gc_checkpoint *ck)
+static int adopt(cli_args *a, const gc_checkpoint *ck)
 {
 #define DIFFER(opt, fmt, mine, theirs)                                       \
   return cli_fail(CLI_USAGE, "%s " fmt " disagrees with the checkpoint %s, " \
@@ -208,165 +200,52 @@ static int adopt(train_args *a, const gc_checkpoint *ck)
   const gc_run_config *c = &a->run;
   if (gc_run_config_from_checkpoint(&k, ck))
     return cli_fail(CLI_FAIL, "--resume %s: %s", file, gc_strerror_last());
-  if (GIVEN(a, O_SIZES) &&
+  if (GIVEN(a, OPT_SIZES) &&
       (c->nlayers != k.nlayers ||
        memcmp(c->sizes, k.sizes, k.nlayers * sizeof *k.sizes)))
     return cli_fail(CLI_USAGE, "--sizes disagrees with the layer sizes of "
                     "the checkpoint %s; leave it out to continue that run",
                     file);
-  if (GIVEN(a, O_EPOCHS)) {
+  if (GIVEN(a, OPT_EPOCHS)) {
     if (c->epochs < ck->epoch)
       return cli_fail(CLI_USAGE, "--epochs %zu: the checkpoint %s has done "
                       "%zu already", c->epochs, file, ck->epoch);
     k.epochs = c->epochs;
   }
-  if (GIVEN(a, O_BATCH) && c->batch != k.batch)
+  if (GIVEN(a, OPT_BATCH) && c->batch != k.batch)
     DIFFER("--batch", "%zu", c->batch, k.batch);
-  if (GIVEN(a, O_ETA) && c->eta != k.eta)
+  if (GIVEN(a, OPT_ETA) && c->eta != k.eta)
     DIFFER("--eta", "%.17g", c->eta, k.eta);  /* 17 digits: tell apart */
-  if (GIVEN(a, O_LAMBDA) && c->lambda != k.lambda)
+  if (GIVEN(a, OPT_LAMBDA) && c->lambda != k.lambda)
     DIFFER("--lambda", "%.17g", c->lambda, k.lambda);
-  if (GIVEN(a, O_COST) && c->cost != k.cost)
+  if (GIVEN(a, OPT_COST) && c->cost != k.cost)
     DIFFER("--cost", "%s", gc_cost_name(c->cost), gc_cost_name(k.cost));
-  if (GIVEN(a, O_INIT) && c->init != k.init)
-    DIFFER("--init", "%s", c->init == GC_INIT_LARGE ? "large" : "default",
-           ck->run.init);
-  if (GIVEN(a, O_SEED) && c->seed != k.seed)
+  if (GIVEN(a, OPT_INIT) && c->init != k.init)
+    DIFFER("--init", "%s", gc_init_name(c->init), gc_init_name(k.init));
+  if (GIVEN(a, OPT_SEED) && c->seed != k.seed)
     DIFFER("--seed", "%lu", c->seed, k.seed);
-  if (GIVEN(a, O_MONITOR) && c->monitor != k.monitor)
+  if (GIVEN(a, OPT_MONITOR) && c->monitor != k.monitor)
     return cli_fail(CLI_USAGE, "--monitor disagrees with the monitors of the "
                     "checkpoint %s; leave it out to continue that run", file);
-  if (GIVEN(a, O_EVAL) && c->eval_set != k.eval_set)
+  if (GIVEN(a, OPT_EVAL) && c->eval_set != k.eval_set)
     DIFFER("--eval", "%s", gc_eval_set_name(c->eval_set),
            gc_eval_set_name(k.eval_set));
-  if (GIVEN(a, O_TRAINSIZE) && c->train_size != k.train_size)
+  if (GIVEN(a, OPT_TRAIN_SIZE) && c->train_size != k.train_size)
     DIFFER("--train-size", "%zu", c->train_size, k.train_size);
-  if (GIVEN(a, O_EARLY) && c->early_stop != k.early_stop)
+  if (GIVEN(a, OPT_EARLY_STOP) && c->early_stop != k.early_stop)
     DIFFER("--early-stop", "%zu", c->early_stop, k.early_stop);
 #undef DIFFER
   a->run = k;
   return CLI_OK;
 }
 
-static int parse_args(train_args *a, int argc, char **argv)
-{
-  static const struct option opts[] = {
-    {"sizes", required_argument, NULL, O_SIZES},
-    {"epochs", required_argument, NULL, O_EPOCHS},
-    {"batch", required_argument, NULL, O_BATCH},
-    {"eta", required_argument, NULL, O_ETA},
-    {"lambda", required_argument, NULL, O_LAMBDA},
-    {"cost", required_argument, NULL, O_COST},
-    {"init", required_argument, NULL, O_INIT},
-    {"seed", required_argument, NULL, O_SEED},
-    {"monitor", required_argument, NULL, O_MONITOR},
-    {"eval", required_argument, NULL, O_EVAL},
-    {"train-size", required_argument, NULL, O_TRAINSIZE},
-    {"early-stop", required_argument, NULL, O_EARLY},
-    {"save", required_argument, NULL, O_SAVE},
-    {"checkpoint", required_argument, NULL, O_CHECKPOINT},
-    {"resume", required_argument, NULL, O_RESUME},
-    {"data", required_argument, NULL, O_DATA},
-    {"format", required_argument, NULL, O_FORMAT},
-    {"quiet", no_argument, NULL, O_QUIET},
-    {"help", no_argument, NULL, O_HELP},
-    {NULL, 0, NULL, 0}};
-  gc_run_config *r = &a->run;
-  int c;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-    if (c >= O_SIZES && c <= O_RESUME) a->given |= 1UL << (c - O_SIZES);
-    switch (c) {
-    case O_SIZES: {
-      size_t *sizes, L;
-      if (cli_parse_sizes(optarg, "--sizes", 1, GC_NET_MAX_WIDTH, &sizes, &L))
-        return CLI_USAGE;
-      int e = L < 2 ? cli_fail(CLI_USAGE, "--sizes: a net needs at least two "
-                               "layers (input and output)")
-              : gc_run_config_set_sizes(r, L, sizes)
-                  ? cli_fail(CLI_USAGE, "--sizes: %s", gc_strerror_last())
-                  : CLI_OK;
-      free(sizes);
-      if (e) return e;
-      break;
-    }
-    case O_EPOCHS:
-      if (cli_parse_size(optarg, "--epochs", 1, 1000000, &r->epochs))
-        return CLI_USAGE;
-      break;
-    case O_BATCH:
-      if (cli_parse_size(optarg, "--batch", 1, 1000000000, &r->batch))
-        return CLI_USAGE;
-      break;
-    case O_ETA:
-      if (cli_parse_double(optarg, "--eta", &r->eta)) return CLI_USAGE;
-      if (r->eta < 0)
-        return cli_fail(CLI_USAGE, "--eta: %s is negative", optarg);
-      break;
-    case O_LAMBDA:
-      if (cli_parse_double(optarg, "--lambda", &r->lambda)) return CLI_USAGE;
-      if (r->lambda < 0)
-        return cli_fail(CLI_USAGE, "--lambda: %s is negative", optarg);
-      break;
-    case O_COST:
-      if (gc_cost_from_name(&r->cost, optarg))
-        return cli_fail(CLI_USAGE, "--cost: %s", gc_strerror_last());
-      break;
-    case O_INIT:
-      if (gc_init_from_name(&r->init, optarg))
-        return cli_fail(CLI_USAGE, "--init: %s", gc_strerror_last());
-      break;
-    case O_SEED:
-      if (cli_parse_ulong(optarg, "--seed", &r->seed)) return CLI_USAGE;
-      break;
-    case O_MONITOR:
-      if (gc_monitor_from_names(&r->monitor, optarg))
-        return cli_fail(CLI_USAGE, "--monitor: %s", gc_strerror_last());
-      break;
-    case O_EVAL:
-      if (strcmp(optarg, "validation") && strcmp(optarg, "test"))
-        return cli_fail(CLI_USAGE, "--eval: '%s' is not validation or test",
-                        optarg);
-      gc_eval_set_from_name(&r->eval_set, optarg);
-      break;
-    case O_TRAINSIZE:
-      if (cli_parse_size(optarg, "--train-size", 1, 1000000000,
-                         &r->train_size))
-        return CLI_USAGE;
-      break;
-    case O_EARLY:
-      if (cli_parse_size(optarg, "--early-stop", 0, 1000000, &r->early_stop))
-        return CLI_USAGE;
-      break;
-    case O_SAVE: a->save = optarg; break;
-    case O_CHECKPOINT: a->checkpoint = optarg; break;
-    case O_RESUME: a->resume = optarg; break;
-    case O_DATA: a->data = optarg; break;
-    case O_FORMAT:
-      if (cli_parse_format(optarg, 0, &a->format)) return CLI_USAGE;
-      break;
-    case O_QUIET: a->quiet = 1; break;
-    case O_HELP: a->help = 1; return CLI_OK;
-    default:
-      return cli_fail(CLI_USAGE, "unknown or incomplete option '%s' (try "
-                      "--help)", argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
-  return CLI_OK;
-}
-
 /* The run against the data, with the command line's words. */
-static int check_run(const train_args *a, const gc_mnist *m, int resumed)
+static int check_run(const cli_args *a, const gc_mnist *m, int resumed)
 {
   const gc_run_config *r = &a->run;
   size_t n = m->training.n;
-  if (r->sizes[0] != 784 || r->sizes[r->nlayers - 1] != 10)
-    return cli_fail(CLI_USAGE, "--sizes: MNIST needs 784 inputs and 10 "
-                    "outputs (got %zu and %zu)", r->sizes[0],
-                    r->sizes[r->nlayers - 1]);
+  int rc = cli_check_sizes(r, &m->training);
+  if (rc) return rc;
   if (resumed && r->train_size > n)
     return cli_fail(CLI_FAIL, "--resume %s: the run trained on %zu images "
                     "but the data have only %zu (other data?)", a->resume,
@@ -409,7 +288,7 @@ static void report_interrupt(const gc_run *r, const char *ckpath, int argc,
 
 /* The epochs: progress, checkpoint after each, stop on SIGINT.  SIGINT
  * finishes the epoch; a second one kills (SA_RESETHAND). */
-static int epochs_loop(gc_run *r, const train_args *a, int argc, char **argv)
+static int epochs_loop(gc_run *r, const cli_args *a, int argc, char **argv)
 {
   const char *ckpath = a->checkpoint ? a->checkpoint : a->resume;
   struct sigaction sa, old_sa;
@@ -447,7 +326,7 @@ static int epochs_loop(gc_run *r, const train_args *a, int argc, char **argv)
 }
 
 /* Load the data, set up (or resume) the run, train, save, print. */
-static int train(train_args *a, const gc_checkpoint *ck, int argc,
+static int train(cli_args *a, const gc_checkpoint *ck, int argc,
                  char **argv)
 {
   gc_mnist *m = NULL;
@@ -479,10 +358,10 @@ done:
 
 int cmd_train(int argc, char **argv)
 {
-  train_args a;
-  memset(&a, 0, sizeof a);
-  gc_run_config_init(&a.run);
-  int rc = parse_args(&a, argc, argv);
+  cli_args a;
+  cli_args_init(&a);
+  int rc = cli_args_parse(&a, train_opts, sizeof train_opts /
+                          sizeof *train_opts, 0, argc, argv);
   if (rc || a.help) return rc ? rc : cli_help(usage);
   gc_checkpoint *ck = NULL;
   if (a.resume) {

@@ -22,6 +22,7 @@ static const struct command commands[] = {
   {"reproduce", cmd_reproduce, "the chapter's numbers and figures, with a report"},
   {"fetch-mnist", cmd_fetch_mnist, "fetch MNIST into the data directory"},
   {"problem", cmd_problem, "the chapter's problems solved with GSL (and MPFR)"},
+  {"meanfield", cmd_meanfield, "mean-field theory: q*, chi1, c*, depth scales, phase diagram"},
   {NULL, NULL, NULL},
 };
 

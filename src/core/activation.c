@@ -126,3 +126,24 @@ double gc_activation_deriv_max(gc_activation act)
 {
   return act == GC_ACT_SIGMOID ? 0.25 : 1.0;
 }
+
+double gc_activation_deriv2(gc_activation act, double z)
+{
+  double a, fp;
+  gc_activation_forward(&a, &fp, act, 1, &z);
+  switch (act) {
+  case GC_ACT_SIGMOID: /* sigma' (1 - 2 sigma) */
+    return fp * (1.0 - 2.0 * a);
+  case GC_ACT_TANH: /* -2 tanh sech^2 */
+    return -2.0 * a * fp;
+  case GC_ACT_SOFTPLUS: /* sigma'(z) */
+  {
+    double t = exp(-fabs(z));
+    return t / ((1.0 + t) * (1.0 + t));
+  }
+  case GC_ACT_ERF: /* d/dz e^{-pi z^2/4} */
+    return -0.5 * M_PI * z * fp;
+  default: /* piecewise linear */
+    return 0.0;
+  }
+}

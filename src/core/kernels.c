@@ -20,6 +20,9 @@
  * changes no result.
  */
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <math.h>
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
@@ -127,11 +130,11 @@ INLINE vmask vmask_first(size_t r) { return r > 0; }
 /* ------------------------------------------------------------- affine */
 
 /* Register tile of the affine kernel: AR rows of A times AC rows of W,
- * AR*AC accumulators; per step AR+AC loads feed AR*AC FMAs.  4 x 5 is the
- * tile that stays fast whether or not A and W are aligned (bench/README.md
- * has the measurements). */
+ * AR*AC accumulators; per step AR+AC loads feed AR*AC FMAs.  5 x 5 (25
+ * accumulators, 5 + 5 loaded vectors: 30 of AVX-512's 32 registers) fits
+ * a mini-batch of 10 and 30 neurons exactly. */
 #ifndef AR
-#define AR 4
+#define AR 5
 #endif
 #ifndef AC
 #define AC 5
@@ -141,45 +144,74 @@ INLINE vmask vmask_first(size_t r) { return r > 0; }
 #ifndef ACG
 #define ACG ((size_t)3 * AC)
 #endif
+/* K panels: the AR rows of A are read once per neuron tile; at 784 inputs
+ * they are 31 KB, which with the W rows streaming through does not stay in
+ * a 48 KB L1, and both then come from L2 at every tile.  So the inputs are
+ * cut into panels of AKP (a multiple of VL): the panel of A (5 x 256
+ * doubles, 10 KB) stays in L1 while AKG neuron tiles use it, and each
+ * tile's accumulators wait in a buffer (AKG tiles, 12.8 KB) for the next
+ * panel.  A lane's sum goes on where it stopped: the same order, the same
+ * bits. */
+#ifndef AKPV
+#define AKPV 32
+#endif
+#define AKP ((size_t)AKPV * VL)
+#define AKG ((size_t)8)
+
+/* acc[r][c] += A[r][k..k+VL) * W[c][k..k+VL) lane by lane, the vectors
+ * loaded under mask mk if MASKED. */
+INLINE void affine_step(size_t R, size_t C, size_t m, const double *A,
+                        const double *W, size_t k, int MASKED, vmask mk,
+                        vd acc[AR][AC])
+{
+  vd w[AC];
+#pragma GCC unroll 8
+  for (size_t c = 0; c < C; c++) {
+    w[c] = MASKED ? VLOADM(W + c * m + k, mk) : VLOAD(W + c * m + k);
+    VKEEP(w[c]);
+  }
+#pragma GCC unroll 8
+  for (size_t r = 0; r < R; r++) {
+    vd a = MASKED ? VLOADM(A + r * m + k, mk) : VLOAD(A + r * m + k);
+#pragma GCC unroll 8
+    for (size_t c = 0; c < C; c++) acc[r][c] = VFMA(a, w[c], acc[r][c]);
+  }
+}
 
 /* Z[r][c] = b[c] + hsum(sum_k A[r][k] W[c][k]) for r < R, c < C, with R <=
- * AR and C <= AC; lane l of the sum takes k = l, l + VL, ... ascending. */
-INLINE void affine_tile(size_t R, size_t C, size_t n, size_t m,
-                        const double *A, const double *W, const double *b,
-                        double *Z)
+ * AR and C <= AC; lane l of the sum takes k = l, l + VL, ... ascending.
+ * This call adds inputs [k0, k1) (k1 == m or a multiple of VL): its
+ * accumulators start at zero if k0 == 0, else from buf; they end in Z if
+ * k1 == m, else in buf. */
+INLINE void affine_tile(size_t R, size_t C, size_t n, size_t m, size_t k0,
+                        size_t k1, const double *A, const double *W,
+                        const double *b, double *Z, vd *buf)
 {
   vd acc[AR][AC];
 #pragma GCC unroll 8
   for (size_t r = 0; r < R; r++)
 #pragma GCC unroll 8
-    for (size_t c = 0; c < C; c++) acc[r][c] = VZERO();
-  const size_t mv = m - m % VL;
-  size_t k = 0;
-  for (; k < mv; k += VL) {
-    vd w[AC];
+    for (size_t c = 0; c < C; c++)
+      acc[r][c] = k0 ? buf[r * AC + c] : VZERO();
+#if VL == 8
+  /* one loop, its last vector masked (free with AVX-512): a separate
+   * masked step after the loop made GCC 12 spill an accumulator of the
+   * 5 x 5 tile */
+  for (size_t k = k0; k < k1; k += VL)
+    affine_step(R, C, m, A, W, k, 1, vmask_first(k1 - k < VL ? k1 - k : VL),
+                acc);
+#else
+  const size_t kv = k1 - (k1 - k0) % VL;
+  size_t k = k0;
+  for (; k < kv; k += VL) affine_step(R, C, m, A, W, k, 0, vmask_first(0), acc);
+  if (k < k1) affine_step(R, C, m, A, W, k, 1, vmask_first(k1 - k), acc);
+#endif
+  if (k1 < m) {
 #pragma GCC unroll 8
-    for (size_t c = 0; c < C; c++) {
-      w[c] = VLOAD(W + c * m + k);
-      VKEEP(w[c]);
-    }
+    for (size_t r = 0; r < R; r++)
 #pragma GCC unroll 8
-    for (size_t r = 0; r < R; r++) {
-      vd a = VLOAD(A + r * m + k);
-#pragma GCC unroll 8
-      for (size_t c = 0; c < C; c++) acc[r][c] = VFMA(a, w[c], acc[r][c]);
-    }
-  }
-  if (k < m) {
-    const vmask mk = vmask_first(m - k);
-    vd w[AC];
-#pragma GCC unroll 8
-    for (size_t c = 0; c < C; c++) w[c] = VLOADM(W + c * m + k, mk);
-#pragma GCC unroll 8
-    for (size_t r = 0; r < R; r++) {
-      vd a = VLOADM(A + r * m + k, mk);
-#pragma GCC unroll 8
-      for (size_t c = 0; c < C; c++) acc[r][c] = VFMA(a, w[c], acc[r][c]);
-    }
+      for (size_t c = 0; c < C; c++) buf[r * AC + c] = acc[r][c];
+    return;
   }
 #pragma GCC unroll 8
   for (size_t r = 0; r < R; r++)
@@ -187,32 +219,52 @@ INLINE void affine_tile(size_t R, size_t C, size_t n, size_t m,
     for (size_t c = 0; c < C; c++) Z[r * n + c] = VHSUM(acc[r][c]) + b[c];
 }
 
-/* R rows (R <= AR) against nc neurons. */
-INLINE void affine_rows(size_t R, size_t nc, size_t n, size_t m,
-                        const double *A, const double *W, const double *b,
-                        double *Z)
+/* R rows (R <= AR) against nc neurons (at most AKG tiles), inputs [k0,
+ * k1); tile t keeps its accumulators in buf[t]. */
+INLINE void affine_rows(size_t R, size_t nc, size_t n, size_t m, size_t k0,
+                        size_t k1, const double *A, const double *W,
+                        const double *b, double *Z, vd (*buf)[AR * AC])
 {
-  size_t j = 0;
-  for (; j + AC <= nc; j += AC)
-    affine_tile(R, AC, n, m, A, W + j * m, b + j, Z + j);
+  size_t j = 0, t = 0;
+  for (; j + AC <= nc; j += AC, t++)
+    affine_tile(R, AC, n, m, k0, k1, A, W + j * m, b + j, Z + j, buf[t]);
+#define AFFINE_TAIL(C) \
+  affine_tile(R, (C), n, m, k0, k1, A, W + j * m, b + j, Z + j, buf[t])
   switch (nc - j) {
 #if AC > 6
 #error "affine_rows: add cases for AC > 6"
 #endif
 #if AC > 5
-  case 5: affine_tile(R, 5, n, m, A, W + j * m, b + j, Z + j); break;
+  case 5: AFFINE_TAIL(5); break;
 #endif
 #if AC > 4
-  case 4: affine_tile(R, 4, n, m, A, W + j * m, b + j, Z + j); break;
+  case 4: AFFINE_TAIL(4); break;
 #endif
 #if AC > 3
-  case 3: affine_tile(R, 3, n, m, A, W + j * m, b + j, Z + j); break;
+  case 3: AFFINE_TAIL(3); break;
 #endif
 #if AC > 2
-  case 2: affine_tile(R, 2, n, m, A, W + j * m, b + j, Z + j); break;
+  case 2: AFFINE_TAIL(2); break;
 #endif
-  case 1: affine_tile(R, 1, n, m, A, W + j * m, b + j, Z + j); break;
+  case 1: AFFINE_TAIL(1); break;
   default: break;
+  }
+#undef AFFINE_TAIL
+}
+
+/* R rows against neurons [0, nc): groups of AKG tiles, each through all
+ * the K panels. */
+INLINE void affine_rowblock(size_t R, size_t nc, size_t n, size_t m,
+                            const double *A, const double *W,
+                            const double *b, double *Z)
+{
+  vd buf[AKG][AR * AC];
+  for (size_t j = 0; j < nc; j += AKG * AC) {
+    size_t ncg = nc - j < AKG * AC ? nc - j : AKG * AC;
+    for (size_t k0 = 0; k0 < m; k0 += AKP) {
+      size_t k1 = m - k0 <= AKP ? m : k0 + AKP;
+      affine_rows(R, ncg, n, m, k0, k1, A, W + j * m, b + j, Z + j, buf);
+    }
   }
 }
 
@@ -223,21 +275,21 @@ static void affine_block(size_t nr, size_t nc, size_t n, size_t m,
 {
   size_t i = 0;
   for (; i + AR <= nr; i += AR)
-    affine_rows(AR, nc, n, m, A + i * m, W, b, Z + i * n);
+    affine_rowblock(AR, nc, n, m, A + i * m, W, b, Z + i * n);
   switch (nr - i) {
 #if AR > 5
 #error "affine_block: add cases for AR > 5"
 #endif
 #if AR > 4
-  case 4: affine_rows(4, nc, n, m, A + i * m, W, b, Z + i * n); break;
+  case 4: affine_rowblock(4, nc, n, m, A + i * m, W, b, Z + i * n); break;
 #endif
 #if AR > 3
-  case 3: affine_rows(3, nc, n, m, A + i * m, W, b, Z + i * n); break;
+  case 3: affine_rowblock(3, nc, n, m, A + i * m, W, b, Z + i * n); break;
 #endif
 #if AR > 2
-  case 2: affine_rows(2, nc, n, m, A + i * m, W, b, Z + i * n); break;
+  case 2: affine_rowblock(2, nc, n, m, A + i * m, W, b, Z + i * n); break;
 #endif
-  case 1: affine_rows(1, nc, n, m, A + i * m, W, b, Z + i * n); break;
+  case 1: affine_rowblock(1, nc, n, m, A + i * m, W, b, Z + i * n); break;
   default: break;
   }
 }
@@ -521,4 +573,17 @@ int gc_kernel_grad_step(double *W, double *g, size_t B, size_t n, size_t m,
     return gc_error(GC_ENUMERIC, "a weight became NaN or infinite in an SGD "
                     "step of a %zu x %zu layer", n, m);
   return GC_OK;
+}
+
+/* ------------------------------------------------------------ buffers */
+
+size_t gc_kernel_pad(size_t n) { return (n + 7) / 8 * 8; }
+
+double *gc_kernel_calloc(size_t n)
+{
+  if (n > (SIZE_MAX - 64) / sizeof(double)) return NULL;
+  size_t bytes = (n * sizeof(double) + 63) / 64 * 64;
+  void *p = aligned_alloc(64, bytes ? bytes : 64);
+  if (p) memset(p, 0, bytes);
+  return p;
 }

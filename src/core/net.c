@@ -44,8 +44,12 @@ static int params_alloc(gc_params *p, size_t nlayers, const size_t *sizes)
   size_t n = 0;
   int st = count_params(nlayers, sizes, &n);
   if (st) return st;
+  /* each layer's weights start on a 64-byte line (gc_kernel_pad) */
+  n = 0;
+  for (size_t l = 1; l < nlayers; l++)
+    n = gc_kernel_pad(n + sizes[l] * sizes[l - 1] + sizes[l]);
   p->n = n;
-  p->data = calloc(n, sizeof *p->data);
+  p->data = gc_kernel_calloc(n);
   p->w = calloc(nlayers, sizeof *p->w);
   p->b = calloc(nlayers, sizeof *p->b);
   if (!p->data || !p->w || !p->b) {
@@ -55,9 +59,8 @@ static int params_alloc(gc_params *p, size_t nlayers, const size_t *sizes)
   double *q = p->data;
   for (size_t l = 1; l < nlayers; l++) {
     p->w[l] = q;
-    q += sizes[l] * sizes[l - 1];
-    p->b[l] = q;
-    q += sizes[l];
+    p->b[l] = q + sizes[l] * sizes[l - 1];
+    q += gc_kernel_pad(sizes[l] * sizes[l - 1] + sizes[l]);
   }
   return GC_OK;
 }
@@ -158,7 +161,7 @@ int gc_workspace_alloc(gc_workspace **out, const gc_net *net, size_t cap)
   for (size_t l = 1; l < L; l++) {
     if (net->sizes[l] > SIZE_MAX / 4 / cap || per > SIZE_MAX / 8 - 4 * cap * net->sizes[l])
       return gc_error(GC_ERANGE, "workspace too large");
-    per += 4 * cap * net->sizes[l];
+    per += 4 * gc_kernel_pad(cap * net->sizes[l]);
   }
   gc_workspace *ws = calloc(1, sizeof *ws);
   if (!ws) return gc_error(GC_ENOMEM, "out of memory");
@@ -169,7 +172,7 @@ int gc_workspace_alloc(gc_workspace **out, const gc_net *net, size_t cap)
   ws->a = calloc(L, sizeof *ws->a);
   ws->fp = calloc(L, sizeof *ws->fp);
   ws->delta = calloc(L, sizeof *ws->delta);
-  ws->block = malloc(per * sizeof *ws->block);
+  ws->block = gc_kernel_calloc(per);
   if (!ws->sizes || !ws->z || !ws->a || !ws->fp || !ws->delta || !ws->block) {
     gc_workspace_free(ws);
     return gc_error(GC_ENOMEM, "out of memory for a batch of %zu", cap);
@@ -177,7 +180,7 @@ int gc_workspace_alloc(gc_workspace **out, const gc_net *net, size_t cap)
   memcpy(ws->sizes, net->sizes, L * sizeof *ws->sizes);
   double *q = ws->block;
   for (size_t l = 1; l < L; l++) {
-    size_t n = cap * net->sizes[l];
+    size_t n = gc_kernel_pad(cap * net->sizes[l]);
     ws->z[l] = q; q += n;
     ws->a[l] = q; q += n;
     ws->fp[l] = q; q += n;

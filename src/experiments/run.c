@@ -184,19 +184,13 @@ int gc_run_done(const gc_run *r)
   return r->result.epochs >= r->cfg.epochs || r->trainer->stopped;
 }
 
-/* The checkpoint's words for the initialiser. */
-static const char *init_word(gc_init k)
-{
-  return k == GC_INIT_LARGE ? "large" : "default";
-}
-
 int gc_run_checkpoint(const gc_run *r, const char *path)
 {
   gc_checkpoint_run run;
   memset(&run, 0, sizeof run);
   run.epochs = r->cfg.epochs;
   run.seed = r->cfg.seed;
-  snprintf(run.init, sizeof run.init, "%s", init_word(r->cfg.init));
+  snprintf(run.init, sizeof run.init, "%s", gc_init_name(r->cfg.init));
   snprintf(run.eval_set, sizeof run.eval_set, "%s",
            gc_eval_set_name(r->cfg.eval_set));
   return gc_checkpoint_save(path, r->trainer, &run, r->result.history);

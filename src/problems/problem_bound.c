@@ -68,7 +68,7 @@ static int bound(gc_bound_result *r, const gc_bound_params *p)
   /* 2. the smallest |w| with |w| sigma'max = 1 */
   double smax = r->sigma_prime_max;
   gsl_function G = {bound_gap, &smax};
-  gc_brent_root br;
+  gc_brent_bracket br;
   st = gc_brent_find_root(&br, &G, p->w_lo, p->w_hi, 0.0, p->w_tol,
                           p->max_iter, "bound: solving |w| max sigma' = 1");
   r->w_min = br.x;

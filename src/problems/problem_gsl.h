@@ -106,20 +106,21 @@ static inline int gc_brent_minimise(gc_brent_min *out, gsl_function *F,
 }
 
 /* The result of a bracketed Brent root search. */
-typedef struct gc_brent_root {
+typedef struct gc_brent_bracket {
   double x;       /* the root found */
   double lo, hi;  /* the final bracket */
   size_t iter;
-} gc_brent_root;
+} gc_brent_bracket;
 
 /* Find a root of F in [lo, hi] with GSL's Brent solver until the bracket
- * passes gsl_root_test_interval(epsabs, epsrel) or F is exactly 0 at the
- * current estimate, at most max_iter iterations; WHAT names the step in
- * messages.  out is filled even on failure (NaN if never started). */
-static inline int gc_brent_find_root(gc_brent_root *out, gsl_function *F,
-                                     double lo, double hi, double epsabs,
-                                     double epsrel, size_t max_iter,
-                                     const char *what)
+ * passes gsl_root_test_interval(epsabs, epsrel) -- or, if zero_stop, F is
+ * exactly 0 at the current estimate -- at most max_iter iterations; WHAT
+ * names the step in messages.  out is filled even on failure (NaN if
+ * never started). */
+static inline int gc_brent_solve(gc_brent_bracket *out, gsl_function *F,
+                                 double lo, double hi, double epsabs,
+                                 double epsrel, size_t max_iter,
+                                 int zero_stop, const char *what)
 {
   out->x = out->lo = out->hi = NAN;
   out->iter = 0;
@@ -139,7 +140,8 @@ static inline int gc_brent_find_root(gc_brent_root *out, gsl_function *F,
     gs = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
                                 gsl_root_fsolver_x_upper(s), epsabs, epsrel);
     /* Brent may land on the root exactly (a linear F, say) */
-    if (gs == GSL_SUCCESS || GSL_FN_EVAL(F, gsl_root_fsolver_root(s)) == 0)
+    if (gs == GSL_SUCCESS ||
+        (zero_stop && GSL_FN_EVAL(F, gsl_root_fsolver_root(s)) == 0))
       done = 1;
     else if (gs != GSL_CONTINUE) break;
   }
@@ -149,6 +151,31 @@ static inline int gc_brent_find_root(gc_brent_root *out, gsl_function *F,
   out->iter = it;
   gsl_root_fsolver_free(s);
   return gc_solver_end(done, gs, what, it);
+}
+
+/* The problems' root search: stops as soon as F is exactly 0. */
+static inline int gc_brent_find_root(gc_brent_bracket *out, gsl_function *F,
+                                     double lo, double hi, double epsabs,
+                                     double epsrel, size_t max_iter,
+                                     const char *what)
+{
+  return gc_brent_solve(out, F, lo, hi, epsabs, epsrel, max_iter, 1, what);
+}
+
+/* The same, as the theory layer calls it: *root the estimate, *halfwidth
+ * half the final bracket (may be NULL); no early stop when F is exactly 0
+ * at the estimate (Brent then shrinks the bracket to it by itself, one
+ * iteration later). */
+static inline int gc_brent_root(double *root, double *halfwidth,
+                                gsl_function *F, double lo, double hi,
+                                double epsabs, double epsrel,
+                                size_t max_iter, const char *what)
+{
+  gc_brent_bracket br;
+  int st = gc_brent_solve(&br, F, lo, hi, epsabs, epsrel, max_iter, 0, what);
+  *root = br.x;
+  if (halfwidth) *halfwidth = 0.5 * (br.hi - br.lo);
+  return st;
 }
 
 #endif

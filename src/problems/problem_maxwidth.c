@@ -82,7 +82,7 @@ static int maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
   double lo = r->min_lo - 1e-3, hi = r->min_hi + 1e-3;
   if (lo <= 4) lo = 0.5 * (4 + r->min_lo);
   gsl_function Gf = {G_f, NULL};
-  gc_brent_root br;
+  gc_brent_bracket br;
   st = gc_brent_find_root(&br, &Gf, lo, hi, 0, p->root_tol, p->max_iter,
                           "maxwidth: solving dW/dw = 0");
   r->root_iter = br.iter;

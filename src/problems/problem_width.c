@@ -65,7 +65,7 @@ static int one_end(double *root, size_t *iter, size_t *piter, struct wb *q,
                    double lo, double hi, const gc_width_params *p)
 {
   gsl_function F = {g_f, q};
-  gc_brent_root br;
+  gc_brent_bracket br;
   int st = gc_brent_find_root(&br, &F, lo, hi, 1e-3 * p->tol * (hi - lo),
                               p->tol, p->max_iter,
                               "width: solving for an end of the interval");

@@ -8,6 +8,7 @@
 
 #include "gradchain/error.h"
 #include "gradchain/evaluate.h"
+#include "gradchain/kernels.h"
 
 int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
 {
@@ -40,7 +41,7 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
       gc_evaluator_free(ev);
       return st;
     }
-    ev->x[q] = malloc(cap * n0 * sizeof *ev->x[q]);
+    ev->x[q] = gc_kernel_calloc(cap * n0);
     ev->y[q] = malloc(cap * nL * sizeof *ev->y[q]);
     ev->c[q] = malloc(cap * sizeof *ev->c[q]);
     if (!ev->x[q] || !ev->y[q] || !ev->c[q]) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gradchain/error.h"
+#include "gradchain/kernels.h"
 #include "gradchain/speeds.h"
 
 #define CHUNK 250
@@ -22,7 +23,7 @@ int gc_layer_speeds(double *speeds, gc_params *mean_grad, const gc_net *net,
   size_t chunk = n < CHUNK ? n : CHUNK;
   gc_workspace *ws = NULL;
   gc_params g = {0}, sum = {0};
-  double *x = malloc(chunk * d->dim * sizeof *x);
+  double *x = gc_kernel_calloc(chunk * d->dim);
   double *y = malloc(chunk * d->nclasses * sizeof *y);
   int st = x && y ? GC_OK : gc_error(GC_ENOMEM, "out of memory");
   if (!st) st = gc_workspace_alloc(&ws, net, chunk);

@@ -110,7 +110,7 @@ int gc_trainer_alloc(gc_trainer **out, gc_net *net, const gc_dataset *train,
   t->cfg = *cfg;
   t->rng = gc_gsl_rng_alloc(gsl_rng_mt19937);
   t->idx = malloc(train->n * sizeof *t->idx);
-  t->x = malloc(B * n0 * sizeof *t->x);
+  t->x = gc_kernel_calloc(B * n0);
   t->y = malloc(B * nL * sizeof *t->y);
   if (!t->rng || !t->idx || !t->x || !t->y) {
     gc_trainer_free(t);

@@ -1,0 +1,349 @@
+/* cmd_meanfield.c -- gradchain meanfield: q*, chi1, c* and the depth
+ * scales of a wide net, its critical line and phase diagram. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gradchain/error.h"
+#include "gradchain/meanfield.h"
+#include "cli/cli.h"
+#include "cli/outfile.h"
+
+static const char usage[] =
+    "Usage: gradchain meanfield [--activation NAME] [--sigma-w2 V]\n"
+    "                           [--sigma-b2 V] [--format text|json|csv]\n"
+    "       gradchain meanfield --critical [--activation NAME] [--sigma-b2 V]\n"
+    "       gradchain meanfield --grid DIR [--activation NAME] [--grid-size N]\n"
+    "                           [--w2-range LO,HI] [--b2-range LO,HI]\n\n"
+    "Mean-field theory of a wide net with weights N(0, sigma_w2/N) and biases\n"
+    "N(0, sigma_b2): the fixed point q* of the length map (GSL's Brent\n"
+    "solver), chi1 = sigma_w2 E[phi'(sqrt(q*) z)^2] (the factor by which the\n"
+    "squared gradient changes per layer), the fixed point c* of the\n"
+    "correlation map (1 in the ordered phase, chi1 < 1), and the depth scales\n"
+    "xi_q, xi_c and xi_grad = -1/ln chi1 (negative: gradients explode).\n"
+    "Each with an error estimate from two quadrature node counts.\n"
+    "  --activation NAME  sigmoid (default), tanh, relu, softplus, identity,\n"
+    "                     leaky-relu, erf, hard-tanh\n"
+    "  --sigma-w2 V       weight variance times the width (default 1, > 0)\n"
+    "  --sigma-b2 V       bias variance (default 1, >= 0)\n"
+    "  --critical         the sigma_w2 where chi1 = 1 for this sigma_b2\n"
+    "  --grid DIR         phase diagram: DIR/phase.csv (chi1, xi_c), \n"
+    "                     phase_critical.csv, phase.gp and phase.png\n"
+    "  --grid-size N      N x N points (default 100, 2 .. 1000)\n"
+    "  --w2-range LO,HI   sigma_w2 axis (default 0.05,4)\n"
+    "  --b2-range LO,HI   sigma_b2 axis (default 0,0.5)\n";
+
+enum { OPT_FORMAT = 1000, OPT_HELP, OPT_ACT, OPT_W2, OPT_B2, OPT_CRIT,
+       OPT_GRID, OPT_GSIZE, OPT_W2R, OPT_B2R };
+
+typedef struct args {
+  cli_format fmt;
+  gc_activation act;
+  double sw2, sb2;
+  int critical;
+  const char *grid;
+  size_t gsize;
+  double w2r[2], b2r[2];
+} args;
+
+static int parse_range(const char *s, const char *opt, double lo_min,
+                       double out[2])
+{
+  double *v = NULL;
+  size_t n = 0;
+  if (cli_parse_doubles(s, opt, &v, &n)) return CLI_USAGE;
+  int ok = n == 2 && v[0] >= lo_min && v[1] > v[0];
+  if (ok) {
+    out[0] = v[0];
+    out[1] = v[1];
+  }
+  free(v);
+  if (!ok)
+    return cli_fail(CLI_USAGE, "%s needs LO,HI with %s LO < HI (got '%s')",
+                    opt, lo_min > 0 ? "0 <" : "0 <=", s);
+  return 0;
+}
+
+/* Variances: finite and in range, or a one-line usage error. */
+static int parse_var(const char *s, const char *opt, int positive,
+                     double *out)
+{
+  if (cli_parse_double(s, opt, out)) return CLI_USAGE;
+  if (positive ? !(*out > 0) : !(*out >= 0))
+    return cli_fail(CLI_USAGE, "%s must be %s (got %s)", opt,
+                    positive ? "> 0" : ">= 0", s);
+  return 0;
+}
+
+static int parse(args *a, int argc, char **argv)
+{
+  static const struct option opts[] = {
+      {"format", required_argument, NULL, OPT_FORMAT},
+      {"help", no_argument, NULL, OPT_HELP},
+      {"activation", required_argument, NULL, OPT_ACT},
+      {"sigma-w2", required_argument, NULL, OPT_W2},
+      {"sigma-b2", required_argument, NULL, OPT_B2},
+      {"critical", no_argument, NULL, OPT_CRIT},
+      {"grid", required_argument, NULL, OPT_GRID},
+      {"grid-size", required_argument, NULL, OPT_GSIZE},
+      {"w2-range", required_argument, NULL, OPT_W2R},
+      {"b2-range", required_argument, NULL, OPT_B2R},
+      {NULL, 0, NULL, 0}};
+  *a = (args){CLI_TEXT, GC_ACT_SIGMOID, 1.0, 1.0, 0, NULL, 100,
+              {0.05, 4.0}, {0.0, 0.5}};
+  optind = 0;
+  opterr = 0;
+  int c, st = 0;
+  while (!st && (c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+    switch (c) {
+    case OPT_HELP: return cli_help(usage);
+    case OPT_FORMAT: st = cli_parse_format(optarg, 1, &a->fmt); break;
+    case OPT_ACT:
+      if (gc_activation_from_name(&a->act, optarg))
+        st = cli_fail(CLI_USAGE, "--activation: %s", gc_strerror_last());
+      break;
+    case OPT_W2: st = parse_var(optarg, "--sigma-w2", 1, &a->sw2); break;
+    case OPT_B2: st = parse_var(optarg, "--sigma-b2", 0, &a->sb2); break;
+    case OPT_CRIT: a->critical = 1; break;
+    case OPT_GRID: a->grid = optarg; break;
+    case OPT_GSIZE:
+      st = cli_parse_size(optarg, "--grid-size", 2, 1000, &a->gsize) ? CLI_USAGE : 0;
+      break;
+    case OPT_W2R: st = parse_range(optarg, "--w2-range", 1e-300, a->w2r); break;
+    case OPT_B2R: st = parse_range(optarg, "--b2-range", 0, a->b2r); break;
+    default:
+      return cli_fail(CLI_USAGE, "unknown or incomplete option '%s' (try "
+                      "gradchain meanfield --help)", argv[optind - 1]);
+    }
+  }
+  if (st) return CLI_USAGE;
+  if (optind < argc)
+    return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+  if (a->critical && a->grid)
+    return cli_fail(CLI_USAGE, "--critical and --grid exclude each other");
+  return -1;
+}
+
+static void jkey(const char *k, double v, double err)
+{
+  printf(", \"%s\": ", k);
+  cli_json_double(stdout, v);
+  printf(", \"%s_err\": ", k);
+  cli_json_double(stdout, err);
+}
+
+static int run_point(const args *a, gc_meanfield *w)
+{
+  gc_meanfield_result r;
+  if (gc_meanfield_point(&r, w, a->sw2, a->sb2)) return cli_fail_lib();
+  const char *name = gc_activation_name(a->act);
+  const char *phase = r.chi1 < 1 ? "ordered" : r.chi1 > 1 ? "chaotic"
+                                                          : "critical";
+  if (a->fmt == CLI_JSON) {
+    printf("{\"activation\": ");
+    cli_json_string(stdout, name);
+    printf(", \"sigma_w2\": ");
+    cli_json_double(stdout, a->sw2);
+    printf(", \"sigma_b2\": ");
+    cli_json_double(stdout, a->sb2);
+    jkey("q_star", r.q_star, r.q_star_err);
+    jkey("chi1", r.chi1, r.chi1_err);
+    jkey("c_star", r.c_star, r.c_star_err);
+    jkey("xi_q", r.xi_q, r.xi_q_err);
+    jkey("xi_c", r.xi_c, r.xi_c_err);
+    jkey("xi_grad", r.xi_grad, r.xi_grad_err);
+    printf(", \"phase\": \"%s\"}\n", phase);
+  } else if (a->fmt == CLI_CSV) {
+    printf("activation,sigma_w2,sigma_b2,q_star,q_star_err,chi1,chi1_err,"
+           "c_star,c_star_err,xi_q,xi_q_err,xi_c,xi_c_err,xi_grad,"
+           "xi_grad_err\n%s,%.17g,%.17g,%.17g,%.3g,%.17g,%.3g,%.17g,%.3g,"
+           "%.17g,%.3g,%.17g,%.3g,%.17g,%.3g\n",
+           name, a->sw2, a->sb2, r.q_star, r.q_star_err, r.chi1, r.chi1_err,
+           r.c_star, r.c_star_err, r.xi_q, r.xi_q_err, r.xi_c, r.xi_c_err,
+           r.xi_grad, r.xi_grad_err);
+  } else {
+    printf("Mean field: %s, sigma_w^2 = %g, sigma_b^2 = %g\n\n"
+           "  q*      = %-22.17g +- %.2g   (root of L(q) = q)\n"
+           "  chi1    = %-22.17g +- %.2g   (%s phase)\n"
+           "  c*      = %-22.17g +- %.2g\n"
+           "  xi_q    = %-22.17g +- %.2g\n"
+           "  xi_c    = %-22.17g +- %.2g\n"
+           "  xi_grad = %-22.17g +- %.2g   (-1/ln chi1)\n\n"
+           "  ||delta|| changes by sqrt(chi1) = %.6g per layer forward, so a\n"
+           "  layer learns %.6g times as fast as the one before it.\n",
+           name, a->sw2, a->sb2, r.q_star, r.q_star_err, r.chi1, r.chi1_err,
+           phase, r.c_star, r.c_star_err, r.xi_q, r.xi_q_err, r.xi_c,
+           r.xi_c_err, r.xi_grad, r.xi_grad_err, sqrt(r.chi1),
+           1 / sqrt(r.chi1));
+  }
+  return CLI_OK;
+}
+
+static int run_critical(const args *a, gc_meanfield *w)
+{
+  gc_meanfield_critical_result r;
+  if (gc_meanfield_critical(&r, w, a->sb2)) return cli_fail_lib();
+  const char *name = gc_activation_name(a->act);
+  if (a->fmt == CLI_JSON) {
+    printf("{\"activation\": ");
+    cli_json_string(stdout, name);
+    printf(", \"sigma_b2\": ");
+    cli_json_double(stdout, a->sb2);
+    jkey("sigma_w2_critical", r.sigma_w2, r.sigma_w2_err);
+    jkey("q_star", r.q_star, r.q_star_err);
+    printf(", \"q_star_unbounded\": %s}\n",
+           r.q_star_unbounded ? "true" : "false");
+  } else if (a->fmt == CLI_CSV) {
+    printf("activation,sigma_b2,sigma_w2_critical,sigma_w2_critical_err,"
+           "q_star,q_star_err\n%s,%.17g,%.17g,%.3g,%.17g,%.3g\n", name,
+           a->sb2, r.sigma_w2, r.sigma_w2_err, r.q_star, r.q_star_err);
+  } else {
+    printf("Critical line: %s, sigma_b^2 = %g\n\n"
+           "  sigma_w^2 = %-22.17g +- %.2g   (chi1 = 1)\n", name, a->sb2,
+           r.sigma_w2, r.sigma_w2_err);
+    if (r.q_star_unbounded)
+      printf("  q*        = inf: the length map of a positively homogeneous\n"
+             "              activation has no fixed point on the critical\n"
+             "              line when sigma_b^2 > 0\n");
+    else
+      printf("  q*        = %-22.17g +- %.2g\n", r.q_star, r.q_star_err);
+  }
+  return CLI_OK;
+}
+
+/* a number, or an empty field for NaN (no q*, no critical point) */
+static void csv_num(FILE *f, double x, char end)
+{
+  if (isnan(x)) fputc(end, f);
+  else fprintf(f, "%.10g%c", x, end);
+}
+
+static int write_grid(const args *a, const double *sw, const double *sb,
+                      const double *chi, const double *xi,
+                      const double *crit)
+{
+  size_t n = a->gsize;
+  outfile o;
+  if (outfile_open(&o, a->grid, "phase.csv")) return CLI_FAIL;
+  fprintf(o.f, "sigma_w2,sigma_b2,chi1,xi_c\n");
+  for (size_t j = 0; j < n; j++) {
+    for (size_t i = 0; i < n; i++) {
+      fprintf(o.f, "%.10g,%.10g,", sw[i], sb[j]);
+      csv_num(o.f, chi[j * n + i], ',');
+      csv_num(o.f, xi[j * n + i], '\n');
+    }
+    fputc('\n', o.f); /* gnuplot's pm3d wants blank lines between rows */
+  }
+  if (outfile_commit(&o)) return CLI_FAIL;
+  if (outfile_open(&o, a->grid, "phase_critical.csv")) return CLI_FAIL;
+  fprintf(o.f, "sigma_b2,sigma_w2_critical\n");
+  for (size_t j = 0; j < n; j++)
+  {
+    fprintf(o.f, "%.10g,", sb[j]);
+    csv_num(o.f, crit[j], '\n');
+  }
+  if (outfile_commit(&o)) return CLI_FAIL;
+  if (outfile_open(&o, a->grid, "phase.gp")) return CLI_FAIL;
+  fprintf(o.f,
+          "# phase.gp -- made by gradchain meanfield --grid; run `gnuplot "
+          "phase.gp`\n"
+          "set terminal pngcairo size 900,640 enhanced font 'DejaVu Sans,11'\n"
+          "set output 'phase.png'\n"
+          "set datafile separator ','\n"
+          "set title \"%s: depth scale ξ_c (colour, log scale) and the "
+          "critical line χ_1 = 1\"\n"
+          "set xlabel 'σ_w^2'\nset ylabel 'σ_b^2'\n"
+          "set xrange [%g:%g]\nset yrange [%g:%g]\n"
+          "set logscale cb\nset cblabel 'ξ_c (layers)'\n"
+          "set view map\nset palette rgb 33,13,10\n"
+          "splot 'phase.csv' skip 1 using 1:2:4 with pm3d notitle, \\\n"
+          "      'phase_critical.csv' skip 1 using 2:1:(1) with lines lw 3 "
+          "lc rgb 'white' title 'χ_1 = 1'\n",
+          gc_activation_name(a->act), a->w2r[0], a->w2r[1], a->b2r[0],
+          a->b2r[1]);
+  if (outfile_commit(&o)) return CLI_FAIL;
+  return CLI_OK;
+}
+
+static int run_grid(const args *a)
+{
+  size_t n = a->gsize;
+  /* a picture needs less than the point's 1e-14: Gauss-Hermite 200 and 10
+   * Gauss-Legendre nodes per piece keep chi1 and xi_c to ~1e-7 */
+  gc_meanfield_params p;
+  gc_meanfield_params_default(&p);
+  p.nodes = 200;
+  p.nodes_2d = 10;
+  p.tol = 1e-10;
+  gc_meanfield *w = gc_meanfield_alloc(a->act, &p);
+  if (!w) return cli_fail_lib();
+  double *sw = malloc(n * sizeof *sw), *sb = malloc(n * sizeof *sb);
+  double *chi = malloc(n * n * sizeof *chi), *xi = malloc(n * n * sizeof *xi);
+  double *crit = malloc(n * sizeof *crit);
+  int st = CLI_OK;
+  if (!sw || !sb || !chi || !xi || !crit) {
+    st = cli_fail(CLI_FAIL, "out of memory for a %zu x %zu grid", n, n);
+    goto out;
+  }
+  for (size_t i = 0; i < n; i++) {
+    sw[i] = a->w2r[0] + (a->w2r[1] - a->w2r[0]) * (double)i / (double)(n - 1);
+    sb[i] = a->b2r[0] + (a->b2r[1] - a->b2r[0]) * (double)i / (double)(n - 1);
+  }
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  size_t missing = 0;
+  if (gc_meanfield_grid(chi, xi, crit, &missing, w, n, sw, n, sb)) {
+    st = cli_fail_lib();
+    goto out;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+  if (make_dirs(a->grid)) {
+    st = cli_fail(CLI_FAIL, "cannot create directory '%s'", a->grid);
+    goto out;
+  }
+  st = write_grid(a, sw, sb, chi, xi, crit);
+  if (st) goto out;
+  int png = plot_available() && plot_run(a->grid, "phase.gp") == 0;
+  if (a->fmt == CLI_JSON) {
+    printf("{\"activation\": ");
+    cli_json_string(stdout, gc_activation_name(a->act));
+    printf(", \"grid_size\": %zu, \"points_without_q_star\": %zu, "
+           "\"seconds\": %.3f, \"png\": %s}\n", n, missing, secs,
+           png ? "true" : "false");
+  } else {
+    printf("Phase diagram of %s: %zu x %zu points, sigma_w^2 in [%g, %g], "
+           "sigma_b^2 in [%g, %g], in %.2f s\n", gc_activation_name(a->act),
+           n, n, a->w2r[0], a->w2r[1], a->b2r[0], a->b2r[1], secs);
+    if (missing)
+      printf("%zu points have no fixed point q* below %g (empty in the "
+             "CSV's chi1 and xi_c)\n", missing, GC_MEANFIELD_Q_MAX);
+    printf("wrote %s/phase.csv, phase_critical.csv, phase.gp%s\n", a->grid,
+           png ? " and phase.png" : " (no gnuplot: no PNG)");
+  }
+out:
+  free(sw);
+  free(sb);
+  free(chi);
+  free(xi);
+  free(crit);
+  gc_meanfield_free(w);
+  return st;
+}
+
+int cmd_meanfield(int argc, char **argv)
+{
+  args a;
+  int st = parse(&a, argc, argv);
+  if (st >= 0) return st;
+  if (a.grid) return run_grid(&a);
+  gc_meanfield *w = gc_meanfield_alloc(a.act, NULL);
+  if (!w) return cli_fail_lib();
+  st = a.critical ? run_critical(&a, w) : run_point(&a, w);
+  gc_meanfield_free(w);
+  return st;
+}

@@ -1,0 +1,412 @@
+/* check_experiments.c -- the experiment layer against the trainer and the
+ * net driven by hand in this test: a run (the seed rule, the result
+ * record, checkpoint and resume), the depth study, the speeds studies. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "gradchain/gradchain.h"
+#include "testlib.h"
+
+/* A learnable synthetic data set in the MNIST split's shape: dim pixels,
+ * ncl classes, n training, v validation, t test images. */
+static test_synth synth_make(size_t dim, size_t ncl, size_t n, size_t v,
+                             size_t t, unsigned long seed)
+{
+  test_synth s = test_synth_make(TEST_LEARNABLE, n + v + t, dim, ncl, seed);
+  test_synth_split(&s, n, v);
+  return s;
+}
+
+static void small_config(gc_run_config *c)
+{
+  static const size_t sizes[] = {12, 7, 5, 3};
+  gc_run_config_init(c);
+  ck_assert_int_eq(gc_run_config_set_sizes(c, 4, sizes), GC_OK);
+  c->epochs = 5;
+  c->batch = 4;
+  c->eta = 0.5;
+  c->lambda = 0.1;
+  c->seed = 7;
+  c->monitor = GC_MONITOR_EVAL_ACCURACY | GC_MONITOR_TRAIN_COST;
+}
+
+/* The trainer of c driven by hand: shuffling from seed + 1 (the rule
+ * written out here, not taken from the run layer). */
+static gc_trainer *hand_trainer(gc_net *net, const gc_dataset *train,
+                                const gc_dataset *eval, const gc_run_config *c)
+{
+  gc_train_config tc;
+  gc_train_config_default(&tc);
+  tc.batch = c->batch;
+  tc.eta = c->eta;
+  tc.lambda = c->lambda;
+  tc.seed = c->seed + 1;
+  tc.monitor = c->monitor;
+  gc_trainer *t;
+  ck_assert_int_eq(gc_trainer_alloc(&t, net, train, eval, &tc), GC_OK);
+  return t;
+}
+
+/* A net initialised from seed as network2 does, without the run layer. */
+static gc_net *seeded_net(const size_t *sizes, size_t L, unsigned long seed)
+{
+  gc_net *net;
+  ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID,
+                                GC_COST_CROSS_ENTROPY), GC_OK);
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(rng, seed);
+  gc_net_init(net, GC_INIT_DEFAULT, rng);
+  gsl_rng_free(rng);
+  return net;
+}
+
+/* Run t for `epochs`; the last and the best evaluation accuracy. */
+static void hand_epochs(gc_trainer *t, size_t epochs, gc_epoch_stats *hist,
+                        double *final, double *best, size_t *best_epoch)
+{
+  *best = -1;
+  *best_epoch = 0;
+  for (size_t e = 0; e < epochs; e++) {
+    gc_epoch_stats st;
+    ck_assert_int_eq(gc_trainer_epoch(t, &st), GC_OK);
+    if (hist) ck_assert(!memcmp(&st, &hist[e], sizeof st));
+    *final = st.evaluation_accuracy;
+    if (*final > *best) {
+      *best = *final;
+      *best_epoch = e + 1;
+    }
+  }
+}
+
+START_TEST(test_defaults_are_network2)
+{
+  gc_run_config c;
+  gc_run_config_init(&c);
+  ck_assert_uint_eq(c.nlayers, 3);
+  ck_assert_uint_eq(c.sizes[0], 784);
+  ck_assert_uint_eq(c.sizes[1], 30);
+  ck_assert_uint_eq(c.sizes[2], 10);
+  ck_assert_int_eq(c.act, GC_ACT_SIGMOID);
+  ck_assert_int_eq(c.cost, GC_COST_CROSS_ENTROPY);
+  ck_assert_int_eq(c.init, GC_INIT_DEFAULT);
+  ck_assert(c.eta == 0.1 && c.lambda == 5.0);
+  ck_assert_uint_eq(c.batch, 10);
+  ck_assert_uint_eq(c.epochs, 30);
+  ck_assert_uint_eq(c.seed, 1);
+  ck_assert_int_eq(c.eval_set, GC_EVAL_SET_VALIDATION);
+  ck_assert_uint_eq(c.monitor, GC_MONITOR_EVAL_ACCURACY);
+}
+END_TEST
+
+/* The run equals the trainer driven by hand: net from seed S, shuffling
+ * from S + 1; final and best accuracy read off the history here. */
+START_TEST(test_run_is_the_seed_rule)
+{
+  test_synth s = synth_make(12, 3, 60, 20, 10, 11);
+  gc_run_config c;
+  small_config(&c);
+  c.train_size = 50;
+  gc_run_result res;
+  ck_assert_int_eq(gc_run_perform(&res, &c, &s.m, NULL, NULL), GC_OK);
+  ck_assert_uint_eq(res.epochs, 5);
+  ck_assert(!memcmp(&res.config, &c, sizeof c));
+
+  gc_net *net = seeded_net(c.sizes, c.nlayers, 7);
+  gc_dataset train = s.m.training;
+  train.n = 50;
+  gc_trainer *t = hand_trainer(net, &train, &s.m.validation, &c);
+  double best, final;
+  size_t best_epoch;
+  hand_epochs(t, 5, res.history, &final, &best, &best_epoch);
+  ck_assert(res.final_accuracy == final);
+  ck_assert(res.best_accuracy == best);
+  ck_assert_uint_eq(res.best_epoch, best_epoch);
+  ck_assert(res.seconds >= 0);
+
+  /* the same parameters, bit for bit, from a gc_run */
+  gc_run *r;
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &s.m), GC_OK);
+  while (!gc_run_done(r)) ck_assert_int_eq(gc_run_iterate(r), GC_OK);
+  ck_assert(!memcmp(r->net->p.data, net->p.data, net->p.n * sizeof(double)));
+  ck_assert_int_eq(gc_run_iterate(r), GC_EINVAL); /* done */
+  gc_run_free(r);
+
+  gc_trainer_free(t);
+  gc_net_free(net);
+  gc_run_result_free(&res);
+  test_synth_free(&s);
+}
+END_TEST
+
+/* Checkpoint after 2 of 5 epochs, resume: the uninterrupted run's bits. */
+START_TEST(test_checkpoint_resume)
+{
+  test_synth s = synth_make(12, 3, 40, 20, 10, 12);
+  gc_run_config c;
+  small_config(&c);
+  c.eval_set = GC_EVAL_SET_TEST;
+  gc_run_result whole;
+  ck_assert_int_eq(gc_run_perform(&whole, &c, &s.m, NULL, NULL), GC_OK);
+
+  char path[] = "/tmp/check_run_XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  close(fd);
+  gc_run *r;
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &s.m), GC_OK);
+  for (int e = 0; e < 2; e++) ck_assert_int_eq(gc_run_iterate(r), GC_OK);
+  ck_assert_int_eq(gc_run_checkpoint(r, path), GC_OK);
+  gc_run_free(r);
+
+  gc_checkpoint *ck;
+  ck_assert_int_eq(gc_checkpoint_load(&ck, path), GC_OK);
+  gc_run_config k;
+  ck_assert_int_eq(gc_run_config_from_checkpoint(&k, ck), GC_OK);
+  ck_assert_uint_eq(k.train_size, 40); /* "all" made explicit */
+  k.train_size = 0;
+  ck_assert(!memcmp(&k, &c, sizeof c));
+  ck_assert_int_eq(gc_run_alloc(&r, &k, &s.m), GC_OK);
+  ck_assert_int_eq(gc_run_restore(r, ck), GC_OK);
+  ck_assert_uint_eq(r->result.epochs, 2);
+  while (!gc_run_done(r)) ck_assert_int_eq(gc_run_iterate(r), GC_OK);
+  ck_assert_uint_eq(r->result.epochs, 5);
+  ck_assert(!memcmp(r->result.history, whole.history,
+                    5 * sizeof *whole.history));
+  ck_assert(r->result.best_accuracy == whole.best_accuracy);
+  ck_assert_uint_eq(r->result.best_epoch, whole.best_epoch);
+  gc_run_free(r);
+  gc_checkpoint_free(ck);
+  unlink(path);
+  gc_run_result_free(&whole);
+  test_synth_free(&s);
+}
+END_TEST
+
+/* Every cell of the depth study is a plain training run of the same
+ * configuration; means and sds of two seeds in closed form. */
+START_TEST(test_depth_study)
+{
+  test_synth s = synth_make(12, 3, 40, 20, 10, 14);
+  gc_depth_config c;
+  gc_depth_config_init(&c);
+  ck_assert_uint_eq(c.ndepths, 4);
+  ck_assert_uint_eq(c.width, 30);
+  c.ndepths = 2;
+  c.depths[0] = 2;
+  c.depths[1] = 1;
+  c.width = 5;
+  c.seeds = 2;
+  c.base.seed = 3;
+  c.base.epochs = 3;
+  c.base.batch = 5;
+  c.base.eta = 1.0;
+  c.base.lambda = 0.5;
+  gc_depth_result res;
+  ck_assert_int_eq(gc_depth_study(&res, &c, &s.m, NULL, NULL), GC_OK);
+  for (size_t d = 0; d < 2; d++) {
+    const gc_depth_row *row = &res.rows[d];
+    ck_assert_uint_eq(row->hidden, c.depths[d]);
+    size_t sizes[4] = {12, 5, 5, 3}, L = c.depths[d] + 2;
+    sizes[L - 1] = 3;
+    for (size_t k = 0; k < 2; k++) {
+      gc_net *net = seeded_net(sizes, L, 3 + k);
+      gc_run_config k1 = c.base;
+      k1.seed = 3 + k;
+      gc_trainer *t = hand_trainer(net, &s.m.training, &s.m.validation, &k1);
+      double best, final;
+      size_t best_epoch;
+      hand_epochs(t, 3, NULL, &final, &best, &best_epoch);
+      ck_assert(row->final[k] == final);
+      ck_assert(row->best[k] == best);
+      ck_assert_uint_eq(row->best_epoch[k], best_epoch);
+      gc_trainer_free(t);
+      gc_net_free(net);
+    }
+    double f0 = row->final[0], f1 = row->final[1];
+    ck_assert_double_eq_tol(row->final_mean, (f0 + f1) / 2, 1e-15);
+    ck_assert_double_eq_tol(row->final_sd, fabs(f0 - f1) / sqrt(2), 1e-15);
+    ck_assert_double_eq_tol(row->best_sd,
+                            fabs(row->best[0] - row->best[1]) / sqrt(2),
+                            1e-15);
+  }
+  gc_depth_result_free(&res);
+  ck_assert(isnan(gc_depth_book(30, 5)) && gc_depth_book(30, 1) == 0.9648);
+  c.depths[1] = 0;
+  ck_assert_int_eq(gc_depth_study(&res, &c, &s.m, NULL, NULL), GC_EINVAL);
+  ck_assert_ptr_null(res.rows);
+  test_synth_free(&s);
+}
+END_TEST
+
+/* The mean over the first n training examples of dC/db^l, one example at
+ * a time through gc_net_forward/backward, into mean[l][j]. */
+static void mean_deltas(const gc_net *net, const gc_dataset *d, size_t n,
+                        double mean[][16])
+{
+  gc_workspace *ws;
+  ck_assert_int_eq(gc_workspace_alloc(&ws, net, 1), GC_OK);
+  memset(mean, 0, 8 * sizeof mean[0]);
+  for (size_t i = 0; i < n; i++) {
+    double x[64], y[16];
+    gc_dataset_batch(x, y, d, NULL, i, 1);
+    ck_assert_int_eq(gc_net_forward(net, ws, x, 1), GC_OK);
+    ck_assert_int_eq(gc_net_backward(net, ws, y, NULL), GC_OK);
+    for (size_t l = 1; l < net->nlayers; l++)
+      for (size_t j = 0; j < net->sizes[l]; j++)
+        mean[l][j] += ws->delta[l][j];
+  }
+  for (size_t l = 1; l < net->nlayers; l++)
+    for (size_t j = 0; j < net->sizes[l]; j++) mean[l][j] /= (double)n;
+  gc_workspace_free(ws);
+}
+
+static double norm(const double *x, size_t n)
+{
+  double s = 0;
+  for (size_t i = 0; i < n; i++) s += x[i] * x[i];
+  return sqrt(s);
+}
+
+START_TEST(test_speeds_at_init)
+{
+  test_synth s = synth_make(12, 3, 40, 20, 10, 15);
+  gc_run_config c;
+  small_config(&c);
+  c.sizes[1] = 8; /* wider than GC_SPEEDS_TOP */
+  gc_speeds_init_result r;
+  ck_assert_int_eq(gc_speeds_at_init(&r, &c, 3, 33, &s.m), GC_OK);
+  ck_assert_uint_eq(r.hidden, 2);
+  double per[3][2];
+  for (size_t k = 0; k < 3; k++) {
+    gc_net *net = seeded_net(c.sizes, 4, 7 + k);
+    double mean[8][16];
+    mean_deltas(net, &s.m.training, 33, mean);
+    for (size_t l = 1; l <= 2; l++) {
+      per[k][l - 1] = norm(mean[l], c.sizes[l]);
+      ck_assert_double_eq_tol(r.per_seed[k * 2 + l - 1], per[k][l - 1],
+                              1e-14);
+      for (size_t j = 0; k == 0 && j < GC_SPEEDS_TOP; j++)
+        if (j < c.sizes[l])
+          ck_assert_double_eq_tol(r.neuron[(l - 1) * GC_SPEEDS_TOP + j],
+                                  mean[l][j], 1e-15);
+        else
+          ck_assert(isnan(r.neuron[(l - 1) * GC_SPEEDS_TOP + j]));
+    }
+    gc_net_free(net);
+  }
+  for (size_t l = 0; l < 2; l++) {
+    double m = (per[0][l] + per[1][l] + per[2][l]) / 3, v = 0;
+    for (size_t k = 0; k < 3; k++) v += (per[k][l] - m) * (per[k][l] - m);
+    ck_assert_double_eq_tol(r.mean[l], m, 1e-14);
+    ck_assert_double_eq_tol(r.sd[l], sqrt(v / 2), 1e-14);
+  }
+  gc_speeds_init_result_free(&r);
+  static const size_t book[] = {784, 30, 30, 30, 10};
+  ck_assert(gc_speeds_book(book, 5)[2] == 0.283);
+  ck_assert_ptr_null(gc_speeds_book(c.sizes, 4));
+  test_synth_free(&s);
+}
+END_TEST
+
+/* Before every epoch of batch gradient descent: the speeds of the net as
+ * it is, measured here, while a plain trainer takes the epochs. */
+START_TEST(test_speeds_during_training)
+{
+  test_synth s = synth_make(12, 3, 40, 20, 10, 16);
+  gc_run_config c;
+  small_config(&c);
+  c.train_size = 25;
+  c.epochs = 4;
+  gc_speeds_train_result r;
+  ck_assert_int_eq(gc_speeds_during_training(&r, &c, &s.m, NULL, NULL),
+                   GC_OK);
+  ck_assert_uint_eq(r.config.batch, 25);
+  gc_net *net = seeded_net(c.sizes, 4, 7);
+  gc_dataset d = s.m.training;
+  d.n = 25;
+  c.batch = 25;
+  c.monitor = 0;
+  gc_trainer *t = hand_trainer(net, &d, NULL, &c);
+  for (size_t e = 0; e < 4; e++) {
+    double mean[8][16];
+    mean_deltas(net, &d, 25, mean);
+    for (size_t l = 1; l <= 2; l++)
+      ck_assert_double_eq_tol(r.series[e * 2 + l - 1],
+                              norm(mean[l], c.sizes[l]), 1e-14);
+    ck_assert_int_eq(gc_trainer_epoch(t, NULL), GC_OK);
+  }
+  ck_assert_double_eq_tol(r.final_ratio, r.series[7] / r.series[6], 1e-15);
+  gc_trainer_free(t);
+  gc_net_free(net);
+  gc_speeds_train_result_free(&r);
+  c.train_size = 0; /* batch gradient descent needs a set size */
+  ck_assert_int_eq(gc_speeds_during_training(&r, &c, &s.m, NULL, NULL),
+                   GC_EINVAL);
+  test_synth_free(&s);
+}
+END_TEST
+
+static int stop_after_two(const gc_run *r, void *arg)
+{
+  (*(int *)arg)++;
+  return r->result.epochs == 2 ? GC_ERANGE : GC_OK;
+}
+
+START_TEST(test_refusals_and_hook)
+{
+  test_synth s = synth_make(12, 3, 40, 20, 10, 13);
+  gc_run_config c;
+  small_config(&c);
+  gc_run *r;
+  c.train_size = 41;
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &s.m), GC_EINVAL);
+  ck_assert_ptr_null(r);
+  c.train_size = 0;
+  c.eval_set = GC_EVAL_SET_NONE; /* but an evaluation monitor */
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &s.m), GC_EINVAL);
+  c.monitor = GC_MONITOR_TRAIN_COST;
+  ck_assert_int_eq(gc_run_alloc(&r, &c, &s.m), GC_OK);
+  gc_run_free(r);
+  size_t big[GC_RUN_MAX_LAYERS + 1];
+  for (size_t l = 0; l <= GC_RUN_MAX_LAYERS; l++) big[l] = 3;
+  ck_assert_int_eq(gc_run_config_set_sizes(&c, GC_RUN_MAX_LAYERS + 1, big),
+                   GC_EINVAL);
+  ck_assert_int_eq(gc_run_config_set_sizes(&c, 1, big), GC_EINVAL);
+
+  int calls = 0;
+  gc_run_result res;
+  ck_assert_int_eq(gc_run_perform(&res, &c, &s.m, stop_after_two, &calls),
+                   GC_ERANGE);
+  ck_assert_int_eq(calls, 2);
+  ck_assert_ptr_null(res.history);
+  gc_eval_set e;
+  ck_assert_int_eq(gc_eval_set_from_name(&e, "test"), GC_OK);
+  ck_assert_int_eq(e, GC_EVAL_SET_TEST);
+  ck_assert_str_eq(gc_eval_set_name(GC_EVAL_SET_VALIDATION), "validation");
+  gc_error_clear();
+  ck_assert_int_eq(gc_eval_set_from_name(&e, "train"), GC_EINVAL);
+  ck_assert(*gc_strerror_last());
+  test_synth_free(&s);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("experiments");
+  TCase *tc = test_case(s, "run");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, test_defaults_are_network2);
+  tcase_add_test(tc, test_run_is_the_seed_rule);
+  tcase_add_test(tc, test_checkpoint_resume);
+  tcase_add_test(tc, test_refusals_and_hook);
+  tcase_add_test(tc, test_depth_study);
+  tcase_add_test(tc, test_speeds_at_init);
+  tcase_add_test(tc, test_speeds_during_training);
+  return test_run(s);
+}
