@@ -639,12 +639,16 @@ static int run(int argc, char **argv, int explode)
       cli_fail(CLI_RANGE, "warning: in double precision a product overflows "
                "to infinity; the value printed is not the true one: rerun "
                "with --prec 128");
-    else if (d->fp_underflow_layer)
+    else if (d->fp_underflow_layer) {
+      /* e^-|z| below 2^-(2^62), MPFR's least exponent: no --prec helps */
+      double z = d->z[d->fp_underflow_layer - 1];
       cli_fail(CLI_RANGE, "warning: in double precision f'(z%zu) = f'(%g) "
                "underflows below 2.2e-308, and dC/db with it from layer %zu "
-               "down; the value printed is not the true one: rerun with "
-               "--prec 128", d->fp_underflow_layer,
-               d->z[d->fp_underflow_layer - 1], d->underflow_layer);
+               "down; the value printed is not the true one%s",
+               d->fp_underflow_layer, z, d->underflow_layer,
+               fabs(z) < 3e18 ? ": rerun with --prec 128"
+                              : " (nor can MPFR's exponent range hold it)");
+    }
     else
       cli_fail(CLI_RANGE, "warning: in double precision dC/db underflows "
                "below 2.2e-308 from layer %zu down; the value printed is not "
