@@ -102,6 +102,12 @@ GC_API int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats);
  * tests. */
 GC_API int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m);
 
+/* One monitor's name ("eval-accuracy", "eval-cost", "train-accuracy",
+ * "train-cost"; NULL for anything but a single GC_MONITOR_* flag), and
+ * back (GC_EINVAL for another name). */
+GC_API const char *gc_monitor_name(unsigned flag);
+GC_API int gc_monitor_from_name(unsigned *flag, const char *name);
+
 /* Parse "eval-accuracy,eval-cost,train-accuracy,train-cost" (any subset,
  * or "none"). */
 GC_API int gc_monitor_from_names(unsigned *monitor, const char *list);

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "gradchain/chain_mpfr.h"
 #include "gradchain/error.h"
@@ -35,6 +38,11 @@ static void erange_restore(erange old)
   mpfr_set_emin(old.emin);
   mpfr_set_emax(old.emax);
   mpfr_flags_restore(old.flags, MPFR_FLAGS_ALL);
+#ifdef _OPENMP
+  /* MPFR keeps per-thread caches (log 2, ...); an OpenMP worker may exit
+   * when a later region asks for fewer threads, and its caches with it */
+  if (omp_get_thread_num() != 0) mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+#endif
 }
 
 /* one evaluation at working precision wp */

@@ -197,10 +197,9 @@ static int run_width(int argc, char **argv)
   gc_width_result r, r0;
   if (gc_problem_width(&r, x.w, x.b, &p)) return cli_fail_lib();
   if (gc_problem_width(&r0, x.w, 0.0, &p)) return cli_fail_lib();
-  static const char *const kinds[] = {"empty", "point", "interval"};
   double diff = r.width - r.width_closed_form;
   if (fmt == CLI_JSON) {
-    printf("{\"problem\": \"width\", \"set\": \"%s\", ", kinds[r.kind]);
+    printf("{\"problem\": \"width\", \"set\": \"%s\", ", gc_width_kind_name(r.kind));
     json_key(stdout, "w", r.w, 1);
     json_key(stdout, "b", r.b, 1);
     json_key(stdout, "a_lo", r.a_lo, 1);

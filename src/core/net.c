@@ -10,6 +10,7 @@
 #include "gradchain/error.h"
 #include "gradchain/kernels.h"
 #include "gradchain/net.h"
+#include "core/names.h"
 
 /* sizes must describe a net we can hold; n params counted without overflow */
 static int count_params(size_t nlayers, const size_t *sizes, size_t *n)
@@ -124,19 +125,18 @@ static const char *const init_names[] = {"default", "large"};
 
 int gc_init_from_name(gc_init *kind, const char *name)
 {
-  for (size_t k = 0; k < sizeof init_names / sizeof init_names[0]; k++)
-    if (!strcmp(name, init_names[k])) {
-      *kind = (gc_init)k;
-      return GC_OK;
-    }
+  int k = gc_name_index(init_names, GC_NAMES_COUNT(init_names), name);
+  if (k >= 0) {
+    *kind = (gc_init)k;
+    return GC_OK;
+  }
   return gc_error(GC_EINVAL, "unknown initialiser '%s' (expected default "
                   "or large)", name);
 }
 
 const char *gc_init_name(gc_init kind)
 {
-  return (unsigned)kind < sizeof init_names / sizeof init_names[0]
-             ? init_names[kind] : "?";
+  return gc_name_of(init_names, GC_NAMES_COUNT(init_names), (unsigned)kind);
 }
 
 void gc_net_init(gc_net *net, gc_init kind, gsl_rng *rng)

@@ -33,16 +33,6 @@ typedef struct {
 
 /* ------------------------------------------------------------ saving */
 
-static const struct {
-  const char *name;
-  unsigned flag;
-} monitors[] = {
-  {"eval-accuracy", GC_MONITOR_EVAL_ACCURACY},
-  {"eval-cost", GC_MONITOR_EVAL_COST},
-  {"train-accuracy", GC_MONITOR_TRAIN_ACCURACY},
-  {"train-cost", GC_MONITOR_TRAIN_COST},
-};
-#define NMON (sizeof monitors / sizeof monitors[0])
 
 static int write_checkpoint(FILE *f, const gc_trainer *t,
                             const gc_checkpoint_run *run,
@@ -55,9 +45,9 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
   fputs(", \"lambda\": ", f);
   gc_json_put_double(f, c->lambda);
   fprintf(f, ", \"shuffle_seed\": %lu, \"monitor\": [", c->seed);
-  for (size_t i = 0, k = 0; i < NMON; i++)
-    if (c->monitor & monitors[i].flag)
-      fprintf(f, k++ ? ", \"%s\"" : "\"%s\"", monitors[i].name);
+  for (unsigned b = 1, k = 0; b <= GC_MONITOR_TRAIN_COST; b <<= 1)
+    if (c->monitor & b)
+      fprintf(f, k++ ? ", \"%s\"" : "\"%s\"", gc_monitor_name(b));
   fprintf(f, "], \"early_stop\": %zu, \"eval_batch\": %zu,\n  \"train_size\": "
           "%zu, \"eval_size\": %zu, \"epochs\": %zu, \"seed\": %lu, "
           "\"init\": ", c->early_stop, c->eval_batch, t->train->n,
@@ -212,12 +202,10 @@ static int get_monitor(gc_json *j, const char *at, unsigned *out)
       char name[32];
       if ((st = gc_json_string(j, name, sizeof name, "\"monitor\" entry")))
         return st;
-      size_t i;
-      for (i = 0; i < NMON; i++)
-        if (!strcmp(name, monitors[i].name)) break;
-      if (i == NMON)
+      unsigned flag;
+      if (gc_monitor_from_name(&flag, name))
         return gc_json_fail(j, "\"monitor\": unknown monitor \"%s\"", name);
-      m |= monitors[i].flag;
+      m |= flag;
       if (gc_json_accept(j, ']')) break;
       if ((st = gc_json_expect(j, ',', "\"monitor\""))) return st;
     }

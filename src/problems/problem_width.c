@@ -1,6 +1,7 @@
 /* problem_width.c -- problem 2: the ends of {a : |w sigma'(wa+b)| >= 1}. */
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
@@ -9,6 +10,25 @@
 #include "gradchain/error.h"
 #include "gradchain/problem_width.h"
 #include "problems/problem_gsl.h"
+#include "core/names.h"
+
+static const char *const kind_names[] = {"empty", "point", "interval"};
+
+const char *gc_width_kind_name(gc_width_kind kind)
+{
+  return gc_name_of(kind_names, GC_NAMES_COUNT(kind_names), (unsigned)kind);
+}
+
+int gc_width_kind_from_name(gc_width_kind *kind, const char *name)
+{
+  int k = gc_name_index(kind_names, GC_NAMES_COUNT(kind_names), name);
+  if (k >= 0) {
+    *kind = (gc_width_kind)k;
+    return GC_OK;
+  }
+  return gc_error(GC_EINVAL, "unknown kind of set '%s' (expected empty, "
+                  "point or interval)", name);
+}
 
 void gc_width_params_default(gc_width_params *p)
 {
