@@ -351,15 +351,15 @@ static void print_closed_form(const view *v, FILE *f)
 typedef void (*row_fn)(const view *v, size_t j, size_t digits, FILE *f);
 
 /* Rows 0..L-1 through fn.  Converting MPFR values to decimal is most of
- * the time for deep chains, so chunks of rows are formatted on two threads
- * (each into memory) and written in order.  Returns 0 when out of memory
- * (the output is then incomplete). */
+ * the time for deep chains, so chunks of rows are formatted on OpenMP's
+ * threads (each into memory) and written in order.  Returns 0 when out of
+ * memory (the output is then incomplete). */
 static int print_rows(const view *v, size_t L, size_t digits, row_fn fn,
                       FILE *f)
 {
   const size_t chunk = 1024, nch = (L + chunk - 1) / chunk;
   int ok = 1;
-#pragma omp parallel for ordered schedule(static, 1) num_threads(2) \
+#pragma omp parallel for ordered schedule(static, 1) \
     if (v->m && nch >= 4)
   for (size_t q = 0; q < nch; q++) {
     mpfr_set_emin(mpfr_get_emin_min()); /* the values' exponents may be */
