@@ -238,6 +238,224 @@ START_TEST(test_mpfr_vs_higher_precision)
 }
 END_TEST
 
+/* The chapter's 4-layer sigmoid chain with quadratic cost, written out
+ * here from its decimal strings at 512 bits with mpfr_exp: dC/db_1 =
+ * s'(z_1) w_2 s'(z_2) w_3 s'(z_3) w_4 s'(z_4) (a_4 - y), s' = a (1 - a).
+ * With dbl, each string is first rounded to double (the double problem). */
+static const char *const dec_w[] = {"0.5", "-1.2", "0.8", "1.5"};
+static const char *const dec_b[] = {"0.1", "-0.3", "0.2", "0.05"};
+
+static void direct_db1(mpfr_t out, int dbl)
+{
+  mpfr_t a, z, w, b, t, P;
+  mpfr_inits2(512, a, z, w, b, t, P, (mpfr_ptr)0);
+#define READ(x, s) do { mpfr_set_str(x, s, 10, MPFR_RNDN); \
+    if (dbl) mpfr_set_d(x, mpfr_get_d(x, MPFR_RNDN), MPFR_RNDN); } while (0)
+  READ(a, "0.7");
+  mpfr_set_ui(P, 1, MPFR_RNDN);
+  for (int j = 0; j < 4; j++) {
+    READ(w, dec_w[j]);
+    READ(b, dec_b[j]);
+    mpfr_fma(z, w, a, b, MPFR_RNDN);
+    mpfr_neg(t, z, MPFR_RNDN);
+    mpfr_exp(t, t, MPFR_RNDN);
+    mpfr_add_ui(t, t, 1, MPFR_RNDN);
+    mpfr_ui_div(a, 1, t, MPFR_RNDN);      /* a_j = 1/(1+e^-z) */
+    mpfr_ui_sub(t, 1, a, MPFR_RNDN);
+    mpfr_mul(t, t, a, MPFR_RNDN);         /* s'(z_j) */
+    if (j) mpfr_mul(P, P, w, MPFR_RNDN);
+    mpfr_mul(P, P, t, MPFR_RNDN);
+  }
+  READ(t, "0.2");
+#undef READ
+  mpfr_sub(t, a, t, MPFR_RNDN);
+  mpfr_mul(out, P, t, MPFR_RNDN);
+  mpfr_clears(a, z, w, b, t, P, (mpfr_ptr)0);
+}
+
+static gc_chain *four_layers(void)
+{
+  double w[4], b[4];
+  for (int j = 0; j < 4; j++) {
+    w[j] = strtod(dec_w[j], NULL);
+    b[j] = strtod(dec_b[j], NULL);
+  }
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, 4), GC_OK);
+  ck_assert_int_eq(gc_chain_set(c, w, b, 0.7, 0.2), GC_OK);
+  return c;
+}
+
+/* Typed decimals go into MPFR as decimals at every working precision:
+ * 128 and 256 bits give the digits of the decimal problem, and without
+ * the strings those of the double problem, each against the direct
+ * evaluation above (and the values the issue quotes, from a 60-digit
+ * evaluation). */
+START_TEST(test_decimal_inputs)
+{
+  gc_chain *c = four_layers();
+  gc_chain_decimal dec = {dec_w, dec_b, 4, 4, "0.7", "0.2", NULL};
+  mpfr_t want_dec, want_dbl;
+  mpfr_inits2(512, want_dec, want_dbl, (mpfr_ptr)0);
+  direct_db1(want_dec, 0);
+  direct_db1(want_dbl, 1);
+  const mpfr_prec_t precs[] = {128, 256};
+  for (int k = 0; k < 2; k++) {
+    gc_chain_mpfr_result *m, *d;
+    ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&m, c, &dec, precs[k], 1),
+                     GC_OK);
+    ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&d, c, NULL, precs[k], 0),
+                     GC_OK);
+    size_t n = m->digits;
+    char *got = digits_of(m->dC_db1, n), *want = digits_of(want_dec, n);
+    ck_assert_str_eq(got, want);
+    free(got);
+    got = digits_of(m->dC_db[0], n);
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(want);
+    got = digits_of(d->dC_db1, n);
+    want = digits_of(want_dbl, n);
+    ck_assert_str_eq(got, want);
+    free(got);
+    free(want);
+    gc_chain_mpfr_result_free(m);
+    gc_chain_mpfr_result_free(d);
+  }
+  /* the issue's digits are cut, not rounded: compare where they agree */
+  char *a = digits_of(want_dec, 36), *b = digits_of(want_dbl, 38);
+  ck_assert_str_eq(a, "-1.66562126168832967227977608357784171e-3");
+  ck_assert_str_eq(b, "-1.6656212616883296965791297337724286979e-3");
+  free(a);
+  free(b);
+  /* every layer alike (one string for all) is the same as four copies */
+  const char *const one_w[] = {"1.1"}, *const one_b[] = {"-0.3"};
+  const char *const four_w[] = {"1.1", "1.1", "1.1", "1.1"};
+  const char *const four_b[] = {"-0.3", "-0.3", "-0.3", "-0.3"};
+  gc_chain_decimal d1 = {one_w, one_b, 1, 1, "0.7", "0.2", NULL};
+  gc_chain_decimal d4 = {four_w, four_b, 4, 4, "0.7", "0.2", NULL};
+  gc_chain_mpfr_result *m1, *m4;
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&m1, c, &d1, 128, 0), GC_OK);
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&m4, c, &d4, 128, 0), GC_OK);
+  ck_assert(mpfr_equal_p(m1->dC_db1, m4->dC_db1));
+  gc_chain_mpfr_result_free(m1);
+  gc_chain_mpfr_result_free(m4);
+  mpfr_clears(want_dec, want_dbl, (mpfr_ptr)0);
+  gc_chain_free(c);
+}
+END_TEST
+
+/* Numbers exact in binary give the same digits read either way. */
+START_TEST(test_decimal_binary_exact)
+{
+  const char *const w[] = {"0.5", "1.5", "-2.25"}, *const b[] = {"0.5", "-1.5", "0.125"};
+  double wd[] = {0.5, 1.5, -2.25}, bd[] = {0.5, -1.5, 0.125};
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, 3), GC_OK);
+  c->cost = GC_COST_CROSS_ENTROPY;
+  ck_assert_int_eq(gc_chain_set(c, wd, bd, 0.75, 0.25), GC_OK);
+  gc_chain_decimal dec = {w, b, 3, 3, "0.75", "0.25", NULL};
+  gc_chain_mpfr_result *m, *d;
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&m, c, &dec, 200, 1), GC_OK);
+  ck_assert_int_eq(gc_chain_mpfr_eval(&d, c, 200, 1), GC_OK);
+  ck_assert(mpfr_equal_p(m->dC_db1, d->dC_db1));
+  ck_assert(mpfr_equal_p(m->cost, d->cost));
+  for (size_t j = 0; j < 3; j++) ck_assert(mpfr_equal_p(m->z[j], d->z[j]));
+  gc_chain_mpfr_result_free(m);
+  gc_chain_mpfr_result_free(d);
+  gc_chain_free(c);
+}
+END_TEST
+
+/* The exploding construction with W = 100.1, a0 = 0.3, y = 0.3 typed:
+ * dC/db_1 = (1/4) (W/4)^(L-1) (1/2 - y) with W and y the decimals,
+ * by mpfr_pow_ui at 2000 bits. */
+START_TEST(test_decimal_explode)
+{
+  size_t L = 300;
+  gc_chain *c;
+  ck_assert_int_eq(gc_chain_alloc(&c, L), GC_OK);
+  ck_assert_int_eq(gc_chain_set_exploding(c, 100.1, 0.3, 0.3), GC_OK);
+  gc_chain_decimal dec = {NULL, NULL, 0, 0, "0.3", "0.3", "100.1"};
+  gc_chain_mpfr_result *m;
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&m, c, &dec, 128, 0), GC_OK);
+  mpfr_t x, y;
+  mpfr_inits2(2000, x, y, (mpfr_ptr)0);
+  mpfr_set_str(x, "100.1", 10, MPFR_RNDN);
+  mpfr_div_2ui(x, x, 2, MPFR_RNDN);
+  mpfr_pow_ui(x, x, L - 1, MPFR_RNDN);
+  mpfr_div_2ui(x, x, 2, MPFR_RNDN);
+  mpfr_set_str(y, "0.2", 10, MPFR_RNDN); /* 1/2 - 0.3 */
+  mpfr_mul(x, x, y, MPFR_RNDN);
+  char *want = digits_of(x, 38), *got = digits_of(m->dC_db1, 38);
+  ck_assert_str_eq(got, want);
+  free(want);
+  free(got);
+  /* and the double problem differs from the 16th digit or so */
+  gc_chain_mpfr_result *d;
+  ck_assert_int_eq(gc_chain_mpfr_eval(&d, c, 128, 0), GC_OK);
+  ck_assert(!gc_mpfr_same_digits(d->dC_db1, x, 20));
+  gc_chain_mpfr_result_free(d);
+  mpfr_clears(x, y, (mpfr_ptr)0);
+  gc_chain_mpfr_result_free(m);
+  gc_chain_free(c);
+}
+END_TEST
+
+/* gc_mpfr_set_str: correctly rounded at the target precision, the whole
+ * string or nothing, MPFR's full exponent range, the caller's range kept. */
+START_TEST(test_mpfr_set_str)
+{
+  mpfr_t x, r;
+  mpfr_init2(x, 100);
+  mpfr_init2(r, 100);
+  ck_assert_int_eq(gc_mpfr_set_str(x, "0.1", MPFR_RNDN), GC_OK);
+  mpfr_set_ui(r, 1, MPFR_RNDN);
+  mpfr_div_ui(r, r, 10, MPFR_RNDN);      /* 1/10, correctly rounded */
+  ck_assert(mpfr_equal_p(x, r));
+  ck_assert(mpfr_cmp_d(x, 0.1) != 0);
+  ck_assert_int_eq(gc_mpfr_set_str(x, "0x1p-3", MPFR_RNDN), GC_OK);
+  ck_assert(mpfr_cmp_d(x, 0.125) == 0);
+  /* 10^(4e8) is beyond MPFR's default range (2^(2^30)) but not its widest */
+  mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+  ck_assert_int_eq(gc_mpfr_set_str(x, "1e400000000", MPFR_RNDN), GC_ERANGE);
+  mpfr_set_emin(mpfr_get_emin_min());
+  mpfr_set_emax(mpfr_get_emax_max());
+  ck_assert_int_eq(gc_mpfr_set_str(x, "1e400000000", MPFR_RNDN), GC_OK);
+  ck_assert_int_eq(mpfr_get_exp(x), 1328771238); /* ceil(4e8 log2 10) */
+  mpfr_clear_flags();
+  mpfr_set_inexflag();
+  ck_assert_int_eq(gc_mpfr_set_str(x, "1e99999999999999999999", MPFR_RNDN),
+                   GC_ERANGE);
+  ck_assert(!mpfr_overflow_p() && mpfr_inexflag_p()); /* flags kept */
+  const char *bad[] = {"", "1.2x", "abc", "1e", " ", "inf", "nan", "-@inf@"};
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+    ck_assert_int_eq(gc_mpfr_set_str(x, bad[k], MPFR_RNDN), GC_EINVAL);
+  ck_assert_int_eq(gc_mpfr_set_str(x, "1e99999999999999999999", MPFR_RNDN),
+                   GC_ERANGE);
+  ck_assert_int_eq(gc_mpfr_set_str(x, "-1e-99999999999999999999", MPFR_RNDN),
+                   GC_ERANGE);
+  ck_assert(strstr(gc_strerror_last(), "exponent range") != NULL);
+  mpfr_set_emin(emin);
+  mpfr_set_emax(emax);
+  /* a chain refuses a bad string or count, naming the number */
+  gc_chain *c = four_layers();
+  const char *const w3[] = {"1", "2", "3"}, *const wbad[] = {"1", "2", "x", "4"};
+  gc_chain_decimal d3 = {w3, NULL, 3, 0, NULL, NULL, NULL};
+  gc_chain_decimal dx = {wbad, NULL, 4, 0, NULL, NULL, NULL};
+  gc_chain_decimal dy = {NULL, NULL, 0, 0, NULL, "1e-99999999999999999999", NULL};
+  gc_chain_mpfr_result *m;
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&m, c, &d3, 64, 0), GC_EINVAL);
+  ck_assert_ptr_null(m);
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&m, c, &dx, 64, 0), GC_EINVAL);
+  ck_assert_str_eq(gc_strerror_last(), "w_3: 'x' is not a number");
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&m, c, &dy, 64, 0), GC_ERANGE);
+  ck_assert(!strncmp(gc_strerror_last(), "y: ", 3));
+  gc_chain_free(c);
+  mpfr_clears(x, r, (mpfr_ptr)0);
+}
+END_TEST
+
 /* gc_mpfr_same_digits against its definition: print both, compare the
  * strings; for pairs far apart, close, and straddling a rounding boundary
  * or a power of ten. */
@@ -413,6 +631,10 @@ int main(void)
   tcase_add_test(tc, test_explode_mpfr_closed_form);
   tcase_add_test(tc, test_mpfr_vs_higher_precision);
   tcase_add_test(tc, test_same_digits);
+  tcase_add_test(tc, test_decimal_inputs);
+  tcase_add_test(tc, test_decimal_binary_exact);
+  tcase_add_test(tc, test_decimal_explode);
+  tcase_add_test(tc, test_mpfr_set_str);
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_fp_underflow);
   return test_run(s);

@@ -84,6 +84,38 @@ START_TEST(test_lists)
 }
 END_TEST
 
+/* For MPFR the pieces come back as typed, beside their doubles; MPFR's
+ * refusals come first. */
+START_TEST(test_numbers_as_typed)
+{
+  double *x = NULL;
+  char **t = NULL;
+  size_t n = 0;
+  ck_assert_int_eq(cli_parse_numbers("0.1,-1.2e-3,0x1p-3", "--w", 1, &x, &t,
+                                     &n), 0);
+  ck_assert_uint_eq(n, 3);
+  ck_assert_str_eq(t[0], "0.1");
+  ck_assert_str_eq(t[1], "-1.2e-3");
+  ck_assert_str_eq(t[2], "0x1p-3");
+  ck_assert(x[0] == 0.1 && x[1] == -1.2e-3 && x[2] == 0.125);
+  free(x);
+  free(t);
+  x = NULL;
+  t = NULL;
+  ck_assert_int_eq(cli_parse_numbers("1,1.2x", "--w", 1, &x, &t, &n),
+                   CLI_USAGE);
+  ck_assert_int_eq(cli_parse_numbers("1e99999999999999999999", "--w", 1, &x,
+                                     &t, &n), CLI_USAGE);
+  ck_assert_int_eq(cli_parse_numbers("1e400", "--w", 1, &x, &t, &n),
+                   CLI_USAGE);
+  ck_assert_ptr_null(x);
+  ck_assert_ptr_null(t);
+  double d;
+  ck_assert_int_eq(cli_parse_number("-0.3", "--b", 1, &d), 0);
+  ck_assert(d == -0.3);
+}
+END_TEST
+
 int main(void)
 {
   /* the parsers' one-line complaints are expected here */
@@ -94,5 +126,6 @@ int main(void)
   tcase_add_test(tc, test_size_refuses_hidden_sign);
   tcase_add_test(tc, test_size_refuses);
   tcase_add_test(tc, test_lists);
+  tcase_add_test(tc, test_numbers_as_typed);
   return test_run(s);
 }

@@ -144,13 +144,36 @@ START_TEST(test_run_is_the_seed_rule)
 }
 END_TEST
 
-/* Checkpoint after 2 of 5 epochs, resume: the uninterrupted run's bits. */
+/* Checkpoint after 2 of 5 epochs, resume: the uninterrupted run's bits,
+ * for network2's configuration and for one with every remedy. */
+static void resume_case(const test_synth *sy, const gc_run_config *cfg);
+
 START_TEST(test_checkpoint_resume)
 {
   test_synth s = synth_make(12, 3, 40, 20, 10, 12);
   gc_run_config c;
   small_config(&c);
   c.eval_set = GC_EVAL_SET_TEST;
+  resume_case(&s, &c);
+  c.nacts = 2;
+  c.acts[0] = GC_ACT_TANH;
+  c.acts[1] = GC_ACT_RELU;
+  c.output = GC_OUTPUT_SOFTMAX;
+  c.cost = GC_COST_LOG_LIKELIHOOD;
+  c.init = GC_INIT_ORTHOGONAL;
+  c.sigma_w = 1.2;
+  c.sigma_b = 0.1;
+  c.momentum = 0.8;
+  c.nesterov = 1;
+  resume_case(&s, &c);
+  test_synth_free(&s);
+}
+END_TEST
+
+static void resume_case(const test_synth *sy, const gc_run_config *cfg)
+{
+  const test_synth s = *sy;
+  const gc_run_config c = *cfg;
   gc_run_result whole;
   ck_assert_int_eq(gc_run_perform(&whole, &c, &s.m, NULL, NULL), GC_OK);
 
@@ -181,12 +204,25 @@ START_TEST(test_checkpoint_resume)
   ck_assert(r->result.best_accuracy == whole.best_accuracy);
   ck_assert_uint_eq(r->result.best_epoch, whole.best_epoch);
   gc_run_free(r);
+  /* a run that differs in momentum or in a layer is refused */
+  gc_run_config o = k;
+  o.momentum = c.momentum > 0 ? c.momentum / 2 : 0.5;
+  o.nesterov = 0;
+  ck_assert_int_eq(gc_run_alloc(&r, &o, &s.m), GC_OK);
+  ck_assert_int_eq(gc_run_restore(r, ck), GC_EINVAL);
+  ck_assert_ptr_nonnull(strstr(gc_strerror_last(), "momentum"));
+  gc_run_free(r);
+  o = k;
+  o.nacts = 0;
+  o.act = GC_ACT_ERF;
+  ck_assert_int_eq(gc_run_alloc(&r, &o, &s.m), GC_OK);
+  ck_assert_int_eq(gc_run_restore(r, ck), GC_EINVAL);
+  ck_assert_ptr_nonnull(strstr(gc_strerror_last(), "layer 1"));
+  gc_run_free(r);
   gc_checkpoint_free(ck);
   unlink(path);
   gc_run_result_free(&whole);
-  test_synth_free(&s);
 }
-END_TEST
 
 /* Every cell of the depth study is a plain training run of the same
  * configuration; means and sds of two seeds in closed form. */
@@ -396,6 +432,73 @@ START_TEST(test_refusals_and_hook)
 }
 END_TEST
 
+/* A runner of its own: the runs backwards, one after another; counts. */
+typedef struct { size_t calls, runs, progress; int fail; } runner_log;
+
+static int backwards(gc_run_result *res, const gc_run_config *cfg, size_t n,
+                     const gc_mnist *data, gc_depth_progress progress,
+                     void *progress_arg, void *arg)
+{
+  runner_log *log = arg;
+  log->calls++;
+  if (log->fail) return gc_error(GC_ENUMERIC, "the runner failed");
+  for (size_t k = n; k-- > 0;) {
+    int st = gc_run_perform(&res[k], &cfg[k], data, NULL, NULL);
+    if (st) return st;
+    log->runs++;
+    if (progress) progress(&res[k], n - k, n, progress_arg);
+  }
+  return GC_OK;
+}
+
+static void count_progress(const gc_run_result *run, size_t done,
+                           size_t total, void *arg)
+{
+  (void)run;
+  (void)done;
+  (void)total;
+  ((runner_log *)arg)->progress++;
+}
+
+START_TEST(test_depth_runner)
+{
+  test_synth s = synth_make(12, 3, 40, 20, 10, 14);
+  gc_depth_config c;
+  gc_depth_config_init(&c);
+  ck_assert_ptr_null(c.runner);
+  c.ndepths = 2;
+  c.depths[0] = 1;
+  c.depths[1] = 2;
+  c.width = 4;
+  c.seeds = 3;
+  c.base.epochs = 2;
+  c.base.batch = 5;
+  gc_depth_result want, got;
+  ck_assert_int_eq(gc_depth_study(&want, &c, &s.m, NULL, NULL), GC_OK);
+  runner_log log = {0, 0, 0, 0}, plog = {0, 0, 0, 0};
+  c.runner = backwards;
+  c.runner_arg = &log;
+  ck_assert_int_eq(gc_depth_study(&got, &c, &s.m, count_progress, &plog), GC_OK);
+  ck_assert_uint_eq(log.calls, 1);
+  ck_assert_uint_eq(log.runs, 6);
+  ck_assert_uint_eq(plog.progress, 6);
+  for (size_t d = 0; d < 2; d++)
+    for (size_t k = 0; k < 3; k++) {
+      ck_assert(got.rows[d].final[k] == want.rows[d].final[k]);
+      ck_assert(got.rows[d].best[k] == want.rows[d].best[k]);
+      ck_assert_uint_eq(got.rows[d].best_epoch[k], want.rows[d].best_epoch[k]);
+    }
+  gc_depth_result_free(&got);
+  gc_depth_result_free(&want);
+  log.fail = 1;
+  gc_error_clear();
+  ck_assert_int_eq(gc_depth_study(&got, &c, &s.m, NULL, NULL), GC_ENUMERIC);
+  ck_assert_str_eq(gc_strerror_last(), "the runner failed");
+  ck_assert_ptr_null(got.rows);
+  test_synth_free(&s);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("experiments");
@@ -406,6 +509,7 @@ int main(void)
   tcase_add_test(tc, test_checkpoint_resume);
   tcase_add_test(tc, test_refusals_and_hook);
   tcase_add_test(tc, test_depth_study);
+  tcase_add_test(tc, test_depth_runner);
   tcase_add_test(tc, test_speeds_at_init);
   tcase_add_test(tc, test_speeds_during_training);
   return test_run(s);

@@ -19,6 +19,7 @@
 #endif
 
 #include <gsl/gsl_rng.h>
+#include <mpfr.h>
 
 #include "gradchain/error.h"
 #include "gradchain/kernels.h"
@@ -363,9 +364,9 @@ START_TEST(test_deterministic)
 {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 5);
-  /* 700 x 40 x 784 (22M multiply-adds) is above GC_KERNEL_PAR_MIN */
+  /* 700 x 64 x 784 (35M multiply-adds) is above GC_KERNEL_PAR_MIN (2^25) */
   const size_t shapes[][3] = {{500, 30, 784}, {10, 30, 784}, {64, 200, 300},
-                              {333, 31, 257}, {700, 40, 784}};
+                              {333, 31, 257}, {700, 64, 784}};
   for (size_t q = 0; q < LEN(shapes); q++) {
     size_t B = shapes[q][0], n = shapes[q][1], m = shapes[q][2];
     double *A = malloc(B * m * sizeof *A), *W = malloc(n * m * sizeof *W);
@@ -456,6 +457,122 @@ START_TEST(test_grad_step_nonfinite)
 }
 END_TEST
 
+/* ------------------------------------------------ exp and the sigmoid */
+
+/* |y - e^x| in units of the ulp of e^x (MPFR at 160 bits), for normal
+ * results. */
+static double exp_ulps(double y, double x)
+{
+  mpfr_t e, d;
+  mpfr_inits2(160, e, d, (mpfr_ptr)0);
+  mpfr_set_d(e, x, MPFR_RNDN);
+  mpfr_exp(e, e, MPFR_RNDN);
+  mpfr_sub_d(d, e, y, MPFR_RNDN);
+  int ex;
+  frexp(mpfr_get_d(e, MPFR_RNDN), &ex); /* e^x in [2^(ex-1), 2^ex) */
+  mpfr_mul_2si(d, d, 53 - ex, MPFR_RNDN);
+  double u = fabs(mpfr_get_d(d, MPFR_RNDN));
+  mpfr_clears(e, d, (mpfr_ptr)0);
+  return u;
+}
+
+/* Within 1 ulp of MPFR's e^x over the whole vector range, at its ends and
+ * near 0; the same bits whether x[i] is computed alone or with others
+ * (every lane, every tail length); libm's value outside the range. */
+START_TEST(test_exp_ulp)
+{
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 99);
+  enum { N = 200003 };
+  double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+  ck_assert(x && y);
+  for (size_t i = 0; i < N; i++) {
+    double u = gsl_rng_uniform(r);
+    switch (i % 4) {
+    case 0: x[i] = -708.0 + 1416.0 * u; break;       /* the whole range */
+    case 1: x[i] = -40.0 * u; break;                  /* the sigmoid's */
+    case 2: x[i] = (2 * u - 1) * ldexp(1, -(int)(i % 60)); break; /* near 0 */
+    default: x[i] = (2 * u - 1) * 0.35 + (double)(i % 200) * 0.6931471805599453;
+    }
+  }
+  const double ends[] = {-708.0, 708.0, 0.0, -0.0, 0x1p-1074, -0x1p-1074,
+                         0.34657359027997264, -0.34657359027997264};
+  memcpy(x, ends, sizeof ends);
+  gc_kernel_exp(y, N, x);
+  double worst = 0, wx = 0;
+  for (size_t i = 0; i < N; i++) {
+    double e = exp_ulps(y[i], x[i]);
+    if (e > worst) { worst = e; wx = x[i]; }
+  }
+  ck_assert_msg(worst <= 1.0, "exp: %.3f ulp at x = %a", worst, wx);
+#ifdef CHECK_KERNELS_VERBOSE
+  fprintf(stderr, "exp: worst %.3f ulp at x = %a\n", worst, wx);
+#endif
+  /* every element alone, and in every tail length: the same bits */
+  for (size_t i = 0; i < 4000; i++) {
+    double one;
+    gc_kernel_exp(&one, 1, &x[i]);
+    ck_assert_msg(!memcmp(&one, &y[i], sizeof one), "exp(%a) alone differs", x[i]);
+  }
+  for (size_t len = 1; len <= 17; len++) {
+    double part[17];
+    gc_kernel_exp(part, len, x + 5);
+    ck_assert(!memcmp(part, y + 5, len * sizeof *part));
+  }
+  /* outside the range: libm */
+  const double out[] = {-708.5, -745.0, -746.0, -INFINITY, 709.5, 710.0,
+                        INFINITY, NAN, 12.5};
+  double yo[9];
+  gc_kernel_exp(yo, 9, out);
+  for (size_t i = 0; i < 8; i++) {
+    double e = exp(out[i]);
+    ck_assert_msg(!memcmp(&yo[i], &e, sizeof e) || (isnan(e) && isnan(yo[i])),
+                  "exp(%a) = %a, libm %a", out[i], yo[i], e);
+  }
+  ck_assert(exp_ulps(yo[8], 12.5) <= 1.0);
+  free(x);
+  free(y);
+  gsl_rng_free(r);
+}
+END_TEST
+
+/* sigma(z) = 1/(1+e^-z) and sigma'(z) = e^-z/(1+e^-z)^2 within 4 ulp of
+ * MPFR, both tails included; NaN stays NaN; the saturated tails where
+ * e^-|z| is subnormal or 0. */
+START_TEST(test_sigmoid)
+{
+  enum { N = 4001 };
+  double z[N], a[N], fp[N];
+  for (size_t i = 0; i < N; i++) z[i] = -800.0 + 0.4 * (double)i + 1e-3 * (double)(i % 7);
+  gc_kernel_sigmoid(a, fp, N, z);
+  mpfr_t t, s, d;
+  mpfr_inits2(160, t, s, d, (mpfr_ptr)0);
+  for (size_t i = 0; i < N; i++) {
+    mpfr_set_d(t, -z[i], MPFR_RNDN);
+    mpfr_exp(t, t, MPFR_RNDN);             /* e^-z */
+    mpfr_add_ui(s, t, 1, MPFR_RNDN);
+    mpfr_ui_div(s, 1, s, MPFR_RNDN);       /* sigma */
+    mpfr_mul(d, s, s, MPFR_RNDN);
+    mpfr_mul(d, d, t, MPFR_RNDN);          /* sigma' */
+    double ea = mpfr_get_d(s, MPFR_RNDN), ed = mpfr_get_d(d, MPFR_RNDN);
+    if (ea > 0x1p-1022)
+      ck_assert_msg(fabs(a[i] - ea) <= 4 * ldexp(DBL_EPSILON, ilogb(ea)),
+                    "sigma(%a) = %a, MPFR %a", z[i], a[i], ea);
+    else
+      ck_assert_msg(fabs(a[i] - ea) <= 0x1p-1070, "sigma(%a) = %a, MPFR %a", z[i], a[i], ea);
+    if (ed > 0x1p-1022)
+      ck_assert_msg(fabs(fp[i] - ed) <= 4 * ldexp(DBL_EPSILON, ilogb(ed)),
+                    "sigma'(%a) = %a, MPFR %a", z[i], fp[i], ed);
+    else
+      ck_assert_msg(fabs(fp[i] - ed) <= 0x1p-1070, "sigma'(%a) = %a, MPFR %a", z[i], fp[i], ed);
+  }
+  mpfr_clears(t, s, d, (mpfr_ptr)0);
+  double zn = NAN, an, fn;
+  gc_kernel_sigmoid(&an, &fn, 1, &zn);
+  ck_assert(isnan(an) && isnan(fn));
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("kernels");
@@ -466,5 +583,7 @@ int main(void)
   tcase_add_test(tc, test_exact_integers);
   tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_grad_step_nonfinite);
+  tcase_add_test(tc, test_exp_ulp);
+  tcase_add_test(tc, test_sigmoid);
   return test_run(s);
 }

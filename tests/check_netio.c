@@ -85,8 +85,14 @@ START_TEST(test_round_trip)
     size_t len;
     char *text = slurp(p, &len);
     ck_assert_ptr_nonnull(strstr(text, "{\"sizes\": [5, 4, 3, 2], \"weights\": [[["));
-    ck_assert_ptr_nonnull(strstr(text, c ? "\"cost\": \"QuadraticCost\"}"
-                                         : "\"cost\": \"CrossEntropyCost\"}"));
+    /* and ends with the instruction set of the build that wrote it */
+    const char *isa = gc_build_isa();
+    ck_assert(!strcmp(isa, "avx512") || !strcmp(isa, "avx2") ||
+              !strcmp(isa, "portable"));
+    char tail[128];
+    snprintf(tail, sizeof tail, "\"cost\": \"%s\", \"isa\": \"%s\"}\n",
+             c ? "QuadraticCost" : "CrossEntropyCost", isa);
+    ck_assert_ptr_nonnull(strstr(text, tail));
     ck_assert_ptr_nonnull(strstr(text, "\"biases\": [[["));
     free(text);
     gc_net_free(back);
@@ -94,6 +100,69 @@ START_TEST(test_round_trip)
   }
   gsl_rng_free(r);
   unlink(path_in("net.json"));
+}
+END_TEST
+
+/* A net with other activations says so in its file (and network2's keys
+ * stay as they are); it loads back with them.  The plain sigmoid net's file
+ * has no such keys (tested above: it ends with the cost). */
+START_TEST(test_activations_round_trip)
+{
+  size_t sizes[] = {4, 3, 3, 2};
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 5);
+  gc_net *net;
+  ck_assert_int_eq(gc_net_alloc(&net, 4, sizes, GC_ACT_SIGMOID,
+                                GC_COST_QUADRATIC), GC_OK);
+  gc_activation acts[2] = {GC_ACT_ERF, GC_ACT_LEAKY_RELU};
+  ck_assert_int_eq(gc_net_set_activations(net, 2, acts), GC_OK);
+  ck_assert_int_eq(gc_net_set_output(net, GC_OUTPUT_SOFTMAX,
+                                     GC_COST_LOG_LIKELIHOOD), GC_OK);
+  ck_assert_int_eq(gc_net_init(net, GC_INIT_HE, r), GC_OK);
+  char p[256];
+  snprintf(p, sizeof p, "%s", path_in("acts.json"));
+  ck_assert_int_eq(gc_net_save(p, net), GC_OK);
+  size_t len;
+  char *text = slurp(p, &len);
+  ck_assert_ptr_nonnull(strstr(text, "\"cost\": \"LogLikelihoodCost\", "
+                               "\"activations\": [\"erf\", \"leaky-relu\"], "
+                               "\"output\": \"softmax\", \"isa\": \""));
+  free(text);
+  gc_net *back;
+  ck_assert_int_eq(gc_net_load(&back, p), GC_OK);
+  ck_assert_int_eq(back->act[1], GC_ACT_ERF);
+  ck_assert_int_eq(back->act[2], GC_ACT_LEAKY_RELU);
+  ck_assert_int_eq(back->output, GC_OUTPUT_SOFTMAX);
+  ck_assert_int_eq(back->cost, GC_COST_LOG_LIKELIHOOD);
+  ck_assert(!memcmp(back->p.data, net->p.data, net->p.n * sizeof(double)));
+  gc_net_free(back);
+  gc_net_free(net);
+  gsl_rng_free(r);
+  unlink(p);
+  /* refused: a softmax with cross-entropy, a wrong number of activations,
+   * an unknown one */
+  static const char *bad[] = {
+      "{\"sizes\": [1, 2], \"weights\": [[[1], [2]]], \"biases\": [[[0], "
+      "[0]]], \"cost\": \"CrossEntropyCost\", \"output\": \"softmax\"}",
+      "{\"sizes\": [1, 1, 1], \"weights\": [[[1]], [[1]]], \"biases\": "
+      "[[[0]], [[0]]], \"cost\": \"QuadraticCost\", \"activations\": "
+      "[\"tanh\", \"relu\"]}",
+      "{\"sizes\": [1, 1, 1], \"weights\": [[[1]], [[1]]], \"biases\": "
+      "[[[0]], [[0]]], \"cost\": \"QuadraticCost\", \"activations\": "
+      "[\"swish\"]}",
+      "{\"sizes\": [1, 2], \"weights\": [[[1], [2]]], \"biases\": [[[0], "
+      "[0]]], \"cost\": \"LogLikelihoodCost\"}"};
+  static const char *why[] = {"goes with the log-likelihood",
+                              "more than the 1 entries",
+                              "unknown activation \"swish\"",
+                              "needs a softmax"};
+  for (int i = 0; i < 4; i++) {
+    gc_error_clear();
+    ck_assert_int_eq(gc_net_from_json(&back, bad[i], strlen(bad[i])),
+                     GC_EFORMAT);
+    ck_assert_msg(strstr(gc_strerror_last(), why[i]) != NULL, "%d: %s", i,
+                  gc_strerror_last());
+  }
 }
 END_TEST
 
@@ -110,7 +179,7 @@ START_TEST(test_network2_file)
   ck_assert_int_eq(gc_net_from_json(&net, t, strlen(t)), GC_OK);
   ck_assert_uint_eq(net->nlayers, 3);
   ck_assert_int_eq(net->cost, GC_COST_QUADRATIC);
-  ck_assert_int_eq(net->act, GC_ACT_SIGMOID);
+  ck_assert(gc_net_is_sigmoid(net)); /* a plain network2 file is a sigmoid net */
   double w1[] = {1, 2, 3, 4, 5, 6.25}, w2[] = {-7, 800};
   for (int k = 0; k < 6; k++) ck_assert_double_eq(net->p.w[1][k], w1[k]);
   for (int k = 0; k < 2; k++) ck_assert_double_eq(net->p.w[2][k], w2[k]);
@@ -295,6 +364,7 @@ int main(void)
   Suite *s = suite_create("netio");
   TCase *tc = test_case(s, "json");
   tcase_add_test(tc, test_round_trip);
+  tcase_add_test(tc, test_activations_round_trip);
   tcase_add_test(tc, test_network2_file);
   tcase_add_test(tc, test_truncated);
   tcase_add_test(tc, test_wrong_lengths);

@@ -191,6 +191,120 @@ START_TEST(test_width_edges)
 }
 END_TEST
 
+/* g(a) = |w| sigma'(wa+b) - 1 at a's precision, sigma' = e^-z/(1+e^-z)^2 */
+static void width_g(mpfr_t g, mpfr_t a, mpfr_t w, mpfr_t b)
+{
+  mpfr_t z, t;
+  mpfr_inits2(mpfr_get_prec(g), z, t, (mpfr_ptr)0);
+  mpfr_fma(z, w, a, b, MPFR_RNDN);
+  mpfr_neg(z, z, MPFR_RNDN);
+  mpfr_exp(z, z, MPFR_RNDN);
+  mpfr_add_ui(t, z, 1, MPFR_RNDN);
+  mpfr_sqr(t, t, MPFR_RNDN);
+  mpfr_div(g, z, t, MPFR_RNDN);
+  mpfr_abs(t, w, MPFR_RNDN);
+  mpfr_mul(g, g, t, MPFR_RNDN);
+  mpfr_sub_ui(g, g, 1, MPFR_RNDN);
+  mpfr_clears(z, t, (mpfr_ptr)0);
+}
+
+/* Independent of the closed form: bisection of g at 400 bits between
+ * from (g < 0) and to (g > 0), w and b read from decimal strings. */
+static void width_end_bisect(mpfr_t a, const char *ws, const char *bs,
+                             double from, double to)
+{
+  mpfr_t w, b, lo, hi, g;
+  mpfr_inits2(400, w, b, lo, hi, g, (mpfr_ptr)0);
+  mpfr_set_str(w, ws, 10, MPFR_RNDN);
+  mpfr_set_str(b, bs, 10, MPFR_RNDN);
+  mpfr_set_d(lo, from, MPFR_RNDN); /* g(lo) < 0 */
+  mpfr_set_d(hi, to, MPFR_RNDN);   /* g(hi) > 0 */
+  for (int i = 0; i < 410; i++) {
+    mpfr_add(a, lo, hi, MPFR_RNDN);
+    mpfr_div_2ui(a, a, 1, MPFR_RNDN);
+    width_g(g, a, w, b);
+    if (mpfr_sgn(g) < 0) mpfr_set(lo, a, MPFR_RNDN);
+    else mpfr_set(hi, a, MPFR_RNDN);
+  }
+  mpfr_clears(w, b, lo, hi, g, (mpfr_ptr)0);
+}
+
+static char *digits38(mpfr_t x)
+{
+  char *s = malloc(128);
+  gc_mpfr_snprint(s, 128, x, 38);
+  return s;
+}
+
+/* gc_width_mpfr with w = 6 or -7.3 and b = 0.3 read as decimals: the ends
+ * to 38 digits against bisection of g; b rounded to double moves them
+ * from the 17th digit on (mpmath findroot at 60 digits on |w| sigma' = 1:
+ * a_lo = -0.269492982820802784770841057884661407337830..., with
+ * b = double(0.3) -0.269492982820802782920469350176067173298444...). */
+START_TEST(test_width_mpfr_decimal)
+{
+  const struct { const char *w; double lo[2], hi[2]; } cases[] = {
+    {"6", {-1, -0.05}, {1, -0.05}}, {"-7.3", {-1, 0.3 / 7.3}, {1, 0.3 / 7.3}}};
+  for (int k = 0; k < 2; k++) {
+    mpfr_t w, b, lo, hi, W, ref;
+    mpfr_inits2(160, w, b, (mpfr_ptr)0);
+    mpfr_inits2(128, lo, hi, W, (mpfr_ptr)0);
+    mpfr_init2(ref, 400);
+    ck_assert_int_eq(gc_mpfr_set_str(w, cases[k].w, MPFR_RNDN), GC_OK);
+    ck_assert_int_eq(gc_mpfr_set_str(b, "0.3", MPFR_RNDN), GC_OK);
+    gc_width_kind kind;
+    ck_assert_int_eq(gc_width_mpfr(lo, hi, W, &kind, w, b, MPFR_RNDN), GC_OK);
+    ck_assert_int_eq(kind, GC_WIDTH_INTERVAL);
+    mpfr_t *got[] = {&lo, &hi};
+    for (int e = 0; e < 2; e++) {
+      /* g < 0 one unit outside, > 0 at the centre -b/w */
+      double g_neg = e == 0 ? cases[k].lo[0] : cases[k].hi[0];
+      double g_pos = e == 0 ? cases[k].lo[1] : cases[k].hi[1];
+      width_end_bisect(ref, cases[k].w, "0.3", g_neg, g_pos);
+      char *a = digits38(*got[e]), *r = digits38(ref);
+      ck_assert_str_eq(a, r);
+      free(a);
+      free(r);
+      if (e == 0) mpfr_set(W, ref, MPFR_RNDN);
+    }
+    if (k == 0) {
+      char *a = digits38(lo);
+      ck_assert_str_eq(a, "-2.6949298282080278477084105788466140734e-1");
+      free(a);
+      /* the double problem differs from the 17th digit */
+      mpfr_set_d(b, 0.3, MPFR_RNDN);
+      ck_assert_int_eq(gc_width_mpfr(lo, hi, W, &kind, w, b, MPFR_RNDN),
+                       GC_OK);
+      a = digits38(lo);
+      ck_assert_str_eq(a, "-2.6949298282080278292046935017606717330e-1");
+      free(a);
+    }
+    mpfr_clears(w, b, lo, hi, W, ref, (mpfr_ptr)0);
+  }
+  /* the kind from w exactly: 4 + 10^-30 is an interval, 4 a point */
+  mpfr_t w, b, lo, hi, W;
+  mpfr_inits2(200, w, b, lo, hi, W, (mpfr_ptr)0);
+  gc_width_kind kind;
+  gc_mpfr_set_str(w, "4.000000000000000000000000000001", MPFR_RNDN);
+  mpfr_set_ui(b, 1, MPFR_RNDN);
+  ck_assert_int_eq(gc_width_mpfr(lo, hi, W, &kind, w, b, MPFR_RNDN), GC_OK);
+  ck_assert_int_eq(kind, GC_WIDTH_INTERVAL);
+  ck_assert(mpfr_cmp_d(W, 1e-14) < 0 && mpfr_sgn(W) > 0);
+  mpfr_set_si(w, -4, MPFR_RNDN);
+  ck_assert_int_eq(gc_width_mpfr(lo, hi, W, &kind, w, b, MPFR_RNDN), GC_OK);
+  ck_assert_int_eq(kind, GC_WIDTH_POINT);
+  ck_assert(mpfr_cmp_d(lo, 0.25) == 0 && mpfr_equal_p(lo, hi));
+  mpfr_set_d(w, 3.5, MPFR_RNDN);
+  ck_assert_int_eq(gc_width_mpfr(lo, hi, W, &kind, w, b, MPFR_RNDN), GC_OK);
+  ck_assert_int_eq(kind, GC_WIDTH_EMPTY);
+  ck_assert(mpfr_nan_p(lo) && mpfr_zero_p(W));
+  mpfr_set_zero(w, 1);
+  ck_assert_int_eq(gc_width_mpfr(lo, hi, W, &kind, w, b, MPFR_RNDN),
+                   GC_EINVAL);
+  mpfr_clears(w, b, lo, hi, W, (mpfr_ptr)0);
+}
+END_TEST
+
 /* ------------------------------------------------------------- maxwidth */
 
 /* Independent: the maximum solves 2 s artanh(s) = 1 (s = sqrt(1-4/w)),
@@ -540,6 +654,7 @@ static Suite *problems_suite(void)
   tcase_add_test(tc, test_width_closed_form);
   tcase_add_test(tc, test_width_b_shift);
   tcase_add_test(tc, test_width_edges);
+  tcase_add_test(tc, test_width_mpfr_decimal);
   tcase_add_test(tc, test_maxwidth_double);
   tcase_add_test(tc, test_maxwidth_mpfr);
   tcase_add_test(tc, test_maxwidth_failures);

@@ -108,6 +108,11 @@ START_TEST(test_gsl_handler)
   gc_net *net;
   ck_assert_int_eq(gc_net_alloc(&net, 3, sizes, GC_ACT_SIGMOID,
                                 GC_COST_CROSS_ENTROPY), GC_OK);
+  /* the orthogonal initialiser factorises with GSL's linear algebra */
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  ck_assert_int_eq(gc_net_init(net, GC_INIT_ORTHOGONAL, rng), GC_OK);
+  gsl_rng_free(rng);
+  assert_handler("gc_net_init (orthogonal)");
   gc_train_config cfg;
   gc_train_config_default(&cfg);
   cfg.batch = 2;
@@ -155,6 +160,19 @@ START_TEST(test_mpfr_range)
   ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, 64, 1), GC_OK);
   ck_assert_uint_eq(mpfr_flags_save(), MPFR_FLAGS_INEXACT);
   ck_assert(!mpfr_zero_p(m->dC_db1) && mpfr_get_exp(m->dC_db1) < -10000);
+  /* the same chain from decimal strings, and a string refused: the range
+   * is put back on both ways out */
+  const char *const one[] = {"1"}, *const zero[] = {"0"};
+  const char *const huge[] = {"1e99999999999999999999"};
+  gc_chain_decimal dec = {one, zero, 1, 1, "1", "0", NULL};
+  gc_chain_mpfr_result *md, *bad;
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&md, c, &dec, 64, 0), GC_OK);
+  ck_assert_int_eq(gc_mpfr_same_digits(md->dC_db1, m->dC_db1, md->digits), 1);
+  gc_chain_mpfr_result_free(md);
+  ck_assert_int_eq(mpfr_get_emin(), EMIN);
+  dec.b = huge;
+  ck_assert_int_eq(gc_chain_mpfr_eval_decimal(&bad, c, &dec, 64, 0),
+                   GC_ERANGE);
 #ifdef _OPENMP
   int wrong = 0;
 #pragma omp parallel reduction(+ : wrong)

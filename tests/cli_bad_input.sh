@@ -64,6 +64,14 @@ if [[ $mode == test ]]; then
   cd "$tmpd" || exit 1
   mkdir data
   "$MKSYNTH" data 60 12 5 >/dev/null || { echo "mksynth failed"; exit 1; }
+  # sweeps: a file where a directory should be, a directory holding
+  # another grid, and one whose only result file is cut short
+  echo not a directory >afile
+  mkdir othergrid && echo hidden=1 >othergrid/grid
+  printf 'hidden=1\nwidth=\n' >bad.grid
+  "$GRADCHAIN" sweep --grid epochs=1 --data data --out damaged --quiet >/dev/null 2>&1
+  for f in damaged/*.json; do head -c 40 "$f" >"$f.cut" && mv "$f.cut" "$f"; done
+  mkdir noresults
   # copy of the good data set with one file replaced by stdin
   variant() { # DIR FILE
     mkdir -p "$1" && cp data/* "$1"/ && cat >"$1/$2"
@@ -175,7 +183,7 @@ bad 25 file "sizes [784,2,10], a weight row too many" 1 "gradchain evaluate: lon
 bad 26 file "a net of 10^9 neurons" 1 "gradchain evaluate: huge.json:1:27: \"sizes\"[1] = 1000000000 neurons is more than the 100000000 allowed" -- evaluate --load huge.json $E
 bad 27 file "sizes [784,40000,10] in a 10 kB file" 1 "gradchain evaluate: cannot.json:1:27: \"sizes\" describe a net of 31800010 parameters, which the 4937 bytes of text cannot hold" -- evaluate --load cannot.json $E
 bad 28 file "sizes with one layer" 1 "gradchain evaluate: one.json:1:16: \"sizes\" lists 1 layer; a net needs at least two" -- evaluate --load one.json $E
-bad 29 file "unknown cost" 1 "gradchain evaluate: hinge.json:1:4925: \"cost\": unknown cost \"HingeCost\" (expected CrossEntropyCost or QuadraticCost)" -- evaluate --load hinge.json $E
+bad 29 file "unknown cost" 1 "gradchain evaluate: hinge.json:1:4925: \"cost\": unknown cost \"HingeCost\" (expected CrossEntropyCost, QuadraticCost or LogLikelihoodCost)" -- evaluate --load hinge.json $E
 bad 30 file "no cost key" 1 "gradchain evaluate: nocost.json: no \"cost\" key: not a saved network" -- evaluate --load nocost.json $E
 bad 31 file "the sizes key twice" 1 "gradchain evaluate: twice.json:1:34: the key \"sizes\" appears twice" -- evaluate --load twice.json $E
 bad 32 file "an empty bias [ ]" 1 "gradchain evaluate: emptybias.json:1:4848: \"biases\"[0][1] is empty, expected one number" -- evaluate --load emptybias.json $E
@@ -224,7 +232,7 @@ bad 80 argument "train: mini-batch above the training set" 2 "gradchain train: -
 bad 81 argument "train: 0 epochs" 2 "gradchain train: --epochs: '0' is not a whole number from 1 to 1000000" -- train $E --epochs 0
 bad 82 argument "train: a layer of size 0" 2 "gradchain train: --sizes: '0' is not a whole number from 1 to 100000000" -- train $E --sizes 784,0,10
 bad 83 argument "train: first size not the image size" 2 "gradchain train: --sizes: MNIST needs 784 inputs and 10 outputs (got 100 and 10)" -- train $E --sizes 100,30,10 --epochs 1
-bad 84 argument "train: unknown cost" 2 "gradchain train: --cost: unknown cost 'hinge' (expected quadratic or cross-entropy)" -- train $E --cost hinge
+bad 84 argument "train: unknown cost" 2 "gradchain train: --cost: unknown cost 'hinge' (expected quadratic, cross-entropy or log-likelihood)" -- train $E --cost hinge
 bad 85 argument "train: unknown monitor" 2 "gradchain train: --monitor: unknown monitor 'everything' (expected a list of eval-accuracy, eval-cost, train-accuracy, train-cost, or none)" -- train $E --monitor everything
 bad 86 argument "learning rate so large that training diverges (names epoch, mini-batch and layer)" 1 "gradchain train: training diverged: NaN or infinity in the weights of layer 1 (of 2) at epoch 1, mini-batch 2; try a smaller eta (now 1e+300)" -- train $E --sizes 784,4,10 --epochs 2 --eta 1e300 --quiet
 bad 87 file "checkpoint that is not one" 1 "gradchain train: notack.json:1:1: a checkpoint: expected '{' but found 'n'" -- train $E --resume notack.json
@@ -236,6 +244,13 @@ bad 93 argument "chain: unknown activation" 2 "gradchain chain: --activation: un
 bad 94 argument "problem width: NaN w" 2 "gradchain problem: --w: 'nan' is not a finite double" -- problem width --w nan
 bad 95 argument "problem width: w = 0" 2 "gradchain problem: width: --w must not be 0" -- problem width --w 0
 bad 96 environment "GRADCHAIN_DATA naming a corrupt data set" 1 "gradchain depth: truncated/train-labels-idx1-ubyte: truncated: the header declares 60 bytes of data but the file holds 55" -- GRADCHAIN_DATA=truncated depth --depths 1 --epochs 1
+bad 97 argument "chain --prec: a number MPFR cannot read" 2 "gradchain chain: --weights: '1.2x' is not a number" -- chain --weights 0.5,1.2x --biases 0,0 --prec 128
+bad 98 argument "chain --prec: a number beyond MPFR's exponent range" 2 "gradchain chain: --biases: '1e99999999999999999999' is beyond MPFR's exponent range (about 10^-1.4e+18 to 10^1.4e+18)" -- chain --weights 1 --biases 1e99999999999999999999 --prec 128
+bad 99 argument "explode --prec: a non-zero input that underflows MPFR's exponent range" 2 "gradchain explode: --input: '1e-99999999999999999999' is beyond MPFR's exponent range (about 10^-1.4e+18 to 10^1.4e+18)" -- explode --depth 3 --input 1e-99999999999999999999 --prec 128
+bad 100 argument "chain --prec: a number MPFR reads but double cannot hold (the double checks need it)" 2 "gradchain chain: --input: '1e400' is not a finite double" -- chain --weights 1 --biases 0 --input 1e400 --prec 128
+bad 101 argument "--double-inputs without --prec" 2 "gradchain chain: --double-inputs goes with --prec" -- chain --weights 1 --biases 0 --double-inputs
+bad 102 argument "problem width --prec: a number MPFR cannot read" 2 "gradchain problem: --b: '0.3x' is not a number" -- problem width --w 6 --b 0.3x --prec 128
+bad 103 argument "problem width --prec: |w| within rounding of 4 (point or interval?)" 1 "gradchain problem: |w| is 4 to within 96 bits: whether the set is a point or not is not certain (try a higher --prec)" -- problem width --w 4.0000000000000000000000000000000000000000000000001 --prec 64
 # --- meanfield ---------------------------------------------------------
 bad 130 argument "meanfield: negative sigma_w^2" 2 "gradchain meanfield: --sigma-w2 must be > 0 (got -1)" -- meanfield --sigma-w2 -1
 bad 131 argument "meanfield: sigma_w^2 not a number" 2 "gradchain meanfield: --sigma-w2: 'nan' is not a finite double" -- meanfield --sigma-w2 nan
@@ -245,6 +260,21 @@ bad 134 argument "meanfield: no fixed point q* (ReLU beyond criticality)" 1 "gra
 bad 135 argument "meanfield --critical: q* is lost before chi1 reaches 1" 1 "gradchain meanfield: no critical sigma_w^2 for softplus with sigma_b^2 = 0.1: chi1 < 1 up to sigma_w^2 = 1, and at 2 the net has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation softplus --sigma-b2 0.1 --critical
 bad 136 argument "meanfield --grid: empty range" 2 "gradchain meanfield: --w2-range needs LO,HI with 0 < LO < HI (got '2,1')" -- meanfield --grid out --w2-range 2,1
 bad 137 argument "meanfield: --critical with --grid" 2 "gradchain meanfield: --critical and --grid exclude each other" -- meanfield --grid out --critical
+# --- sweeps ---------------------------------------------------------------
+bad 140 argument "sweep: a grid item without =" 2 "gradchain sweep: the grid: 'hidden' is not KEY=VALUES" -- sweep --grid 'hidden width=30' --out s
+bad 141 argument "sweep: an unknown grid key" 2 "gradchain sweep: the grid: unknown key 'depth' (keys: hidden, width, activation, cost, init, eta, lambda, batch, epochs, train-size, seed)" -- sweep --grid depth=1..3 --out s
+bad 142 argument "sweep: an empty range" 2 "gradchain sweep: the grid: hidden=5..2: empty range (5 > 2)" -- sweep --grid hidden=5..2 --out s
+bad 143 argument "sweep: an unknown activation in the grid" 2 "gradchain sweep: activation=swish: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus, identity, leaky-relu, erf or hard-tanh)" -- sweep --grid activation=sigmoid,swish --out s
+bad 144 argument "sweep: a key both in the grid and as an option" 2 "gradchain sweep: --epochs: key 'epochs' given twice" -- sweep --grid epochs=1,2 --epochs 3 --out s
+bad 145 file "sweep: a grid file with an empty value" 1 "gradchain sweep: bad.grid: width=: empty value" -- sweep --grid-file bad.grid --out s
+bad 146 file "sweep: DIR is a file" 1 "gradchain sweep: afile is not a directory" -- sweep --grid hidden=1 --out afile --data data
+bad 147 file "sweep: DIR holds another grid" 1 "gradchain sweep: othergrid holds another grid (othergrid/grid); --extend adds these jobs to it" -- sweep --grid hidden=2 --out othergrid --data data
+bad 148 file "sweep: a damaged result file" 1 "gradchain sweep: a damaged result file: damaged/ef8e43d9d1bdccfd.json:2:39: a key of config: unterminated string (truncated?); --redo-damaged redoes its job" -- sweep --grid epochs=1 --out damaged --data data
+bad 149 argument "sweep: --engine mpi without mpirun" 2 "gradchain sweep: --engine mpi must be started by mpirun or srun (mpirun -n K gradchain sweep ...)" -- sweep --grid hidden=1 --out s --engine mpi
+bad 150 argument "sweep: --shard k/K with k > K" 2 "gradchain sweep: --shard wants k/K with 1 <= k <= K, not '4/3'" -- sweep --grid hidden=1 --out s --shard 4/3
+bad 151 file "sweep --status: no sweep in DIR" 1 "gradchain sweep: noresults holds no sweep (no noresults/grid)" -- sweep --status noresults
+bad 152 file "sweep-report: no result files" 1 "gradchain sweep-report: noresults holds no result files" -- sweep-report noresults
+bad 153 file "sweep-report: a damaged result file" 1 "gradchain sweep-report: damaged result: damaged/ef8e43d9d1bdccfd.json:2:39: a key of config: unterminated string (truncated?)" -- sweep-report damaged
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

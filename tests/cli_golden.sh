@@ -13,7 +13,8 @@ if [[ $("$gold/isa.sh") != $(cat "$gold/out/ISA") || -n ${GC_GOLDEN_NO_TRAIN:-} 
   same_isa=0
   echo "# training goldens skipped: recorded on $(cat "$gold/out/ISA"), this machine is $("$gold/isa.sh")"
 fi
-training() { [[ $1 =~ ^(train|depth|depth_csv|speeds|speeds_train|reproduce_.*)$ ]]; }
+# problem_activation: its sigmoid chains use the build's exp (kernels.c), FMA or libm
+training() { [[ $1 =~ ^(train|depth|depth_csv|speeds|speeds_train|problem_activation|reproduce_.*)$ ]]; }
 while IFS=$'\t' read -r name args; do
   [[ -z $name || $name == \#* ]] && continue
   training "$name" && ((same_isa == 0)) && continue

@@ -12,7 +12,11 @@
  * evaluator per working precision.
  *
  * The weights, biases, input and target are the chain's doubles, taken
- * exactly.  For the exploding construction b_j = -W a_{j-1} is recomputed
+ * exactly.  gc_chain_mpfr_eval_decimal() reads them instead from decimal
+ * strings (gc_chain_decimal): each working precision reads every string
+ * itself, correctly rounded, never through a double, so the digits are
+ * those of the decimal problem as written.  For the exploding
+ * construction b_j = -W a_{j-1} is recomputed
  * in MPFR, so every z_j is exactly 0.  The exponent range is widened to
  * MPFR's maximum while it computes, so products such as 1e+417 or 1e-650
  * (or 1e-1000000) are represented, not flushed; the caller's range and
@@ -55,6 +59,25 @@ typedef struct gc_chain_mpfr_result {
 /* Evaluate c at `prec` bits; keep every layer's values when `layers`. */
 GC_API int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
                               mpfr_prec_t prec, int layers);
+
+/* A chain's numbers as decimal strings (as gc_mpfr_set_str reads them).
+ * w and b hold nw and nb strings: 1 (every layer alike) or the depth; 0
+ * (or a NULL string) takes the chain's double for that number. */
+typedef struct gc_chain_decimal {
+  const char *const *w, *const *b;
+  size_t nw, nb;
+  const char *a0, *y;      /* input and target */
+  const char *explode_w;   /* W of the exploding construction */
+} gc_chain_decimal;
+
+/* As gc_chain_mpfr_eval, with the numbers dec gives read from their
+ * strings at each working precision (dec == NULL: the chain's doubles).
+ * GC_EINVAL or GC_ERANGE, naming the number, if a string is not one
+ * gc_mpfr_set_str accepts or a count is neither 1 nor the depth. */
+GC_API int gc_chain_mpfr_eval_decimal(gc_chain_mpfr_result **out,
+                                      const gc_chain *c,
+                                      const gc_chain_decimal *dec,
+                                      mpfr_prec_t prec, int layers);
 GC_API void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r);
 
 #ifdef __cplusplus

@@ -9,14 +9,21 @@
  *               "monitor": ["eval-accuracy"], "early_stop": 0,
  *               "eval_batch": 500, "train_size": 50000, "eval_size": 10000,
  *               "epochs": 30, "seed": 1, "init": "default",
- *               "eval_set": "validation"},
- *    "epoch": 3, "best_correct": 9512, "since_best": 0, "stopped": false,
+ *               "eval_set": "validation", "sigma_w": 1, "sigma_b": 0,
+ *               "momentum": 0, "nesterov": false},
+ *    "updates": 15000, "epoch": 3, "best_correct": 9512, "since_best": 0,
+ *    "stopped": false,
  *    "rng": {"type": "mt19937", "size": 5000, "state": "<hex>"},
  *    "order": [the training examples' order after the last shuffle],
  *    "history": [{"epoch": 1, "evaluation_correct": 9321,
  *                 "evaluation_accuracy": 0.9321, ...}, ...],
+ *    "velocity": [the momentum's velocity, in the parameters' order;
+ *                 only when momentum > 0],
  *    "net": { the network in network2's layout, as gc_net_save writes:
- *             its sizes and cost are the run's }}
+ *             its sizes, layers and cost are the run's }}
+ *
+ * sigma_w, sigma_b, momentum, nesterov, updates and velocity may be absent
+ * (checkpoints written before them): then 1, 0, 0, false, 0.
  *
  * Doubles are written with 17 significant digits, so every one reads back
  * to the same bits.  The generator's state is gsl_rng_state()'s raw bytes
@@ -60,6 +67,8 @@ typedef struct gc_checkpoint_run {
   size_t epochs;          /* epochs the whole run takes */
   unsigned long seed;     /* the run's seed as given by the user */
   char init[16];          /* how the net was initialised, e.g. "default" */
+  double sigma_w, sigma_b; /* the initialiser's parameters (1 and 0 in a
+                              checkpoint without them) */
   char eval_set[16];      /* the evaluation set's name, e.g. "validation" */
 } gc_checkpoint_run;
 
@@ -76,6 +85,9 @@ typedef struct gc_checkpoint {
   unsigned char *rng_state; /* the shuffling generator (mt19937) */
   size_t *order;          /* train_size entries: the trainer's idx, which
                              each epoch shuffles further in place */
+  size_t updates;         /* mini-batch updates done */
+  double *velocity;       /* the momentum's velocity, net->p.n values in
+                             the parameters' order (cfg.momentum > 0 only) */
   gc_epoch_stats *history;  /* `epoch` entries: the monitors so far */
 } gc_checkpoint;
 
@@ -96,8 +108,10 @@ GC_API void gc_checkpoint_free(gc_checkpoint *ck);
 
 /* Put the checkpoint's state into a trainer allocated on the same data
  * with ck->cfg: the parameters, the generator, the epoch count and the
- * early-stopping state, the examples' order.  Refuses (GC_EINVAL, naming the first difference)
- * a trainer whose net, configuration or data sizes differ. */
+ * early-stopping state, the examples' order, the update count and the
+ * velocity.  Refuses (GC_EINVAL, naming the first difference) a trainer
+ * whose net (sizes, layers' activations, output, cost), configuration
+ * (momentum included) or data sizes differ. */
 GC_API int gc_checkpoint_restore(gc_trainer *t, const gc_checkpoint *ck);
 
 #ifdef __cplusplus

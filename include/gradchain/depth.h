@@ -22,6 +22,21 @@
 extern "C" {
 #endif
 
+/* Called after every finished run (from one thread at a time). */
+typedef void (*gc_depth_progress)(const gc_run_result *run, size_t done,
+                                  size_t total, void *arg);
+
+/* Who performs a study's runs: the n configurations cfg into res[0..n-1],
+ * as gc_run_perform() would (config, final_accuracy, best_accuracy and
+ * best_epoch must be set; history may be left NULL), calling progress, if
+ * not NULL, after each finished run, one call at a time.  0, or a GC_E*
+ * code with its message.  NULL: OpenMP threads in this process.  The
+ * gradchain command passes its pool of forked worker processes. */
+typedef int (*gc_run_batch)(gc_run_result *res, const gc_run_config *cfg,
+                            size_t n, const gc_mnist *data,
+                            gc_depth_progress progress, void *progress_arg,
+                            void *arg);
+
 /* Most depths one study takes. */
 #define GC_DEPTH_MAX 100
 
@@ -32,6 +47,8 @@ typedef struct gc_depth_config {
   size_t depths[GC_DEPTH_MAX];  /* numbers of hidden layers (1,2,3,4) */
   size_t width;                 /* neurons per hidden layer (30) */
   size_t seeds;                 /* seeds base.seed .. base.seed+seeds-1 (1) */
+  gc_run_batch runner;          /* who performs the runs (NULL: threads) */
+  void *runner_arg;
 } gc_depth_config;
 
 typedef struct gc_depth_row {
@@ -45,10 +62,6 @@ typedef struct gc_depth_result {
   gc_depth_config config;
   gc_depth_row *rows;           /* config.ndepths rows */
 } gc_depth_result;
-
-/* Called after every finished run (from one thread at a time). */
-typedef void (*gc_depth_progress)(const gc_run_result *run, size_t done,
-                                  size_t total, void *arg);
 
 /* network2's depth study: the run defaults, depths 1..4, width 30, one
  * seed. */

@@ -37,16 +37,35 @@ GC_API int gc_kernel_grad_step(double *W, double *g, size_t B, size_t n,
                                size_t m, const double *D, const double *A,
                                double a, double s);
 
+/* The instruction set the kernels were built for: "avx512", "avx2" (AVX2
+ * with FMA) or "portable" (scalar C).  Results are bit-identical for a
+ * given seed across runs and thread counts on one build; across builds
+ * only when this names the same set (avx512 and avx2 sum in different
+ * orders), and a portable build also rounds the sigmoid differently.
+ * Saved networks and checkpoints record it as "isa". */
+GC_API const char *gc_build_isa(void);
+
+/* y[i] = e^x[i], i < n, within 1 ulp (libm's exp in a build without fused
+ * multiply-adds); the same bits for x[i] wherever it
+ * stands in x and whatever n (every lane computes alike).  Arguments
+ * outside [-708, 708] (results subnormal, zero or overflowing) and NaN go
+ * to libm's exp. */
+GC_API void gc_kernel_exp(double *y, size_t n, const double *x);
+
+/* The logistic sigmoid and its derivative from t = e^-|z| (gc_kernel_exp's
+ * arithmetic): d = 1/(1+t), a = z >= 0 ? d : t d, fp = t d d. */
+GC_API void gc_kernel_sigmoid(double *a, double *fp, size_t n, const double *z);
+
 /* n doubles, zeroed, starting at a 64-byte boundary (a cache line and an
  * AVX-512 vector): the kernels run about 1.3 times faster on rows that
  * start there than on malloc's 16-byte boundaries, since no vector load
  * then spans two cache lines.  NULL if out of memory; release with free(). */
-double *gc_kernel_calloc(size_t n);
+GC_API double *gc_kernel_calloc(size_t n);
 
 /* n rounded up to a whole number of 64-byte lines of doubles (a multiple
  * of 8): offsets so padded keep rows inside one gc_kernel_calloc block on
  * 64-byte boundaries.  n must be below SIZE_MAX - 8. */
-size_t gc_kernel_pad(size_t n);
+GC_API size_t gc_kernel_pad(size_t n);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,5 @@
-/* gradchain/mpfr_digits.h -- MPFR numbers as decimal digits. */
+/* gradchain/mpfr_digits.h -- MPFR numbers as decimal digits, and
+ * decimal digits as MPFR numbers. */
 #ifndef GRADCHAIN_MPFR_DIGITS_H
 #define GRADCHAIN_MPFR_DIGITS_H
 
@@ -11,6 +12,15 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* x = the number s names, correctly rounded with rnd at x's precision
+ * (mpfr_strtofr): a decimal such as "0.7" or "-1.2e-3", or hexadecimal or
+ * binary with a 0x or 0b prefix.  Returns GC_EINVAL unless the whole of s
+ * is a finite number, GC_ERANGE if it lies beyond the exponent range in
+ * force (the caller's: widen it to read numbers such as 1e400000000) or a
+ * non-zero value underflows it; x is then unspecified.  MPFR's flags are
+ * left as they were.  The one reader of typed numbers into MPFR. */
+GC_API int gc_mpfr_set_str(mpfr_ptr x, const char *s, mpfr_rnd_t rnd);
 
 /* x rounded to `digits` significant digits as "-1.2345e+417" ("0" for
  * zero, "inf", "-inf", "nan").  Returns the length it needs (like

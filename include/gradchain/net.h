@@ -6,6 +6,9 @@
  * biases b[l] of sizes[l].  All weights and biases live in one block,
  * params.data, so that an SGD step or a save is one loop.
  *
+ * Layer l applies its own activation act[l] element by element, except
+ * that a softmax output layer (GC_OUTPUT_SOFTMAX) replaces the last one's.
+ *
  * A mini-batch is a matrix with one example per row.  gc_net_forward()
  * fills the workspace with z, a = f(z) and f'(z) for every layer;
  * gc_net_backward() then gives delta^l = dC/db^l for every example and
@@ -34,18 +37,38 @@ typedef struct gc_params {
   double **b;     /* likewise */
 } gc_params;
 
+/* The output layer. */
+typedef enum gc_output {
+  GC_OUTPUT_SIGMOID = 0, /* element by element, with the last layer's
+                            act[L-1]: the sigmoid for every net the trainer
+                            builds (a chain's output takes its one
+                            activation) */
+  GC_OUTPUT_SOFTMAX      /* a_j = e^{z_j} / sum_k e^{z_k} */
+} gc_output;
+
+/* "sigmoid" or "softmax". */
+GC_API int gc_output_from_name(gc_output *out, const char *name);
+GC_API const char *gc_output_name(gc_output out);
+
+/* Whether an output layer and a cost go together: GC_OK, or GC_EINVAL with
+ * the reason.  Refused: the log-likelihood without a softmax (with
+ * independent outputs, -ln a_y falls by raising every output, right or
+ * wrong), and the softmax with any other cost (the quadratic cost brings
+ * back the learning slowdown through the softmax's derivative, which the
+ * pair softmax/log-likelihood removes; cross-entropy scores each output as
+ * an independent yes/no probability, which outputs summing to 1 are not).
+ * With the softmax and the log-likelihood the output error is a - y. */
+GC_API int gc_output_cost_check(gc_output out, gc_cost cost);
+
 typedef struct gc_net {
   size_t nlayers;     /* L, input layer included (>= 2) */
   size_t *sizes;      /* sizes[0..L-1], every one >= 1 */
-  gc_activation act;  /* one activation for every layer */
+  gc_activation *act; /* act[l]: layer l's activation, l = 1..L-1 (act[0]
+                         unused) */
+  gc_output output;   /* GC_OUTPUT_SOFTMAX overrides act[L-1] */
   gc_cost cost;
   gc_params p;
 } gc_net;
-
-typedef enum gc_init {
-  GC_INIT_DEFAULT = 0, /* w ~ N(0,1)/sqrt(n_in), b ~ N(0,1) */
-  GC_INIT_LARGE        /* w ~ N(0,1),            b ~ N(0,1) */
-} gc_init;
 
 /* Per-batch storage: z, a, f'(z) and delta for every layer, for up to
  * `cap` examples.  a[0] is the input of the last forward pass. */
@@ -63,17 +86,28 @@ typedef struct gc_workspace {
 #define GC_NET_MAX_WIDTH ((size_t)100000000)
 #define GC_NET_MAX_PARAMS ((size_t)1 << 31)
 
+/* A net of the given sizes whose every layer applies act, with an element
+ * by element output layer (GC_OUTPUT_SIGMOID) and the given cost (not the
+ * log-likelihood, which needs the softmax: see gc_net_set_output).  The
+ * parameters are all 0. */
 GC_API int gc_net_alloc(gc_net **net, size_t nlayers, const size_t *sizes,
-                        gc_activation act, gc_cost cost);
+                 gc_activation act, gc_cost cost);
 GC_API void gc_net_free(gc_net *net);
 GC_API int gc_net_copy(gc_net **dst, const gc_net *src);
 
-/* Draw the weights and biases as network2 does (biases first). */
-GC_API void gc_net_init(gc_net *net, gc_init kind, gsl_rng *rng);
-/* Parse "default" or "large" (status 0 or GC_EINVAL with a message), and
- * back. */
-GC_API int gc_init_from_name(gc_init *kind, const char *name);
-GC_API const char *gc_init_name(gc_init kind);
+/* The hidden layers' activations: n == L-2 gives act[1..L-2] in order, n
+ * == 1 gives every hidden layer acts[0].  Any other n, or an unknown
+ * activation, is GC_EINVAL. */
+GC_API int gc_net_set_activations(gc_net *net, size_t n, const gc_activation *acts);
+
+/* The output layer and the cost together (checked by
+ * gc_output_cost_check).  GC_OUTPUT_SIGMOID also sets act[L-1] to the
+ * sigmoid. */
+GC_API int gc_net_set_output(gc_net *net, gc_output out, gc_cost cost);
+
+/* 1 if every layer is a sigmoid and the output is element by element:
+ * network2's net. */
+GC_API int gc_net_is_sigmoid(const gc_net *net);
 
 GC_API int gc_params_alloc_like(gc_params *g, const gc_net *net);
 GC_API void gc_params_free(gc_params *g);
@@ -101,4 +135,6 @@ static inline const double *gc_net_output(const gc_net *net,
 #ifdef __cplusplus
 }
 #endif
+
+#include "gradchain/init.h" /* gc_init and gc_net_init, once declared */
 #endif

@@ -13,6 +13,8 @@
 #include "gradchain/export.h"
 
 #include <stddef.h>
+#include <stdio.h>   /* mpfr.h declares its FILE functions only after it */
+#include <mpfr.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,6 +64,19 @@ GC_API double gc_width_closed_form(double w);
  * GC_ENOBRACKET / GC_ENOCONV if a solver fails. */
 GC_API int gc_problem_width(gc_width_result *r, double w, double b,
                             const gc_width_params *p);
+
+/* The interval in MPFR from its closed form: with r = sqrt(1 - 4/|w|)
+ * and Z = 2 artanh(r) = log1p(r (1+r) |w|/2) (no cancellation near
+ * |w| = 4 or for large |w|), the ends are (-b -+ Z)/w in increasing order
+ * and the width is 2Z/|w|.  w and b are taken exactly as the caller set
+ * them (e.g. decimals read with gc_mpfr_set_str, at the precision of the
+ * outputs plus 32 bits); the arithmetic runs at the outputs' largest
+ * precision plus 32 bits and rounds into them with rnd.  *kind is decided
+ * by w exactly; for a point a_lo = a_hi = -b/w and width 0; for the empty
+ * set NaN ends and width 0.  GC_EINVAL if w is 0 or w, b not numbers. */
+GC_API int gc_width_mpfr(mpfr_ptr a_lo, mpfr_ptr a_hi, mpfr_ptr width,
+                         gc_width_kind *kind, mpfr_srcptr w, mpfr_srcptr b,
+                         mpfr_rnd_t rnd);
 
 #ifdef __cplusplus
 }

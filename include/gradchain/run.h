@@ -49,9 +49,17 @@ typedef enum gc_eval_set {
 typedef struct gc_run_config {
   size_t nlayers;                    /* L, input and output included */
   size_t sizes[GC_RUN_MAX_LAYERS];   /* sizes[0..L-1] ([784, 30, 10]) */
-  gc_activation act;                 /* every layer's (sigmoid) */
+  gc_activation act;                 /* every hidden layer's (sigmoid) */
+  size_t nacts;                      /* 0, or L-2: then acts[k] is hidden
+                                        layer k+1's activation (0) */
+  gc_activation acts[GC_RUN_MAX_LAYERS];
+  gc_output output;                  /* (sigmoid) */
   gc_cost cost;                      /* (cross-entropy) */
   gc_init init;                      /* (default) */
+  double sigma_w, sigma_b;           /* of the gaussian and orthogonal
+                                        initialisers (1, 0) */
+  double momentum;                   /* mu (0: none) */
+  int nesterov;                      /* Nesterov's form (0) */
   double eta;                        /* learning rate (0.1) */
   double lambda;                     /* L2 regularisation (5.0) */
   size_t batch;                      /* mini-batch size (10) */

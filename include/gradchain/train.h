@@ -10,6 +10,16 @@
  *   b <- b - (eta/m) sum_x dC_x/db
  *
  * with n the size of the training set -- network2's update_mini_batch().
+ *
+ * Momentum (Sutskever et al. 2013), when cfg.momentum > 0: with network2's
+ * step s = -(eta*lambda/n) w - (eta/m) sum_x dC_x/dw (for biases -(eta/m)
+ * sum_x dC_x/db) and mu the momentum of this update,
+ *   classical:  v <- mu v + s;  w <- w + v
+ *   Nesterov:   v <- mu v + s;  w <- w + mu v + s
+ * Nesterov's form keeps the look-ahead point w + mu v as the parameters, so
+ * the gradient is taken where Nesterov takes it and no second forward pass
+ * is needed.  v starts at 0.  With cfg.momentum == 0 the step is network2's,
+ * computed exactly as above (the same bits as a build without momentum). 
  * After the epoch the switched-on monitors are evaluated (see evaluate.h).
  * Everything the loop needs is allocated by gc_trainer_alloc(); the same
  * seed gives the same parameters bit for bit.
@@ -53,6 +63,8 @@ typedef struct gc_train_config {
   size_t early_stop;     /* stop after this many epochs without a better
                             evaluation accuracy; 0 = never (0) */
   size_t eval_batch;     /* rows per forward pass when monitoring (500) */
+  double momentum;       /* mu in [0, 1); 0: no velocity at all (0) */
+  int nesterov;          /* Nesterov's form of momentum (0) */
 } gc_train_config;
 
 /* What one epoch measured; unmonitored values are NaN / 0. */
@@ -77,6 +89,9 @@ typedef struct gc_trainer {
                                    weights' is applied as it is summed,
                                    w unused) */
   gc_evaluator *ev;
+  gc_params vel;                /* the velocity v (momentum > 0 only;
+                                   else n = 0, data NULL) */
+  size_t updates;               /* mini-batch updates done */
   size_t epoch;                 /* epochs done */
   size_t best_correct, since_best; /* early stopping */
   int stopped;                  /* early stopping triggered */
@@ -85,12 +100,18 @@ typedef struct gc_trainer {
 GC_API void gc_train_config_default(gc_train_config *cfg);
 
 /* Check the configuration against the net and the data (sizes[0] == dim,
- * last size == nclasses, 1 <= batch <= n, eta and lambda finite and >= 0)
+ * last size == nclasses, 1 <= batch <= n, eta and lambda finite and >= 0,
+ * 0 <= momentum < 1, nesterov only with a momentum)
  * and allocate everything the epochs need. */
 GC_API int gc_trainer_alloc(gc_trainer **t, gc_net *net,
                             const gc_dataset *train, const gc_dataset *eval,
                             const gc_train_config *cfg);
 GC_API void gc_trainer_free(gc_trainer *t);
+
+/* The momentum mu of the next update (update number t->updates): the
+ * configuration's constant.  Every update asks this function, so that a
+ * schedule mu_t is one change here. */
+GC_API double gc_trainer_momentum(const gc_trainer *t);
 
 /* One epoch: shuffle, one SGD step per mini-batch, then the monitors.
  * stats may be NULL.  A NaN or infinity in the parameters stops with

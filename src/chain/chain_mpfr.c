@@ -11,6 +11,7 @@
 #include "gradchain/chain_mpfr.h"
 #include "gradchain/error.h"
 #include "gradchain/mpfr_expneg.h"
+#include "gradchain/net.h"
 
 #define RND MPFR_RNDN
 
@@ -43,6 +44,20 @@ static void erange_restore(erange old)
    * when a later region asks for fewer threads, and its caches with it */
   if (omp_get_thread_num() != 0) mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
 #endif
+}
+
+/* x = the string s (already checked) or else the double d, exactly */
+static void set_input(mpfr_ptr x, const char *s, double d)
+{
+  if (s) gc_mpfr_set_str(x, s, RND);
+  else mpfr_set_d(x, d, RND);
+}
+
+/* the string of layer j's entry in a list of n (1: every layer) */
+static const char *nth(const char *const *list, size_t n, size_t j)
+{
+  if (!list || n == 0) return NULL;
+  return list[n == 1 ? 0 : j];
 }
 
 /* one evaluation at working precision wp */
@@ -188,12 +203,12 @@ static void activation(gc_activation act, mpfr_ptr a, mpfr_ptr fp,
   }
 }
 
-/* cost, dC/da and the tail f'(z_L) dC/da_L from a_L */
+/* cost, dC/da and the tail f'(z_L) dC/da_L from a_L, for target y */
 static void output_terms(run *r, const gc_chain *c, mpfr_srcptr aL,
-                         mpfr_srcptr fpL, mpfr_ptr tail, mpfr_ptr t,
-                         mpfr_ptr d)
+                         mpfr_srcptr fpL, mpfr_srcptr y, mpfr_ptr tail,
+                         mpfr_ptr t, mpfr_ptr d)
 {
-  mpfr_sub_d(t, aL, c->y, RND); /* a - y */
+  mpfr_sub(t, aL, y, RND); /* a - y */
   if (c->cost == GC_COST_QUADRATIC) {
     mpfr_sqr(r->cost, t, RND);
     mpfr_div_2ui(r->cost, r->cost, 1, RND);
@@ -204,11 +219,10 @@ static void output_terms(run *r, const gc_chain *c, mpfr_srcptr aL,
     mpfr_mul(r->dC_daL, aL, d, RND);
     mpfr_div(r->dC_daL, t, r->dC_daL, RND);
     mpfr_log(d, d, RND);
-    mpfr_mul_d(d, d, 1.0 - c->y, RND);
     mpfr_log(r->cost, aL, RND);
-    mpfr_mul_d(r->cost, r->cost, c->y, RND);
-    mpfr_add(r->cost, r->cost, d, RND);
-    mpfr_neg(r->cost, r->cost, RND);
+    mpfr_mul(r->cost, r->cost, y, RND);
+    mpfr_fms(r->cost, d, y, r->cost, RND); /* y ln(1-a) - y ln a */
+    mpfr_sub(r->cost, r->cost, d, RND);    /* -(1-y) ln(1-a) - y ln a */
   }
   if (c->cost == GC_COST_CROSS_ENTROPY && c->act == GC_ACT_SIGMOID)
     mpfr_set(tail, t, RND);       /* f'(z_L) dC/da_L = a_L - y exactly */
@@ -216,24 +230,43 @@ static void output_terms(run *r, const gc_chain *c, mpfr_srcptr aL,
     mpfr_mul(tail, fpL, r->dC_daL, RND);
 }
 
-static void evaluate(run *r, const gc_chain *c, gc_mpfr_exp_table *ex)
+/* w_j and b_j (j from 0) at wp: from dec's strings where it has them */
+static void layer_params(mpfr_ptr w, mpfr_ptr b, const gc_chain *c,
+                         const gc_chain_decimal *dec, size_t j)
+{
+  const char *sw = dec ? nth(dec->w, dec->nw, j) : NULL;
+  const char *sb = dec ? nth(dec->b, dec->nb, j) : NULL;
+  set_input(w, sw, c->w[j]);
+  set_input(b, sb, c->b[j]);
+}
+
+static void evaluate(run *r, const gc_chain *c, const gc_chain_decimal *dec,
+                     gc_mpfr_exp_table *ex)
 {
   mpfr_prec_t wp = r->wp;
   size_t L = r->L;
-  mpfr_t a, z, fp, w, b, t, d, P, tail;
-  mpfr_inits2(wp, a, z, fp, w, b, t, d, P, tail, (mpfr_ptr)0);
+  mpfr_t a, z, fp, w, b, t, d, P, tail, y;
+  mpfr_inits2(wp, a, z, fp, w, b, t, d, P, tail, y, (mpfr_ptr)0);
   mpfr_set_ui(P, 1, RND);
-  mpfr_set_d(a, c->a0, RND);
+  set_input(a, dec ? dec->a0 : NULL, c->a0);
+  set_input(y, dec ? dec->y : NULL, c->y);
+  /* every layer alike (the exploding W, or one typed w and b): read once */
+  int same_w = c->exploding || (dec && dec->nw == 1);
+  int same_b = dec && dec->nb == 1;
+  if (c->exploding) set_input(w, dec ? dec->explode_w : NULL, c->explode_w);
+  else if (same_w || same_b) layer_params(w, b, c, dec, 0);
   for (size_t j = 0; j < L; j++) {
     if (c->exploding) {
-      mpfr_set_d(w, c->explode_w, RND);
       mpfr_mul(t, w, a, RND);
       mpfr_neg(b, t, RND);         /* b_j = -W a_{j-1} */
       mpfr_add(z, t, b, RND);      /* = 0 exactly */
     } else {
-      mpfr_set_d(w, c->w[j], RND);
+      if (!same_w) set_input(w, dec ? nth(dec->w, dec->nw, j) : NULL,
+                             c->w[j]);
+      if (!same_b) set_input(b, dec ? nth(dec->b, dec->nb, j) : NULL,
+                             c->b[j]);
       mpfr_mul(z, w, a, RND);
-      mpfr_add_d(z, z, c->b[j], RND);
+      mpfr_add(z, z, b, RND);
     }
     if (r->layers) {
       mpfr_set(r->z[j], z, RND);
@@ -254,8 +287,8 @@ static void evaluate(run *r, const gc_chain *c, gc_mpfr_exp_table *ex)
       mpfr_mul(r->factor[j], w, fp, RND);
     }
   }
-  /* a is a_L, fp is f'(z_L) */
-  output_terms(r, c, a, fp, tail, t, d);
+  /* a is a_L, fp is f'(z_L), w is w_L */
+  output_terms(r, c, a, fp, y, tail, t, d);
   /* dC/db_1 = f'(z_1) w_2 f'(z_2) ... w_L f'(z_L) dC/da_L */
   if (L == 1) mpfr_set(r->dC_db1, tail, RND);
   else mpfr_mul(r->dC_db1, P, tail, RND);
@@ -267,7 +300,6 @@ static void evaluate(run *r, const gc_chain *c, gc_mpfr_exp_table *ex)
     for (size_t j = L; j >= 1; j--) {
       if (j == L) {
         mpfr_set(r->dC_db[j - 1], tail, RND);
-        mpfr_set_d(w, c->exploding ? c->explode_w : c->w[j - 1], RND);
         mpfr_mul(S, w, tail, RND);
       } else {
         mpfr_mul(r->dC_db[j - 1], r->fp[j - 1], S, RND);
@@ -278,7 +310,7 @@ static void evaluate(run *r, const gc_chain *c, gc_mpfr_exp_table *ex)
     mpfr_clear(S);
     mpfr_set(r->dC_db1, r->dC_db[0], RND);
   }
-  mpfr_clears(a, z, fp, w, b, t, d, P, tail, (mpfr_ptr)0);
+  mpfr_clears(a, z, fp, w, b, t, d, P, tail, y, (mpfr_ptr)0);
 }
 
 /* do x and y print the same to n digits?  The slow way: both printed */
@@ -405,9 +437,43 @@ void gc_chain_mpfr_result_free(gc_chain_mpfr_result *r)
   free(r);
 }
 
-static int chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
-                           mpfr_prec_t prec, int layers)
+/* Is every string of dec one gc_mpfr_set_str reads, and every count 0,
+ * 1 or the depth?  The message names the number. */
+static int check_decimal(const gc_chain_decimal *dec, size_t L,
+                         mpfr_prec_t prec)
 {
+  struct { const char *const *s; size_t n; const char *name; } list[] = {
+    {dec->w, dec->nw, "w"}, {dec->b, dec->nb, "b"}};
+  mpfr_t x;
+  mpfr_init2(x, prec);
+  int st = GC_OK;
+  for (int k = 0; !st && k < 2; k++) {
+    size_t n = list[k].s ? list[k].n : 0;
+    if (n > 1 && n != L) {
+      st = gc_error(GC_EINVAL, "%zu decimal values of %s for a chain of "
+                    "depth %zu (need 1 or %zu)", n, list[k].name, L, L);
+      break;
+    }
+    for (size_t j = 0; !st && j < n; j++)
+      if (list[k].s[j] && (st = gc_mpfr_set_str(x, list[k].s[j], RND)))
+        gc_error(st, "%s_%zu: %s", list[k].name, n == 1 ? (size_t)1 : j + 1,
+                 gc_strerror_last());
+  }
+  const char *one[] = {dec->a0, dec->y, dec->explode_w};
+  const char *names[] = {"a_0", "y", "W"};
+  for (int k = 0; !st && k < 3; k++)
+    if (one[k] && (st = gc_mpfr_set_str(x, one[k], RND)))
+      gc_error(st, "%s: %s", names[k], gc_strerror_last());
+  mpfr_clear(x);
+  return st;
+}
+
+static int chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
+                           const gc_chain_decimal *dec, mpfr_prec_t prec,
+                           int layers)
+{
+  int cst = gc_output_cost_check(GC_OUTPUT_SIGMOID, c->cost);
+  if (cst) return cst; /* one output neuron: no log-likelihood */
   size_t L = c->depth, n = gc_mpfr_digits(prec);
   /* guard bits: the rounding errors of ~10 L operations, plus margin */
   mpfr_prec_t g = 16;
@@ -429,14 +495,14 @@ static int chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
 #pragma omp section
       {
         erange old = erange_widen();
-        evaluate(&r1, c, r1.ex);
+        evaluate(&r1, c, dec, r1.ex);
         r1.underflow = mpfr_underflow_p();
         erange_restore(old);
       }
 #pragma omp section
       {
         erange old = erange_widen();
-        evaluate(&r2, c, r2.ex);
+        evaluate(&r2, c, dec, r2.ex);
         r2.underflow = mpfr_underflow_p();
         erange_restore(old);
       }
@@ -492,12 +558,20 @@ static int chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
 int gc_chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
                        mpfr_prec_t prec, int layers)
 {
+  return gc_chain_mpfr_eval_decimal(out, c, NULL, prec, layers);
+}
+
+int gc_chain_mpfr_eval_decimal(gc_chain_mpfr_result **out, const gc_chain *c,
+                               const gc_chain_decimal *dec, mpfr_prec_t prec,
+                               int layers)
+{
   *out = NULL;
   if (prec < GC_MPFR_PREC_MIN || prec > GC_MPFR_PREC_MAX)
     return gc_error(GC_ERANGE, "precision %ld bits is outside %d..%d",
                     (long)prec, GC_MPFR_PREC_MIN, GC_MPFR_PREC_MAX);
   erange old = erange_widen();
-  int st = chain_mpfr_eval(out, c, prec, layers);
+  int st = dec ? check_decimal(dec, c->depth, prec) : GC_OK;
+  if (!st) st = chain_mpfr_eval(out, c, dec, prec, layers);
   erange_restore(old);
   return st;
 }

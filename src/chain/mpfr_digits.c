@@ -1,13 +1,36 @@
 /* mpfr_digits.c -- MPFR numbers as decimal digits: how many a precision
- * carries, printing, and the digits a reference value confirms. */
+ * carries, printing, the digits a reference value confirms; and typed
+ * decimals read into MPFR. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gradchain/error.h"
 #include "gradchain/mpfr_digits.h"
 
 #define RND MPFR_RNDN
+
+int gc_mpfr_set_str(mpfr_ptr x, const char *s, mpfr_rnd_t rnd)
+{
+  /* base 0: decimal, or 0x/0b prefixes, as strtod reads them */
+  mpfr_flags_t flags = mpfr_flags_save();
+  char *end;
+  mpfr_clear_flags();
+  mpfr_strtofr(x, s, &end, 0, rnd);
+  int range = mpfr_overflow_p() || mpfr_underflow_p();
+  mpfr_flags_restore(flags, MPFR_FLAGS_ALL);
+  if (end == s || *end != '\0')
+    return gc_error(GC_EINVAL, "'%s' is not a number", s);
+  if (range)
+    return gc_error(GC_ERANGE, "'%s' is beyond MPFR's exponent range (about "
+                    "10^-%.2g to 10^%.2g)", s,
+                    -(double)mpfr_get_emin() * 0.30102999566398119521,
+                    (double)mpfr_get_emax() * 0.30102999566398119521);
+  if (!mpfr_number_p(x)) /* "inf", "nan" as such */
+    return gc_error(GC_EINVAL, "'%s' is not a finite number", s);
+  return GC_OK;
+}
 
 size_t gc_mpfr_digits(mpfr_prec_t prec)
 {

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include <mpfr.h>
 
 #include "gradchain/mnist.h"
 
@@ -40,8 +41,16 @@ int cli_parse_double(const char *s, const char *opt, double *out);
 int cli_parse_size(const char *s, const char *opt, size_t min, size_t max,
                    size_t *out);
 int cli_parse_ulong(const char *s, const char *opt, unsigned long *out);
-/* Comma-separated lists; *out is malloc'ed, *n its length. */
+/* A number the user typed.  With mpfr, it must also be one MPFR reads
+ * (gc_mpfr_set_str: wholly a finite number within MPFR's exponent range)
+ * and the caller keeps the string for MPFR to read at its precision; *out
+ * is the nearest double either way. */
+int cli_parse_number(const char *s, const char *opt, int mpfr, double *out);
+/* Comma-separated lists; *out is malloc'ed, *n its length.  With strs,
+ * *strs gets the n pieces as typed (one malloc'ed block: free(*strs)). */
 int cli_parse_doubles(const char *s, const char *opt, double **out, size_t *n);
+int cli_parse_numbers(const char *s, const char *opt, int mpfr, double **out,
+                      char ***strs, size_t *n);
 int cli_parse_sizes(const char *s, const char *opt, size_t min, size_t max,
                     size_t **out, size_t *n);
 int cli_parse_format(const char *s, int allow_csv, cli_format *out);
@@ -52,6 +61,14 @@ void cli_json_double(FILE *f, double x);
 void cli_json_doubles(FILE *f, const double *x, size_t n);
 /* JSON string with escapes. */
 void cli_json_string(FILE *f, const char *s);
+/* JSON: an MPFR value to `digits` significant digits (null if not a
+ * number). */
+void cli_json_mpfr(FILE *f, mpfr_srcptr x, size_t digits);
+/* JSON: a number the user typed.  typed (the text, when MPFR read it):
+ * as typed when JSON's syntax allows, else as MPFR reads it at prec bits,
+ * to digits; typed NULL: the double d. */
+void cli_json_typed(FILE *f, const char *typed, double d, mpfr_prec_t prec,
+                    size_t digits);
 
 /* Usage text handling: print text to stdout for --help. */
 int cli_help(const char *text);
@@ -66,6 +83,8 @@ int cmd_depth(int argc, char **argv);
 int cmd_speeds(int argc, char **argv);
 int cmd_fetch_mnist(int argc, char **argv);
 int cmd_problem(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_sweep_report(int argc, char **argv);
 int cmd_meanfield(int argc, char **argv);
 
 #endif

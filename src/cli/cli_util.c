@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mpfr.h>
+
+#include "gradchain/mpfr_digits.h"
 #include "gradchain/error.h"
 #include "cli/cli.h"
 #include "io/json.h"
@@ -59,6 +62,24 @@ int cli_parse_double(const char *s, const char *opt, double *out)
   return 0;
 }
 
+int cli_parse_number(const char *s, const char *opt, int mpfr, double *out)
+{
+  if (mpfr) {
+    /* in MPFR's widest range, as the MPFR evaluations read it */
+    mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+    mpfr_set_emin(mpfr_get_emin_min());
+    mpfr_set_emax(mpfr_get_emax_max());
+    mpfr_t x;
+    mpfr_init2(x, 64);
+    int st = gc_mpfr_set_str(x, s, MPFR_RNDN);
+    mpfr_clear(x);
+    mpfr_set_emin(emin);
+    mpfr_set_emax(emax);
+    if (st) return cli_fail(CLI_USAGE, "%s: %s", opt, gc_strerror_last());
+  }
+  return cli_parse_double(s, opt, out);
+}
+
 int cli_parse_size(const char *s, const char *opt, size_t min, size_t max,
                    size_t *out)
 {
@@ -86,44 +107,48 @@ int cli_parse_ulong(const char *s, const char *opt, unsigned long *out)
   return 0;
 }
 
-/* split s at commas; call fn on each piece */
+/* split s at commas; call fn on each piece.  With strs, *strs gets the
+ * pieces too: n pointers followed by the text, one allocation. */
 static int split(const char *s, const char *opt, void *out, size_t *n,
                  size_t elem, int (*fn)(const char *, const char *, void *,
                                         const void *),
-                 const void *ctx)
+                 const void *ctx, char ***strs)
 {
-  size_t cap = 1, k = 0;
+  size_t cap = 1, k = 0, len = strlen(s);
   for (const char *p = s; *p; p++) cap += *p == ',';
-  char *buf = strdup(s);
+  char **ptrs = malloc(cap * sizeof *ptrs + len + 1);
   unsigned char *arr = malloc(cap * elem);
-  if (!buf || !arr) {
-    free(buf);
+  if (!ptrs || !arr) {
+    free(ptrs);
     free(arr);
     return cli_fail(CLI_FAIL, "out of memory");
   }
+  char *buf = (char *)(ptrs + cap);
+  memcpy(buf, s, len + 1);
   char *p = buf;
   for (size_t i = 0; i < cap; i++) {
     char *c = strchr(p, ',');
     if (c) *c = '\0';
+    ptrs[k] = p;
     if (fn(p, opt, arr + k * elem, ctx)) {
-      free(buf);
+      free(ptrs);
       free(arr);
       return CLI_USAGE;
     }
     k++;
     p = c ? c + 1 : p + strlen(p);
   }
-  free(buf);
+  if (strs) *strs = ptrs;
+  else free(ptrs);
   *(void **)out = arr;
   *n = k;
   return 0;
 }
 
-static int one_double(const char *s, const char *opt, void *out,
+static int one_number(const char *s, const char *opt, void *out,
                       const void *ctx)
 {
-  (void)ctx;
-  return cli_parse_double(s, opt, out);
+  return cli_parse_number(s, opt, *(const int *)ctx, out);
 }
 
 static int one_size(const char *s, const char *opt, void *out, const void *ctx)
@@ -134,14 +159,20 @@ static int one_size(const char *s, const char *opt, void *out, const void *ctx)
 
 int cli_parse_doubles(const char *s, const char *opt, double **out, size_t *n)
 {
-  return split(s, opt, out, n, sizeof(double), one_double, NULL);
+  return cli_parse_numbers(s, opt, 0, out, NULL, n);
+}
+
+int cli_parse_numbers(const char *s, const char *opt, int mpfr, double **out,
+                      char ***strs, size_t *n)
+{
+  return split(s, opt, out, n, sizeof(double), one_number, &mpfr, strs);
 }
 
 int cli_parse_sizes(const char *s, const char *opt, size_t min, size_t max,
                     size_t **out, size_t *n)
 {
   size_t mm[2] = {min, max};
-  return split(s, opt, out, n, sizeof(size_t), one_size, mm);
+  return split(s, opt, out, n, sizeof(size_t), one_size, mm, NULL);
 }
 
 int cli_parse_format(const char *s, int allow_csv, cli_format *out)
@@ -168,6 +199,64 @@ void cli_json_doubles(FILE *f, const double *x, size_t n)
 }
 
 void cli_json_string(FILE *f, const char *s) { gc_json_put_string(f, s); }
+
+void cli_json_mpfr(FILE *f, mpfr_srcptr x, size_t digits)
+{
+  if (!mpfr_number_p(x)) {
+    fputs("null", f);
+    return;
+  }
+  size_t size = digits + 64;
+  char *buf = malloc(size);
+  if (!buf) {
+    fputs("null", f);
+    return;
+  }
+  gc_mpfr_snprint(buf, size, x, digits);
+  fputs(buf, f);
+  free(buf);
+}
+
+/* Is s a number in JSON's syntax? */
+static int json_number_p(const char *s)
+{
+  if (*s == '-') s++;
+  if (*s == '0') s++;
+  else if (isdigit((unsigned char)*s)) while (isdigit((unsigned char)*s)) s++;
+  else return 0;
+  if (*s == '.') {
+    if (!isdigit((unsigned char)*++s)) return 0;
+    while (isdigit((unsigned char)*s)) s++;
+  }
+  if (*s == 'e' || *s == 'E') {
+    if (*++s == '+' || *s == '-') s++;
+    if (!isdigit((unsigned char)*s)) return 0;
+    while (isdigit((unsigned char)*s)) s++;
+  }
+  return *s == '\0';
+}
+
+void cli_json_typed(FILE *f, const char *typed, double d, mpfr_prec_t prec,
+                    size_t digits)
+{
+  if (!typed) {
+    cli_json_double(f, d);
+  } else if (json_number_p(typed)) {
+    fputs(typed, f);
+  } else {
+    /* ".5", "+1", "0x1p-3": as MPFR read it (checked when parsed) */
+    mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
+    mpfr_set_emin(mpfr_get_emin_min());
+    mpfr_set_emax(mpfr_get_emax_max());
+    mpfr_t x;
+    mpfr_init2(x, prec);
+    gc_mpfr_set_str(x, typed, MPFR_RNDN);
+    cli_json_mpfr(f, x, digits);
+    mpfr_clear(x);
+    mpfr_set_emin(emin);
+    mpfr_set_emax(emax);
+  }
+}
 
 int cli_help(const char *text)
 {

@@ -35,7 +35,11 @@ static const char chain_usage[] =
   "  --activation NAME   sigmoid (default), tanh, relu, softplus, identity,\n"
   "                       leaky-relu, erf, hard-tanh\n"
   "  --prec BITS         evaluate in MPFR at BITS bits (16..1000000); every\n"
-  "                      printed digit is correct\n"
+  "                      printed digit is correct for the numbers as typed\n"
+  "                      (decimals read by MPFR, correctly rounded; the\n"
+  "                      doubles of --random are exact as drawn)\n"
+  "  --double-inputs     with --prec: round the typed numbers to double\n"
+  "                      first (the digits of the double problem)\n"
   "  --check-fd          compare with central finite differences (4 L^2\n"
   "                      layer evaluations: depth 10000 at most)\n"
   "  --summary           print only dC/db_1, its magnitude and the flags\n"
@@ -46,7 +50,8 @@ static const char chain_usage[] =
 
 static const char explode_usage[] =
   "Usage: gradchain explode --depth L [--weight W] [--input A0] [--target Y]\n"
-  "                         [--prec BITS] [--summary] [--format FMT]\n\n"
+  "                         [--prec BITS [--double-inputs]] [--summary]\n"
+  "                         [--format FMT]\n\n"
   "The exploding construction: w_j = W (default 100), b_j = -W a_{j-1}, so\n"
   "every z_j = 0, sigma'(z_j) = 1/4 and every factor w_j sigma'(z_j) = W/4\n"
   "(25 for the book's case).  dC/db_1 = (1/4) (W/4)^(L-1) dC/da_L.\n"
@@ -56,6 +61,12 @@ struct opts {
   int explode;
   double *w, *b;
   size_t nw, nb;
+  /* the numbers as typed: kept for MPFR, parsed once --prec is known */
+  const char *arg_w, *arg_b, *arg_a0, *arg_y, *arg_W;
+  char **ws, **bs;     /* the pieces of --weights and --biases */
+  int decimal;         /* MPFR reads the typed numbers (--prec without
+                          --double-inputs) */
+  int double_inputs;
   size_t depth, random;
   unsigned long seed;
   double a0, y, W;
@@ -76,6 +87,7 @@ static int parse(struct opts *o, int argc, char **argv)
     {"cost", required_argument, 0, 'c'},   {"activation", required_argument, 0, 'a'},
     {"prec", required_argument, 0, 'p'},   {"check-fd", no_argument, 0, 'F'},
     {"summary", no_argument, 0, 'S'},      {"format", required_argument, 0, 'f'},
+    {"double-inputs", no_argument, 0, 'D'},
     {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
   optind = 1;
   opterr = 0;
@@ -83,18 +95,12 @@ static int parse(struct opts *o, int argc, char **argv)
   while ((ch = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
     size_t v;
     switch (ch) {
-    case 'w':
-      free(o->w);
-      if (cli_parse_doubles(optarg, "--weights", &o->w, &o->nw)) return CLI_USAGE;
-      break;
+    case 'w': o->arg_w = optarg; break;
     case 'W':
       if (!o->explode) return cli_fail(CLI_USAGE, "--weight belongs to explode; use --weights");
-      if (cli_parse_double(optarg, "--weight", &o->W)) return CLI_USAGE;
+      o->arg_W = optarg;
       break;
-    case 'b':
-      free(o->b);
-      if (cli_parse_doubles(optarg, "--biases", &o->b, &o->nb)) return CLI_USAGE;
-      break;
+    case 'b': o->arg_b = optarg; break;
     case 'd':
       if (cli_parse_size(optarg, "--depth", 1, GC_CHAIN_MAX_DEPTH, &o->depth))
         return CLI_USAGE;
@@ -106,12 +112,9 @@ static int parse(struct opts *o, int argc, char **argv)
     case 's':
       if (cli_parse_ulong(optarg, "--seed", &o->seed)) return CLI_USAGE;
       break;
-    case 'i':
-      if (cli_parse_double(optarg, "--input", &o->a0)) return CLI_USAGE;
-      break;
-    case 't':
-      if (cli_parse_double(optarg, "--target", &o->y)) return CLI_USAGE;
-      break;
+    case 'i': o->arg_a0 = optarg; break;
+    case 't': o->arg_y = optarg; break;
+    case 'D': o->double_inputs = 1; break;
     case 'c':
       if (gc_cost_from_name(&o->cost, optarg))
         return cli_fail(CLI_USAGE, "--cost: %s", gc_strerror_last());
@@ -141,6 +144,20 @@ static int parse(struct opts *o, int argc, char **argv)
   }
   if (optind < argc)
     return cli_fail(CLI_USAGE, "unexpected argument '%s'", argv[optind]);
+  if (o->double_inputs && !o->prec)
+    return cli_fail(CLI_USAGE, "--double-inputs goes with --prec");
+  /* the last of a repeated option counts, as getopt gives them */
+  int mp = o->decimal = o->prec && !o->double_inputs;
+  if (o->arg_w && cli_parse_numbers(o->arg_w, "--weights", mp, &o->w,
+                                    mp ? &o->ws : NULL, &o->nw))
+    return CLI_USAGE;
+  if (o->arg_b && cli_parse_numbers(o->arg_b, "--biases", mp, &o->b,
+                                    mp ? &o->bs : NULL, &o->nb))
+    return CLI_USAGE;
+  if ((o->arg_W && cli_parse_number(o->arg_W, "--weight", mp, &o->W)) ||
+      (o->arg_a0 && cli_parse_number(o->arg_a0, "--input", mp, &o->a0)) ||
+      (o->arg_y && cli_parse_number(o->arg_y, "--target", mp, &o->y)))
+    return CLI_USAGE;
   return 0;
 }
 
@@ -314,19 +331,24 @@ static void print_product(const view *v, FILE *f)
 /* The exploding construction's closed form (sigmoid): every z_j = 0, so
  * a_L = 1/2 and dC/db_1 = (1/4) (W/4)^(L-1) dC/da_L; computed here with
  * MPFR's power function, independently of the chain code. */
-static void print_closed_form(const view *v, FILE *f)
+static void print_closed_form(const view *v, const struct opts *o, FILE *f)
 {
   const gc_chain *c = v->c;
   mpfr_prec_t p = v->m ? v->m->working : 128;
   size_t digits = full_digits(v);
   mpfr_t x, t;
   mpfr_inits2(p, x, t, (mpfr_ptr)0);
-  mpfr_set_d(x, c->explode_w, MPFR_RNDN);
+  /* W and y as the chain read them (checked when parsed) */
+  if (o->decimal && o->arg_W) gc_mpfr_set_str(x, o->arg_W, MPFR_RNDN);
+  else mpfr_set_d(x, c->explode_w, MPFR_RNDN);
   mpfr_div_2ui(x, x, 2, MPFR_RNDN);
   mpfr_pow_ui(x, x, c->depth - 1, MPFR_RNDN);
   mpfr_div_2ui(x, x, 2, MPFR_RNDN);
   /* dC/da_L at a_L = 1/2 */
-  mpfr_set_d(t, 0.5 - c->y, MPFR_RNDN);
+  if (o->decimal && o->arg_y) gc_mpfr_set_str(t, o->arg_y, MPFR_RNDN);
+  else mpfr_set_d(t, c->y, MPFR_RNDN);
+  mpfr_neg(t, t, MPFR_RNDN);
+  mpfr_add_d(t, t, 0.5, MPFR_RNDN);
   if (c->cost == GC_COST_CROSS_ENTROPY) mpfr_mul_2ui(t, t, 2, MPFR_RNDN);
   mpfr_mul(x, x, t, MPFR_RNDN);
   size_t size = digits + 64;
@@ -394,18 +416,45 @@ static void text_row(const view *v, size_t j, size_t digits, FILE *f)
           cell[1], cell[2], cell[3], cell[4], cell[5]);
 }
 
+/* A typed number as MPFR read it (the text) or as the double it became. */
+static const char *shown(char *buf, size_t size, const struct opts *o,
+                         const char *arg, double d)
+{
+  if (arg && o->decimal) return arg;
+  snprintf(buf, size, "%.17g", d);
+  return buf;
+}
+
+/* Which numbers the digits belong to. */
+static void print_inputs(const view *v, const struct opts *o, FILE *f)
+{
+  const char *typed = o->decimal ? "as typed (decimal, correctly rounded to "
+                      : "the doubles nearest to the typed values";
+  fputs("inputs: ", f);
+  if (o->random) fputs("w_j, b_j the doubles drawn by --random (exact); a0, "
+                       "y ", f);
+  fputs(typed, f);
+  if (o->decimal) fprintf(f, "%ld bits)", (long)v->m->working);
+  else if (o->double_inputs) fputs(" (--double-inputs)", f);
+  fputc('\n', f);
+}
+
 static int print_text(const view *v, const struct opts *o, const double *fd,
                        const double *fderr, FILE *f)
 {
   const gc_chain *c = v->c;
   size_t L = c->depth;
-  if (o->explode)
-    fprintf(f, "Exploding chain: %zu layers, w_j = %g, b_j = -%g·a_{j-1}, "
-            "%s, %s cost, a0 = %g, y = %g\n", L, c->explode_w, c->explode_w,
-            gc_activation_name(c->act), gc_cost_name(c->cost), c->a0, c->y);
-  else
-    fprintf(f, "Chain: %zu layers, %s, %s cost, a0 = %g, y = %g%s\n", L,
-            gc_activation_name(c->act), gc_cost_name(c->cost), c->a0, c->y,
+  char b1[32], b2[32], b3[32];
+  const char *a0 = shown(b1, sizeof b1, o, o->arg_a0, c->a0);
+  const char *y = shown(b2, sizeof b2, o, o->arg_y, c->y);
+  if (o->explode) {
+    const char *W = shown(b3, sizeof b3, o, o->arg_W, c->explode_w);
+    fprintf(f, "Exploding chain: %zu layers, w_j = %s, b_j = -%s·a_{j-1}, "
+            "%s, %s cost, a0 = %s, y = %s\n", L, W, W,
+            gc_activation_name(c->act), gc_cost_name(c->cost), a0, y);
+  } else
+    fprintf(f, "Chain: %zu layers, %s, %s cost, a0 = %s, y = %s%s\n", L,
+            gc_activation_name(c->act), gc_cost_name(c->cost), a0, y,
             o->random ? " (w_j, b_j ~ N(0,1))" : "");
   if (v->m)
     fprintf(f, "MPFR: %ld bits requested (%zu correct digits), working "
@@ -413,6 +462,7 @@ static int print_text(const view *v, const struct opts *o, const double *fd,
             (long)v->m->working);
   else
     fputs("Double precision\n", f);
+  print_inputs(v, o, f);
   if (!o->summary) {
     fprintf(f, "\n%6s %14s %14s %14s %14s %14s %14s\n", "j", "z", "a",
             "f'(z)", "w f'(z)", "dC/db", "dC/dw");
@@ -426,20 +476,23 @@ static int print_text(const view *v, const struct opts *o, const double *fd,
   }
   double lg = log10_db1(v);
   if (isfinite(lg)) fprintf(f, "log10 |∂C/∂b1| = %.6f\n", lg);
-  if (o->explode && c->act == GC_ACT_SIGMOID) print_closed_form(v, f);
+  if (o->explode && c->act == GC_ACT_SIGMOID) print_closed_form(v, o, f);
   fputc('\n', f);
   const gc_chain_result *d = v->d;
+  /* the checks in double see the typed numbers rounded to double */
+  const char *dp = o->decimal ? " (on the double-rounded problem)" : "";
   if (d->max_ulp_layer)
-    fprintf(f, "backpropagation (double) agrees: at most %.0f ulp apart "
-            "(layer %zu; rounding allows %.0f)\n", d->max_ulp,
+    fprintf(f, "backpropagation (double%s) agrees: at most %.0f ulp apart "
+            "(layer %zu; rounding allows %.0f)\n",
+            o->decimal ? ", on the double-rounded problem" : "", d->max_ulp,
             d->max_ulp_layer, d->ulp_bound);
   if (v->m && !d->underflow && !d->overflow) {
     double md = mpfr_get_d(v->m->dC_db1, MPFR_RNDN);
     double rel = md != 0 ? fabs(d->dC_db[0] - md) / fabs(md) : fabs(d->dC_db[0]);
-    fprintf(f, "double precision gives %.17g (relative error %.2g)\n",
-            d->dC_db[0], rel);
+    fprintf(f, "double precision%s gives %.17g (relative error %.2g)\n",
+            dp, d->dC_db[0], rel);
   } else if (v->m) {
-    fprintf(f, "double precision %s here: it gives %.17g\n",
+    fprintf(f, "double precision%s %s here: it gives %.17g\n", dp,
             d->overflow ? "overflows" : "underflows", d->dC_db[0]);
   }
   if (fd) {
@@ -450,21 +503,19 @@ static int print_text(const view *v, const struct opts *o, const double *fd,
       if (!(r <= 1)) bad++;
       if (r > worst || isnan(r)) worst = r;
     }
-    fprintf(f, "finite differences: %zu of %zu layers within their error "
-            "estimate (worst |fd - bp| / estimate = %.3g); dC/db1 by fd = "
-            "%.10g\n", L - bad, L, worst, fd[0]);
+    fprintf(f, "finite differences%s: %zu of %zu layers within their "
+            "error estimate (worst |fd - bp| / estimate = %.3g); dC/db1 by "
+            "fd = %.10g\n", dp, L - bad, L, worst, fd[0]);
   }
   return 1;
 }
 
-static void print_mp_json(FILE *f, mpfr_srcptr x, size_t digits)
+/* A typed number as the header shows it. */
+static void json_typed(FILE *f, const view *v, const struct opts *o,
+                       const char *arg, double d)
 {
-  size_t size = digits + 64;
-  char *buf = malloc(size);
-  if (!buf) { fputs("null", f); return; }
-  gc_mpfr_snprint(buf, size, x, digits);
-  fputs(isalpha((unsigned char)buf[buf[0] == '-']) ? "null" : buf, f);
-  free(buf);
+  cli_json_typed(f, o->decimal ? arg : NULL, d, v->m ? v->m->working : 0,
+                 v->m ? v->m->digits : 0);
 }
 
 static void json_layer_value(const view *v, enum col k, size_t j, FILE *f)
@@ -472,7 +523,7 @@ static void json_layer_value(const view *v, enum col k, size_t j, FILE *f)
   if (v->m && v->m->layers) {
     mpfr_t *arr[] = {v->m->z, v->m->a, v->m->fp, v->m->factor, v->m->dC_db,
                      v->m->dC_dw};
-    print_mp_json(f, arr[k][j], v->m->digits);
+    cli_json_mpfr(f, arr[k][j], v->m->digits);
   } else {
     const double *arr[] = {v->d->z, v->d->a, v->d->fp, v->d->factor,
                            v->d->dC_db, v->d->dC_dw};
@@ -500,10 +551,11 @@ static int print_json(const view *v, const struct opts *o, const double *fd,
   size_t L = c->depth;
   fprintf(f, "{\"depth\": %zu, \"activation\": \"%s\", \"cost\": \"%s\", "
           "\"input\": ", L, gc_activation_name(c->act), gc_cost_name(c->cost));
-  cli_json_double(f, c->a0);
+  json_typed(f, v, o, o->arg_a0, c->a0);
   fputs(", \"target\": ", f);
-  cli_json_double(f, c->y);
+  json_typed(f, v, o, o->arg_y, c->y);
   fprintf(f, ", \"exploding\": %s", c->exploding ? "true" : "false");
+  fprintf(f, ", \"inputs\": \"%s\"", o->decimal ? "decimal" : "double");
   fprintf(f, ", \"precision_bits\": %ld, \"digits\": %zu",
           v->m ? (long)v->m->prec : 53L, v->m ? v->m->digits : (size_t)17);
   if (!o->summary) {
@@ -512,13 +564,13 @@ static int print_json(const view *v, const struct opts *o, const double *fd,
     fputs("]", f);
   }
   fputs(",\n \"dC_db1\": ", f);
-  if (v->m) print_mp_json(f, v->m->dC_db1, v->m->digits);
+  if (v->m) cli_json_mpfr(f, v->m->dC_db1, v->m->digits);
   else cli_json_double(f, v->d->dC_db[0]);
   fputs(", \"dC_daL\": ", f);
-  if (v->m) print_mp_json(f, v->m->dC_daL, v->m->digits);
+  if (v->m) cli_json_mpfr(f, v->m->dC_daL, v->m->digits);
   else cli_json_double(f, v->d->dC_daL);
   fputs(", \"cost_value\": ", f);
-  if (v->m) print_mp_json(f, v->m->cost, v->m->digits);
+  if (v->m) cli_json_mpfr(f, v->m->cost, v->m->digits);
   else cli_json_double(f, v->d->cost);
   fputs(", \"log10_abs_dC_db1\": ", f);
   cli_json_double(f, log10_db1(v));
@@ -602,11 +654,19 @@ static int run(int argc, char **argv, int explode)
     st = cli_fail_lib();
     goto done;
   }
-  if (o.prec && (st = gc_chain_mpfr_eval(&m, c, o.prec, !o.summary))) {
-    st = st == GC_ENOCONV
-             ? cli_fail(CLI_FAIL, "%s (try a higher --prec)", gc_strerror_last())
-             : cli_fail_lib();
-    goto done;
+  if (o.prec) {
+    /* the numbers as typed; --random's w_j, b_j are the chain's doubles */
+    gc_chain_decimal dec = {(const char *const *)o.ws,
+                            (const char *const *)o.bs, o.nw, o.nb, o.arg_a0,
+                            o.arg_y, o.arg_W};
+    if ((st = gc_chain_mpfr_eval_decimal(&m, c, o.decimal ? &dec : NULL,
+                                         o.prec, !o.summary))) {
+      st = st == GC_ENOCONV
+               ? cli_fail(CLI_FAIL, "%s (try a higher --prec)",
+                          gc_strerror_last())
+               : cli_fail_lib();
+      goto done;
+    }
   }
   if (o.check_fd) {
     fd = malloc(c->depth * sizeof *fd);
@@ -663,6 +723,8 @@ done:
   gc_chain_free(c);
   free(o.w);
   free(o.b);
+  free(o.ws);
+  free(o.bs);
   return st;
 }
 

@@ -14,6 +14,7 @@
 #include "cli/options.h"
 #include "cli/outfile.h"
 #include "cli/reproduce/stages.h"
+#include "cli/sweep.h"
 
 static const char usage[] =
   "Usage: gradchain depth [OPTIONS]\n\n"
@@ -62,7 +63,9 @@ static int run_study(gc_depth_result *res, const gc_depth_config *c,
   gc_mnist *m = NULL;
   if (gc_mnist_load(&m, data)) return cli_fail_lib();
   double t0 = now();
-  int st = gc_depth_study(res, c, m, quiet ? NULL : progress, &t0);
+  gc_depth_config pc = *c; /* the runs on the process pool of sweep */
+  pc.runner = cli_pool_batch;
+  int st = gc_depth_study(res, &pc, m, quiet ? NULL : progress, &t0);
   gc_mnist_free(m);
   return st ? cli_fail_lib() : CLI_OK;
 }
@@ -165,7 +168,7 @@ static int write_plot(const stage_ctx *ctx, FILE *md,
            "set title 'Validation accuracy against depth (%zu epochs, %zu seed%s)'\n"
            "set xlabel 'hidden layers of %zu neurons'\n"
            "set ylabel 'validation accuracy (%%)'\n"
-           "set xtics 1\nset xrange [0.5:%zu.5]\nset key outside bottom center horizontal\n"
+           "set xtics 1\nset xrange [0.5:%zu.5]\nset key outside right top vertical Left reverse\n"
            "plot 'depth.csv' using 1:($4*100):($5*100) skip 1 with yerrorlines "
            "lw 2 title 'best epoch (mean ± sd)', "
            "'depth.csv' using 1:($2*100):($3*100) skip 1 with yerrorlines "

@@ -35,14 +35,18 @@ static const char usage_bound[] =
 
 static const char usage_width[] =
     "Usage: gradchain problem width --w W [--b B] [--no-polish]\n"
-    "                               [--format text|json]\n\n"
+    "                [--prec BITS [--double-inputs]] [--format text|json]\n\n"
     "The ends of {a : |w sigma'(wa+b)| >= 1}: Brent bracketing, then Newton\n"
     "polishing; compared with the closed form of the width,\n"
     "(2/|w|) ln(|w|(1+sqrt(1-4/|w|))/2 - 1).  b only shifts the interval:\n"
     "its centre is -b/w.  |w| < 4 gives the empty set.\n"
     "  --w W        the weight (required, non-zero)\n"
     "  --b B        the bias (default 0)\n"
-    "  --no-polish  Brent only\n";
+    "  --no-polish  Brent only\n"
+    "  --prec BITS  also the closed form in MPFR (64..1000000 bits), with w\n"
+    "               and b as typed (decimals read by MPFR, correctly\n"
+    "               rounded), digits confirmed by a run 64 bits higher\n"
+    "  --double-inputs  with --prec: w and b rounded to double first\n";
 
 static const char usage_maxwidth[] =
     "Usage: gradchain problem maxwidth [--prec BITS] [--format text|json]\n\n"
@@ -74,7 +78,8 @@ static const char usage_activation[] =
 
 /* options shared by every problem */
 enum { OPT_FORMAT = 1000, OPT_HELP, OPT_W, OPT_B, OPT_NOPOLISH, OPT_PREC,
-       OPT_W1, OPT_GRID, OPT_CHAINS, OPT_SEED, OPT_DEPTHS, OPT_WSCALE };
+       OPT_W1, OPT_GRID, OPT_CHAINS, OPT_SEED, OPT_DEPTHS, OPT_WSCALE,
+       OPT_DOUBLE_INPUTS };
 
 /* Parse argv (argv[0] = NAME).  Returns -1 to go on, else an exit status.
  * handle() gets the problem-specific options. */
@@ -157,24 +162,98 @@ static int run_bound(int argc, char **argv)
 
 struct width_ctx {
   double w, b;
-  int have_w, polish;
+  const char *arg_w, *arg_b; /* as typed; parsed once --prec is known */
+  int polish;
+  size_t prec;
+  int double_inputs, decimal;
 };
 
 static int width_opt(int c, const char *arg, void *ctx)
 {
   struct width_ctx *x = ctx;
   switch (c) {
-  case OPT_W:
-    x->have_w = 1;
-    return cli_parse_double(arg, "--w", &x->w);
-  case OPT_B:
-    return cli_parse_double(arg, "--b", &x->b);
-  case OPT_NOPOLISH:
-    x->polish = 0;
-    return 0;
+  case OPT_W: x->arg_w = arg; return 0;
+  case OPT_B: x->arg_b = arg; return 0;
+  case OPT_NOPOLISH: x->polish = 0; return 0;
+  case OPT_DOUBLE_INPUTS: x->double_inputs = 1; return 0;
+  case OPT_PREC:
+    return cli_parse_size(arg, "--prec", 64, 1000000, &x->prec);
   default:
     return 0;
   }
+}
+
+/* The interval in MPFR at prec bits, confirmed by prec + 64: each run
+ * reads w and b itself (32 bits above its outputs, as gc_width_mpfr
+ * computes). */
+struct width_mp {
+  gc_width_kind kind;
+  char *s[3];           /* a_lo, a_hi, width: the confirmed digits */
+  size_t d[3];
+  mpfr_prec_t read;     /* the precision w and b were read at */
+};
+
+static int width_mpfr(struct width_mp *m, const struct width_ctx *x)
+{
+  mpfr_prec_t p = (mpfr_prec_t)x->prec;
+  mpfr_t v[2][5]; /* w, b, a_lo, a_hi, width */
+  gc_width_kind kind[2];
+  int e = 0;
+  for (int k = 0; k < 2; k++) {
+    mpfr_prec_t q = p + 64 * k;
+    for (int i = 0; i < 5; i++) mpfr_init2(v[k][i], i < 2 ? q + 32 : q);
+    if (x->decimal) {
+      /* checked when parsed */
+      gc_mpfr_set_str(v[k][0], x->arg_w, MPFR_RNDN);
+      if (x->arg_b) gc_mpfr_set_str(v[k][1], x->arg_b, MPFR_RNDN);
+      else mpfr_set_zero(v[k][1], 1);
+    } else {
+      mpfr_set_d(v[k][0], x->w, MPFR_RNDN);
+      mpfr_set_d(v[k][1], x->b, MPFR_RNDN);
+    }
+    if (!e) e = gc_width_mpfr(v[k][2], v[k][3], v[k][4], &kind[k], v[k][0],
+                              v[k][1], MPFR_RNDN);
+  }
+  m->read = p + 32;
+  m->kind = kind[0];
+  if (!e && x->decimal && kind[0] == GC_WIDTH_POINT) {
+    /* |w| read as 4: a point only if the decimal is 4 exactly, that is,
+     * if it reads the same rounded down and up */
+    mpfr_t dn, up;
+    mpfr_inits2(p + 32, dn, up, (mpfr_ptr)0);
+    gc_mpfr_set_str(dn, x->arg_w, MPFR_RNDD);
+    gc_mpfr_set_str(up, x->arg_w, MPFR_RNDU);
+    if (!mpfr_equal_p(dn, up)) kind[1] = GC_WIDTH_INTERVAL;
+    mpfr_clears(dn, up, (mpfr_ptr)0);
+  }
+  if (!e && kind[0] != kind[1])
+    e = gc_error(GC_ENOCONV, "|w| is 4 to within %ld bits: whether the set "
+                 "is a point or not is not certain (try a higher --prec)",
+                 (long)(p + 32));
+  size_t len = x->prec / 3 + 16;
+  for (int i = 0; !e && i < 3; i++) {
+    if (!(m->s[i] = malloc(len))) e = gc_error(GC_ENOMEM, "out of memory");
+    else if (mpfr_zero_p(v[0][i + 2]) && mpfr_zero_p(v[1][i + 2])) {
+      snprintf(m->s[i], len, "0"); /* exactly (b = 0 or a point's width) */
+      m->d[i] = gc_mpfr_digits(p);
+    }
+    else m->d[i] = gc_mpfr_confirmed_digits(m->s[i], len, v[0][i + 2],
+                                            v[1][i + 2], p);
+  }
+  for (int k = 0; k < 2; k++)
+    for (int i = 0; i < 5; i++) mpfr_clear(v[k][i]);
+  return e;
+}
+
+static void width_inputs_line(const struct width_ctx *x,
+                              const struct width_mp *m)
+{
+  if (x->decimal)
+    printf("inputs: as typed (decimal, correctly rounded to %ld bits)\n",
+           (long)m->read);
+  else
+    printf("inputs: the doubles nearest to the typed values%s\n",
+           x->double_inputs ? " (--double-inputs)" : "");
 }
 
 static int run_width(int argc, char **argv)
@@ -184,12 +263,21 @@ static int run_width(int argc, char **argv)
       {"w", required_argument, NULL, OPT_W},
       {"b", required_argument, NULL, OPT_B},
       {"no-polish", no_argument, NULL, OPT_NOPOLISH},
+      {"prec", required_argument, NULL, OPT_PREC},
+      {"double-inputs", no_argument, NULL, OPT_DOUBLE_INPUTS},
       {NULL, 0, NULL, 0}};
   cli_format fmt = CLI_TEXT;
-  struct width_ctx x = {0, 0, 0, 1};
+  struct width_ctx x = {0};
+  x.polish = 1;
   int st = parse(argc, argv, opts, usage_width, &fmt, width_opt, &x);
   if (st >= 0) return st;
-  if (!x.have_w) return cli_fail(CLI_USAGE, "width: --w W is required");
+  if (x.double_inputs && !x.prec)
+    return cli_fail(CLI_USAGE, "width: --double-inputs goes with --prec");
+  x.decimal = x.prec && !x.double_inputs;
+  if (!x.arg_w) return cli_fail(CLI_USAGE, "width: --w W is required");
+  if (cli_parse_number(x.arg_w, "--w", x.decimal, &x.w) ||
+      (x.arg_b && cli_parse_number(x.arg_b, "--b", x.decimal, &x.b)))
+    return CLI_USAGE;
   if (x.w == 0) return cli_fail(CLI_USAGE, "width: --w must not be 0");
   gc_width_params p;
   gc_width_params_default(&p);
@@ -197,11 +285,22 @@ static int run_width(int argc, char **argv)
   gc_width_result r, r0;
   if (gc_problem_width(&r, x.w, x.b, &p)) return cli_fail_lib();
   if (gc_problem_width(&r0, x.w, 0.0, &p)) return cli_fail_lib();
+  struct width_mp m = {0};
+  if (x.prec && width_mpfr(&m, &x)) {
+    for (int i = 0; i < 3; i++) free(m.s[i]);
+    return cli_fail_lib();
+  }
+  static const char *const names[] = {"a_lo", "a_hi", "width"};
   double diff = r.width - r.width_closed_form;
   if (fmt == CLI_JSON) {
-    printf("{\"problem\": \"width\", \"set\": \"%s\", ", gc_width_kind_name(r.kind));
-    json_key(stdout, "w", r.w, 1);
-    json_key(stdout, "b", r.b, 1);
+    printf("{\"problem\": \"width\", \"set\": \"%s\", \"w\": ",
+           gc_width_kind_name(r.kind));
+    cli_json_typed(stdout, x.decimal ? x.arg_w : NULL, r.w, m.read,
+                   gc_mpfr_digits(m.read));
+    printf(", \"b\": ");
+    cli_json_typed(stdout, x.decimal ? x.arg_b : NULL, r.b, m.read,
+                   gc_mpfr_digits(m.read));
+    printf(", \"inputs\": \"%s\", ", x.decimal ? "decimal" : "double");
     json_key(stdout, "a_lo", r.a_lo, 1);
     json_key(stdout, "a_hi", r.a_hi, 1);
     json_key(stdout, "width", r.width, 1);
@@ -214,34 +313,65 @@ static int run_width(int argc, char **argv)
     printf("\"iterations\": [%zu, %zu], \"newton\": [%zu, %zu], ", r.iter_lo,
            r.iter_hi, r.polish_lo, r.polish_hi);
     json_key(stdout, "tol", r.tol, 0);
+    if (x.prec) {
+      printf(", \"mpfr\": {\"prec\": %zu, \"confirm_prec\": %zu, \"set\": "
+             "\"%s\"", x.prec, x.prec + 64, gc_width_kind_name(m.kind));
+      for (int i = 0; i < 3 && m.kind != GC_WIDTH_EMPTY; i++)
+        printf(", \"%s\": \"%s\", \"%s_digits\": %zu", names[i], m.s[i],
+               names[i], m.d[i]);
+      printf("}");
+    }
     printf("}\n");
-    return CLI_OK;
+  } else {
+    char b1[32], b2[32];
+    if (x.decimal) {
+      printf("Problem 2: the a with |w sigma'(wa+b)| >= 1, w = %s, b = %s\n",
+             x.arg_w, x.arg_b ? x.arg_b : "0");
+    } else {
+      snprintf(b1, sizeof b1, "%.17g", r.w);
+      snprintf(b2, sizeof b2, "%.17g", r.b);
+      printf("Problem 2: the a with |w sigma'(wa+b)| >= 1, w = %s, b = %s\n",
+             b1, b2);
+    }
+    width_inputs_line(&x, &m);
+    putchar('\n');
+    if (r.kind == GC_WIDTH_EMPTY)
+      printf("  empty set: |w| = %g < 4, so |w sigma'(wa+b)| <= |w|/4 = %g "
+             "< 1 for every a.\n", fabs(r.w), fabs(r.w) / 4);
+    else if (r.kind == GC_WIDTH_POINT)
+      printf("  a single point: |w| = 4, and |w sigma'(wa+b)| = 1 only at\n"
+             "  wa + b = 0, a = -b/w = %.17g (width 0).\n", r.shift);
+    else
+      printf("  a_lo   = %-24.17g (Brent %zu iterations, Newton %zu)\n"
+             "  a_hi   = %-24.17g (Brent %zu iterations, Newton %zu)\n"
+             "  width  = %-24.17g (a_hi - a_lo; Brent relative tolerance "
+             "%g)\n"
+             "  each end estimated good to +- %.2g (tolerance + "
+             "rounding/|g'|)\n"
+             "  closed form (2/|w|) ln(|w|(1+sqrt(1-4/|w|))/2 - 1)\n"
+             "         = %-24.17g difference %.3g (%.2g relative)\n\n"
+             "  b only shifts the interval:\n"
+             "  centre (a_lo+a_hi)/2 = %-24.17g -b/w = %.17g\n"
+             "  width at b = 0       = %-24.17g difference %.3g\n",
+             r.a_lo, r.iter_lo, r.polish_lo, r.a_hi, r.iter_hi, r.polish_hi,
+             r.width, r.tol, r.end_err, r.width_closed_form, diff,
+             diff / r.width_closed_form, r.centre, r.shift, r0.width,
+             r.width - r0.width);
+    if (x.prec) {
+      printf("\n  MPFR, %zu bits: the closed form a = (-b -+ 2 artanh(sqrt(1 - "
+             "4/|w|)))/w;\n  digits confirmed by a run at %zu bits:\n",
+             x.prec, x.prec + 64);
+      if (m.kind == GC_WIDTH_EMPTY)
+        printf("  empty set (|w| < 4)\n");
+      else if (m.kind == GC_WIDTH_POINT)
+        printf("  a single point a = -b/w = %s  (%zu digits)\n", m.s[0],
+               m.d[0]);
+      else
+        for (int i = 0; i < 3; i++)
+          printf("  %-6s = %s  (%zu digits)\n", names[i], m.s[i], m.d[i]);
+    }
   }
-  printf("Problem 2: the a with |w sigma'(wa+b)| >= 1, w = %.17g, b = %.17g"
-         "\n\n", r.w, r.b);
-  if (r.kind == GC_WIDTH_EMPTY) {
-    printf("  empty set: |w| = %g < 4, so |w sigma'(wa+b)| <= |w|/4 = %g < 1"
-           " for every a.\n", fabs(r.w), fabs(r.w) / 4);
-    return CLI_OK;
-  }
-  if (r.kind == GC_WIDTH_POINT) {
-    printf("  a single point: |w| = 4, and |w sigma'(wa+b)| = 1 only at\n"
-           "  wa + b = 0, a = -b/w = %.17g (width 0).\n", r.shift);
-    return CLI_OK;
-  }
-  printf("  a_lo   = %-24.17g (Brent %zu iterations, Newton %zu)\n"
-         "  a_hi   = %-24.17g (Brent %zu iterations, Newton %zu)\n"
-         "  width  = %-24.17g (a_hi - a_lo; Brent relative tolerance %g)\n"
-         "  each end estimated good to +- %.2g (tolerance + rounding/|g'|)\n"
-         "  closed form (2/|w|) ln(|w|(1+sqrt(1-4/|w|))/2 - 1)\n"
-         "         = %-24.17g difference %.3g (%.2g relative)\n\n"
-         "  b only shifts the interval:\n"
-         "  centre (a_lo+a_hi)/2 = %-24.17g -b/w = %.17g\n"
-         "  width at b = 0       = %-24.17g difference %.3g\n",
-         r.a_lo, r.iter_lo, r.polish_lo, r.a_hi, r.iter_hi, r.polish_hi,
-         r.width, r.tol, r.end_err, r.width_closed_form, diff,
-         diff / r.width_closed_form, r.centre, r.shift, r0.width,
-         r.width - r0.width);
+  for (int i = 0; i < 3; i++) free(m.s[i]);
   return CLI_OK;
 }
 

@@ -19,6 +19,8 @@ static const struct command commands[] = {
   {"evaluate", cmd_evaluate, "accuracy and cost of a saved network"},
   {"depth", cmd_depth, "validation accuracy against the number of hidden layers"},
   {"speeds", cmd_speeds, "learning speed of each hidden layer, at start and in training"},
+  {"sweep", cmd_sweep, "a grid of training runs on a process pool or MPI"},
+  {"sweep-report", cmd_sweep_report, "a sweep's results grouped: mean and sd over seeds"},
   {"reproduce", cmd_reproduce, "the chapter's numbers and figures, with a report"},
   {"fetch-mnist", cmd_fetch_mnist, "fetch MNIST into the data directory"},
   {"problem", cmd_problem, "the chapter's problems solved with GSL (and MPFR)"},

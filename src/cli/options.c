@@ -187,6 +187,18 @@ int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
   return CLI_OK;
 }
 
+int cli_option_apply(cli_args *a, const char *name, const char *arg)
+{
+  for (size_t o = 0; o < OPT_COUNT; o++)
+    if (!strcmp(table[o].name, name) && table[o].has_arg) {
+      char opt[32];
+      snprintf(opt, sizeof opt, "--%s", name);
+      a->given |= 1ULL << o;
+      return table[o].parse(a, arg, opt, 1);
+    }
+  return cli_fail(CLI_USAGE, "--%s is not an option with a value", name);
+}
+
 int cli_check_sizes(const gc_run_config *c, const gc_dataset *d)
 {
   size_t in = c->sizes[0], out = c->sizes[c->nlayers - 1];

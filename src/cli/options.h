@@ -54,6 +54,10 @@ void cli_args_init(cli_args *a);
 int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
                    int argc, char **argv);
 
+/* Apply option NAME (no dashes) with value ARG as the command line would
+ * (for a sweep's grid values).  0, or the exit status after a message. */
+int cli_option_apply(cli_args *a, const char *name, const char *arg);
+
 /* The first and last of --sizes against the data's inputs and classes. */
 int cli_check_sizes(const gc_run_config *c, const gc_dataset *d);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gradchain/activation.h"
+#include "gradchain/kernels.h"
 #include "gradchain/error.h"
 #include "core/names.h"
 
@@ -26,15 +27,6 @@ int gc_activation_from_name(gc_activation *act, const char *name)
 const char *gc_activation_name(gc_activation act)
 {
   return gc_name_of(names, GC_NAMES_COUNT(names), (unsigned)act);
-}
-
-/* sigma(z) and sigma'(z) from t = exp(-|z|): no cancellation anywhere. */
-static inline void sigmoid2(double z, double *a, double *fp)
-{
-  double t = exp(-fabs(z));
-  double d = 1.0 / (1.0 + t);
-  *a = z >= 0 ? d : t * d;
-  *fp = t * d * d;
 }
 
 static inline void softplus2(double z, double *a, double *fp)
@@ -83,8 +75,8 @@ void gc_activation_forward(double *a, double *fp, gc_activation act,
                            size_t n, const double *z)
 {
   switch (act) {
-  case GC_ACT_SIGMOID:
-    for (size_t i = 0; i < n; i++) sigmoid2(z[i], &a[i], &fp[i]);
+  case GC_ACT_SIGMOID: /* vectorised, its own exp (kernels.c) */
+    gc_kernel_sigmoid(a, fp, n, z);
     break;
   case GC_ACT_TANH:
     for (size_t i = 0; i < n; i++) tanh2(z[i], &a[i], &fp[i]);

@@ -1,4 +1,4 @@
-/* cost.c -- quadratic and cross-entropy costs. */
+/* cost.c -- quadratic, cross-entropy and log-likelihood costs. */
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -16,19 +16,26 @@ int gc_cost_from_name(gc_cost *cost, const char *name)
     *cost = GC_COST_CROSS_ENTROPY;
     return GC_OK;
   }
-  return gc_error(GC_EINVAL,
-                  "unknown cost '%s' (expected quadratic or cross-entropy)",
-                  name);
+  if (!strcmp(name, "log-likelihood") || !strcmp(name, "LogLikelihoodCost")) {
+    *cost = GC_COST_LOG_LIKELIHOOD;
+    return GC_OK;
+  }
+  return gc_error(GC_EINVAL, "unknown cost '%s' (expected quadratic, "
+                  "cross-entropy or log-likelihood)", name);
 }
 
 const char *gc_cost_name(gc_cost cost)
 {
-  return cost == GC_COST_CROSS_ENTROPY ? "cross-entropy" : "quadratic";
+  return cost == GC_COST_CROSS_ENTROPY    ? "cross-entropy"
+         : cost == GC_COST_LOG_LIKELIHOOD ? "log-likelihood"
+                                          : "quadratic";
 }
 
 const char *gc_cost_network2_name(gc_cost cost)
 {
-  return cost == GC_COST_CROSS_ENTROPY ? "CrossEntropyCost" : "QuadraticCost";
+  return cost == GC_COST_CROSS_ENTROPY    ? "CrossEntropyCost"
+         : cost == GC_COST_LOG_LIKELIHOOD ? "LogLikelihoodCost"
+                                          : "QuadraticCost";
 }
 
 /* y*ln(a) with network2's nan_to_num conventions */
@@ -49,6 +56,10 @@ double gc_cost_value(gc_cost cost, size_t n, const double *a, const double *y)
     }
     return 0.5 * s;
   }
+  if (cost == GC_COST_LOG_LIKELIHOOD) {
+    for (size_t i = 0; i < n; i++) s -= xlogy(y[i], a[i]);
+    return isinf(s) ? DBL_MAX : s;
+  }
   for (size_t i = 0; i < n; i++) {
     double t = -xlogy(y[i], a[i]) - xlogy(1.0 - y[i], 1.0 - a[i]);
     if (isinf(t)) t = DBL_MAX;
@@ -60,5 +71,6 @@ double gc_cost_value(gc_cost cost, size_t n, const double *a, const double *y)
 double gc_cost_dC_da(gc_cost cost, double a, double y)
 {
   if (cost == GC_COST_QUADRATIC) return a - y;
+  if (cost == GC_COST_LOG_LIKELIHOOD) return -y / a;
   return (a - y) / (a * (1.0 - a));
 }

@@ -5,12 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "gradchain/error.h"
 #include "gradchain/kernels.h"
 #include "gradchain/net.h"
-#include "core/names.h"
 
 /* sizes must describe a net we can hold; n params counted without overflow */
 static int count_params(size_t nlayers, const size_t *sizes, size_t *n)
@@ -80,26 +77,69 @@ int gc_params_alloc_like(gc_params *g, const gc_net *net)
   return params_alloc(g, net->nlayers, net->sizes);
 }
 
+static const char *const output_names[] = {"sigmoid", "softmax"};
+
+int gc_output_from_name(gc_output *out, const char *name)
+{
+  for (size_t i = 0; i < 2; i++)
+    if (!strcmp(name, output_names[i])) {
+      *out = (gc_output)i;
+      return GC_OK;
+    }
+  return gc_error(GC_EINVAL, "unknown output layer '%s' (expected sigmoid "
+                  "or softmax)", name);
+}
+
+const char *gc_output_name(gc_output out)
+{
+  return (unsigned)out < 2 ? output_names[out] : "?";
+}
+
+int gc_output_cost_check(gc_output out, gc_cost cost)
+{
+  if (out == GC_OUTPUT_SOFTMAX && cost != GC_COST_LOG_LIKELIHOOD)
+    return gc_error(GC_EINVAL, "a softmax output layer goes with the "
+                    "log-likelihood cost, not the %s: %s", gc_cost_name(cost),
+                    cost == GC_COST_QUADRATIC
+                        ? "through the softmax the quadratic cost learns "
+                          "slowly again"
+                        : "cross-entropy scores each output as an independent "
+                          "probability, and the softmax's sum to 1");
+  if (out != GC_OUTPUT_SOFTMAX && cost == GC_COST_LOG_LIKELIHOOD)
+    return gc_error(GC_EINVAL, "the log-likelihood cost needs a softmax "
+                    "output layer: with independent outputs, -ln a_y falls "
+                    "by raising every output, right or wrong");
+  if ((unsigned)out > GC_OUTPUT_SOFTMAX)
+    return gc_error(GC_EINVAL, "unknown output layer %d", (int)out);
+  return GC_OK;
+}
+
 int gc_net_alloc(gc_net **out, size_t nlayers, const size_t *sizes,
                  gc_activation act, gc_cost cost)
 {
   *out = NULL;
   if (!sizes) return gc_error(GC_EINVAL, "no layer sizes given");
+  if ((unsigned)act >= GC_ACT_COUNT)
+    return gc_error(GC_EINVAL, "unknown activation %d", (int)act);
+  int st = gc_output_cost_check(GC_OUTPUT_SIGMOID, cost);
+  if (st) return st;
   gc_net *net = calloc(1, sizeof *net);
   if (!net) return gc_error(GC_ENOMEM, "out of memory");
-  int st = params_alloc(&net->p, nlayers, sizes);
+  st = params_alloc(&net->p, nlayers, sizes);
   if (st) {
     free(net);
     return st;
   }
   net->sizes = malloc(nlayers * sizeof *net->sizes);
-  if (!net->sizes) {
+  net->act = malloc(nlayers * sizeof *net->act);
+  if (!net->sizes || !net->act) {
     gc_net_free(net);
     return gc_error(GC_ENOMEM, "out of memory");
   }
   memcpy(net->sizes, sizes, nlayers * sizeof *sizes);
+  for (size_t l = 0; l < nlayers; l++) net->act[l] = act;
   net->nlayers = nlayers;
-  net->act = act;
+  net->output = GC_OUTPUT_SIGMOID;
   net->cost = cost;
   *out = net;
   return GC_OK;
@@ -110,47 +150,54 @@ void gc_net_free(gc_net *net)
   if (!net) return;
   gc_params_free(&net->p);
   free(net->sizes);
+  free(net->act);
   free(net);
 }
 
 int gc_net_copy(gc_net **dst, const gc_net *src)
 {
-  int st = gc_net_alloc(dst, src->nlayers, src->sizes, src->act, src->cost);
+  /* allocated as a quadratic-cost net, then given src's layers and cost
+   * (which src, a valid net, has already had checked) */
+  int st = gc_net_alloc(dst, src->nlayers, src->sizes, GC_ACT_SIGMOID,
+                        GC_COST_QUADRATIC);
   if (st) return st;
+  memcpy((*dst)->act, src->act, src->nlayers * sizeof *src->act);
+  (*dst)->output = src->output;
+  (*dst)->cost = src->cost;
   memcpy((*dst)->p.data, src->p.data, src->p.n * sizeof *src->p.data);
   return GC_OK;
 }
 
-static const char *const init_names[] = {"default", "large"};
-
-int gc_init_from_name(gc_init *kind, const char *name)
+int gc_net_set_activations(gc_net *net, size_t n, const gc_activation *acts)
 {
-  int k = gc_name_index(init_names, GC_NAMES_COUNT(init_names), name);
-  if (k >= 0) {
-    *kind = (gc_init)k;
-    return GC_OK;
-  }
-  return gc_error(GC_EINVAL, "unknown initialiser '%s' (expected default "
-                  "or large)", name);
+  size_t hidden = net->nlayers - 2;
+  if (n != hidden && n != 1)
+    return gc_error(GC_EINVAL, "%zu activations for %zu hidden layer%s "
+                    "(give one, or one per hidden layer)", n, hidden,
+                    hidden == 1 ? "" : "s");
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned)acts[i] >= GC_ACT_COUNT)
+      return gc_error(GC_EINVAL, "unknown activation %d", (int)acts[i]);
+  for (size_t l = 1; l <= hidden; l++) net->act[l] = acts[n == 1 ? 0 : l - 1];
+  return GC_OK;
 }
 
-const char *gc_init_name(gc_init kind)
+int gc_net_set_output(gc_net *net, gc_output out, gc_cost cost)
 {
-  return gc_name_of(init_names, GC_NAMES_COUNT(init_names), (unsigned)kind);
+  int st = gc_output_cost_check(out, cost);
+  if (st) return st;
+  net->output = out;
+  net->cost = cost;
+  if (out == GC_OUTPUT_SIGMOID) net->act[net->nlayers - 1] = GC_ACT_SIGMOID;
+  return GC_OK;
 }
 
-void gc_net_init(gc_net *net, gc_init kind, gsl_rng *rng)
+int gc_net_is_sigmoid(const gc_net *net)
 {
+  if (net->output != GC_OUTPUT_SIGMOID) return 0;
   for (size_t l = 1; l < net->nlayers; l++)
-    for (size_t j = 0; j < net->sizes[l]; j++)
-      net->p.b[l][j] = gsl_ran_gaussian_ziggurat(rng, 1.0);
-  for (size_t l = 1; l < net->nlayers; l++) {
-    double scale =
-        kind == GC_INIT_DEFAULT ? 1.0 / sqrt((double)net->sizes[l - 1]) : 1.0;
-    size_t n = net->sizes[l] * net->sizes[l - 1];
-    for (size_t k = 0; k < n; k++)
-      net->p.w[l][k] = gsl_ran_gaussian_ziggurat(rng, 1.0) * scale;
-  }
+    if (net->act[l] != GC_ACT_SIGMOID) return 0;
+  return 1;
 }
 
 int gc_workspace_alloc(gc_workspace **out, const gc_net *net, size_t cap)
@@ -212,6 +259,29 @@ static int check_shape(const gc_net *net, const gc_workspace *ws)
   return GC_OK;
 }
 
+/* Row by row a = e^{z - max z} / sum, the sum taken in index order; fp =
+ * a (1 - a), the Jacobian's diagonal (the backward pass does not need it:
+ * with the log-likelihood the output error is a - y). */
+static void softmax(double *a, double *fp, size_t B, size_t n,
+                    const double *z)
+{
+  for (size_t i = 0; i < B; i++) {
+    const double *zi = z + i * n;
+    double *ai = a + i * n, *fi = fp + i * n;
+    double mx = zi[0];
+    for (size_t j = 1; j < n; j++) mx = zi[j] > mx ? zi[j] : mx;
+    double s = 0.0;
+    for (size_t j = 0; j < n; j++) {
+      ai[j] = exp(zi[j] - mx);
+      s += ai[j];
+    }
+    for (size_t j = 0; j < n; j++) {
+      ai[j] /= s;
+      fi[j] = ai[j] * (1.0 - ai[j]);
+    }
+  }
+}
+
 int gc_net_forward(const gc_net *net, gc_workspace *ws, const double *x,
                    size_t batch)
 {
@@ -227,7 +297,11 @@ int gc_net_forward(const gc_net *net, gc_workspace *ws, const double *x,
     size_t n = net->sizes[l], m = net->sizes[l - 1];
     gc_kernel_affine(ws->z[l], batch, n, m, ws->a[l - 1], net->p.w[l],
                      net->p.b[l]);
-    gc_activation_forward(ws->a[l], ws->fp[l], net->act, batch * n, ws->z[l]);
+    if (l == net->nlayers - 1 && net->output == GC_OUTPUT_SOFTMAX)
+      softmax(ws->a[l], ws->fp[l], batch, n, ws->z[l]);
+    else
+      gc_activation_forward(ws->a[l], ws->fp[l], net->act[l], batch * n,
+                            ws->z[l]);
   }
   return GC_OK;
 }
@@ -242,8 +316,11 @@ int gc_net_backward(const gc_net *net, gc_workspace *ws, const double *y,
   size_t L = net->nlayers - 1, B = ws->batch, nL = net->sizes[L];
   const double *a = ws->a[L], *fp = ws->fp[L];
   double *d = ws->delta[L];
-  if (net->cost == GC_COST_CROSS_ENTROPY && net->act == GC_ACT_SIGMOID) {
-    /* sigma'(z) cancels against dC/da: network2's delta = a - y */
+  if (net->output == GC_OUTPUT_SOFTMAX ||
+      (net->cost == GC_COST_CROSS_ENTROPY && net->act[L] == GC_ACT_SIGMOID)) {
+    /* sigma'(z) cancels against dC/da: network2's delta = a - y; the same
+     * for the softmax with the log-likelihood (the only cost it takes) when
+     * each target row sums to 1 */
     for (size_t i = 0; i < B * nL; i++) d[i] = a[i] - y[i];
   } else {
     for (size_t i = 0; i < B * nL; i++)

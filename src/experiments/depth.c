@@ -59,6 +59,38 @@ static void row_stats(gc_depth_row *r, size_t n)
   r->best_sd = n > 1 ? gsl_stats_sd(r->best, 1, n) : 0;
 }
 
+/* The default runner: the runs on OpenMP threads, each independent and
+ * deterministic, so the results do not depend on the thread count. */
+static int thread_batch(gc_run_result *res, const gc_run_config *cfg,
+                        size_t n, const gc_mnist *data,
+                        gc_depth_progress progress, void *progress_arg,
+                        void *arg)
+{
+  (void)arg;
+  int st = GC_OK;
+  size_t done = 0;
+  char msg[512] = "";
+#pragma omp parallel for schedule(dynamic, 1)
+  for (size_t k = 0; k < n; k++) {
+    int failed;
+#pragma omp atomic read
+    failed = st;
+    if (failed) continue;
+    int e = gc_run_perform(&res[k], &cfg[k], data, NULL, NULL);
+#pragma omp critical /* unnamed: a named one is an exported symbol */
+    {
+      if (e && !st) {
+        st = e;
+        snprintf(msg, sizeof msg, "%s", gc_strerror_last());
+      }
+      done++;
+      if (!e && progress) progress(&res[k], done, n, progress_arg);
+    }
+  }
+  if (st && *msg) gc_error(st, "%s", msg);
+  return st;
+}
+
 int gc_depth_study(gc_depth_result *res, const gc_depth_config *c,
                    const gc_mnist *data, gc_depth_progress progress,
                    void *arg)
@@ -69,46 +101,30 @@ int gc_depth_study(gc_depth_result *res, const gc_depth_config *c,
       c->width == 0)
     return gc_error(GC_EINVAL, "a depth study needs 1 to %d depths, a width "
                     "and a seed", GC_DEPTH_MAX);
-  /* every configuration checked before any run starts */
-  for (size_t d = 0; d < c->ndepths; d++) {
-    gc_run_config rc;
-    int st = gc_depth_run_config(&rc, c, c->depths[d], 0, &data->training);
-    if (st) return st;
+  /* every configuration made and checked before any run starts; the
+   * deepest first, so that the longest runs start early */
+  size_t nj = c->ndepths * c->seeds;
+  gc_run_config *cfg = malloc(nj * sizeof *cfg);
+  gc_run_result *runs = calloc(nj, sizeof *runs);
+  int st = cfg && runs ? GC_OK : gc_error(GC_ENOMEM, "out of memory");
+  for (size_t k = 0; !st && k < nj; k++)
+    st = gc_depth_run_config(&cfg[k], c, c->depths[c->ndepths - 1 - k / c->seeds],
+                             k % c->seeds, &data->training);
+  if (!st) st = rows_alloc(res);
+  if (!st)
+    st = (c->runner ? c->runner : thread_batch)(runs, cfg, nj, data, progress,
+                                                arg, c->runner_arg);
+  for (size_t k = 0; !st && k < nj; k++) {
+    gc_depth_row *row = &res->rows[c->ndepths - 1 - k / c->seeds];
+    size_t s = k % c->seeds;
+    row->final[s] = runs[k].final_accuracy;
+    row->best[s] = runs[k].best_accuracy;
+    row->best_epoch[s] = runs[k].best_epoch;
   }
-  int st = rows_alloc(res);
-  size_t nj = c->ndepths * c->seeds, done = 0;
-  char msg[512] = "";
-#pragma omp parallel for schedule(dynamic, 1)
-  for (size_t k = 0; k < nj; k++) {
-    /* deepest first: the longest jobs start early */
-    size_t d = c->ndepths - 1 - k / c->seeds, s = k % c->seeds;
-    int failed;
-#pragma omp atomic read
-    failed = st;
-    if (failed) continue;
-    gc_depth_row *row = &res->rows[d];
-    gc_run_config rc;
-    gc_run_result run;
-    int e = gc_depth_run_config(&rc, c, row->hidden, s, &data->training);
-    if (!e) e = gc_run_perform(&run, &rc, data, NULL, NULL);
-    if (!e) {
-      row->final[s] = run.final_accuracy;
-      row->best[s] = run.best_accuracy;
-      row->best_epoch[s] = run.best_epoch;
-    }
-#pragma omp critical
-    {
-      if (e && !st) {
-        st = e;
-        snprintf(msg, sizeof msg, "%s", gc_strerror_last());
-      }
-      done++;
-      if (!e && progress) progress(&run, done, nj, arg);
-    }
-    if (!e) gc_run_result_free(&run);
-  }
+  for (size_t k = 0; runs && k < nj; k++) gc_run_result_free(&runs[k]);
+  free(runs);
+  free(cfg);
   if (st) {
-    if (*msg) gc_error(st, "%s", msg);
     gc_depth_result_free(res);
     return st;
   }

@@ -21,7 +21,13 @@ void gc_run_config_init(gc_run_config *c)
   memcpy(c->sizes, def, sizeof def);
   c->act = GC_ACT_SIGMOID;
   c->cost = GC_COST_CROSS_ENTROPY;
+  c->nacts = 0;
+  c->output = GC_OUTPUT_SIGMOID;
   c->init = GC_INIT_DEFAULT;
+  c->sigma_w = 1.0;
+  c->sigma_b = 0.0;
+  c->momentum = t.momentum;
+  c->nesterov = t.nesterov;
   c->eta = t.eta;
   c->lambda = t.lambda;
   c->batch = t.batch;
@@ -70,14 +76,26 @@ int gc_run_net_alloc(gc_net **net, const gc_run_config *c)
   if (c->nlayers < 2 || c->nlayers > GC_RUN_MAX_LAYERS)
     return gc_error(GC_EINVAL, "a run's net has 2 to %d layers (got %zu)",
                     GC_RUN_MAX_LAYERS, c->nlayers);
+  int st = gc_output_cost_check(c->output, c->cost);
+  if (st) return st;
   gsl_rng *rng = gc_gsl_rng_alloc(gsl_rng_mt19937);
   if (!rng) return gc_error(GC_ENOMEM, "out of memory");
-  int st = gc_net_alloc(net, c->nlayers, c->sizes, c->act, c->cost);
+  /* every layer sigmoid, then the hidden layers' and the output's own */
+  st = gc_net_alloc(net, c->nlayers, c->sizes, GC_ACT_SIGMOID,
+                    GC_COST_QUADRATIC);
+  if (!st && (c->nacts || c->nlayers > 2))
+    st = c->nacts ? gc_net_set_activations(*net, c->nacts, c->acts)
+                  : gc_net_set_activations(*net, 1, &c->act);
+  if (!st) st = gc_net_set_output(*net, c->output, c->cost);
   if (!st) {
     gsl_rng_set(rng, c->seed);
-    gc_net_init(*net, c->init, rng);
+    st = gc_net_init_sigma(*net, c->init, c->sigma_w, c->sigma_b, rng);
   }
   gsl_rng_free(rng);
+  if (st) {
+    gc_net_free(*net);
+    *net = NULL;
+  }
   return st;
 }
 
@@ -92,6 +110,8 @@ void gc_run_train_config(gc_train_config *t, const gc_run_config *c)
   t->monitor = c->monitor;
   t->early_stop = c->early_stop;
   t->eval_batch = c->eval_batch;
+  t->momentum = c->momentum;
+  t->nesterov = c->nesterov;
 }
 
 static const gc_dataset *eval_data(const gc_run_config *c, const gc_mnist *m)
@@ -192,6 +212,8 @@ int gc_run_checkpoint(const gc_run *r, const char *path)
   run.epochs = r->cfg.epochs;
   run.seed = r->cfg.seed;
   snprintf(run.init, sizeof run.init, "%s", gc_init_name(r->cfg.init));
+  run.sigma_w = r->cfg.sigma_w;
+  run.sigma_b = r->cfg.sigma_b;
   snprintf(run.eval_set, sizeof run.eval_set, "%s",
            gc_eval_set_name(r->cfg.eval_set));
   return gc_checkpoint_save(path, r->trainer, &run, r->result.history);
@@ -211,8 +233,20 @@ int gc_run_config_from_checkpoint(gc_run_config *c, const gc_checkpoint *ck)
   if (ck->cfg.seed != run->seed + 1)
     return gc_error(GC_EFORMAT, "shuffle seed %lu is not seed %lu + 1: not "
                     "written by a gradchain run", ck->cfg.seed, run->seed);
-  c->act = ck->net->act;
-  c->cost = ck->net->cost;
+  const gc_net *net = ck->net;
+  size_t L = net->nlayers;
+  /* one activation as act; several as acts[], act left at its default */
+  c->act = L > 2 ? net->act[1] : GC_ACT_SIGMOID;
+  for (size_t l = 1; l + 1 < L; l++)
+    if (net->act[l] != net->act[1]) c->nacts = L - 2;
+  for (size_t l = 1; c->nacts && l + 1 < L; l++) c->acts[l - 1] = net->act[l];
+  if (c->nacts) c->act = GC_ACT_SIGMOID;
+  c->output = net->output;
+  c->cost = net->cost;
+  c->sigma_w = run->sigma_w;
+  c->sigma_b = run->sigma_b;
+  c->momentum = ck->cfg.momentum;
+  c->nesterov = ck->cfg.nesterov;
   c->eta = ck->cfg.eta;
   c->lambda = ck->cfg.lambda;
   c->batch = ck->cfg.batch;

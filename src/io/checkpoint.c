@@ -55,9 +55,16 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
   gc_json_put_string(f, run->init);
   fputs(", \"eval_set\": ", f);
   gc_json_put_string(f, run->eval_set);
-  fprintf(f, "},\n \"epoch\": %zu, \"best_correct\": %zu, \"since_best\": %zu, "
-          "\"stopped\": %s,\n \"rng\": {\"type\": \"%s\", \"size\": %zu, "
-          "\"state\": \"", t->epoch, t->best_correct, t->since_best,
+  fputs(", \"sigma_w\": ", f);
+  gc_json_put_double(f, run->sigma_w);
+  fputs(", \"sigma_b\": ", f);
+  gc_json_put_double(f, run->sigma_b);
+  fputs(", \"momentum\": ", f);
+  gc_json_put_double(f, c->momentum);
+  fprintf(f, ", \"nesterov\": %s", c->nesterov ? "true" : "false");
+  fprintf(f, "},\n \"updates\": %zu, \"epoch\": %zu, \"best_correct\": "
+          "%zu, \"since_best\": %zu, \"stopped\": %s,\n \"rng\": {\"type\": \"%s\", \"size\": %zu, "
+          "\"state\": \"", t->updates, t->epoch, t->best_correct, t->since_best,
           t->stopped ? "true" : "false", gsl_rng_name(t->rng),
           gsl_rng_size(t->rng));
   const unsigned char *s = gsl_rng_state(t->rng);
@@ -79,6 +86,13 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
     fputs(", \"training_cost\": ", f);
     gc_json_put_double(f, h[i].training_cost);
     fprintf(f, ", \"stop\": %s}", h[i].stop ? "true" : "false");
+  }
+  if (t->vel.data) {
+    fputs("],\n \"velocity\": [", f);
+    for (size_t i = 0; i < t->vel.n; i++) {
+      if (i) fputs(i % 8 ? ", " : ",\n  ", f);
+      gc_json_put_double(f, t->vel.data[i]);
+    }
   }
   fputs("],\n \"net\": ", f);
   if (gc_net_write_json(f, t->net)) return -1;
@@ -109,6 +123,11 @@ int gc_checkpoint_save(const char *path, const gc_trainer *t,
   if (!memchr(run->init, 0, sizeof run->init) ||
       !memchr(run->eval_set, 0, sizeof run->eval_set))
     return gc_error(GC_EINVAL, "checkpoint: init or eval_set not a string");
+  for (size_t k = 0; k < t->vel.n; k++)
+    if (!isfinite(t->vel.data[k]))
+      return gc_error(GC_ENUMERIC, "the momentum's velocity has a NaN or "
+                      "infinite value (index %zu); no checkpoint written to "
+                      "%s", k, path);
   for (size_t k = 0; k < t->net->p.n; k++)
     if (!isfinite(t->net->p.data[k]))
       return gc_error(GC_ENUMERIC, "the net has a NaN or infinite parameter "
@@ -121,8 +140,18 @@ int gc_checkpoint_save(const char *path, const gc_trainer *t,
 /* Record where the values of the known keys of an object start (the
  * cursor is before its '{'); refuse duplicates and missing keys; leave
  * the cursor after the object. */
+static int collect_opt(gc_json *j, const char *const *names, int n,
+                       int nreq, const char **at, const char *ctx);
+
 static int collect(gc_json *j, const char *const *names, int n,
                    const char **at, const char *ctx)
+{
+  return collect_opt(j, names, n, n, at, ctx);
+}
+
+/* The same with names[nreq..n-1] optional (at[k] NULL when absent). */
+static int collect_opt(gc_json *j, const char *const *names, int n,
+                       int nreq, const char **at, const char *ctx)
 {
   int st;
   for (int k = 0; k < n; k++) at[k] = NULL;
@@ -149,7 +178,7 @@ static int collect(gc_json *j, const char *const *names, int n,
       if (gc_json_accept(j, '}')) break;
       if ((st = gc_json_expect(j, ',', ctx))) return st;
     }
-  for (int k = 0; k < n; k++)
+  for (int k = 0; k < nreq; k++)
     if (!at[k])
       return gc_json_fail(j, "%s has no \"%s\"", ctx, names[k]);
   return GC_OK;
@@ -214,11 +243,14 @@ static int get_monitor(gc_json *j, const char *at, unsigned *out)
 }
 
 enum { C_BATCH, C_ETA, C_LAMBDA, C_SHUFFLE, C_MONITOR, C_EARLY, C_EVALBATCH,
-       C_TRAINSIZE, C_EVALSIZE, C_EPOCHS, C_SEED, C_INIT, C_EVALSET, C_N };
+       C_TRAINSIZE, C_EVALSIZE, C_EPOCHS, C_SEED, C_INIT, C_EVALSET,
+       C_SIGMAW, C_SIGMAB, C_MOMENTUM, C_NESTEROV, C_N };
+/* the keys from sigma_w on are optional (older checkpoints lack them) */
+#define C_REQUIRED C_SIGMAW
 static const char *const config_keys[C_N] = {
   "batch", "eta", "lambda", "shuffle_seed", "monitor", "early_stop",
   "eval_batch", "train_size", "eval_size", "epochs", "seed", "init",
-  "eval_set"};
+  "eval_set", "sigma_w", "sigma_b", "momentum", "nesterov"};
 
 static int read_config(gc_json *j, const char *at, gc_checkpoint *ck)
 {
@@ -227,9 +259,35 @@ static int read_config(gc_json *j, const char *at, gc_checkpoint *ck)
   size_t seed, shuffle;
   int st;
   j->p = at;
-  if ((st = collect(j, config_keys, C_N, v, "\"config\""))) return st;
+  if ((st = collect_opt(j, config_keys, C_N, C_REQUIRED, v, "\"config\"")))
+    return st;
   gc_train_config *c = &ck->cfg;
   gc_train_config_default(c);
+  ck->run.sigma_w = 1.0;
+  ck->run.sigma_b = 0.0;
+  if ((v[C_SIGMAW] && (st = get_double(j, v[C_SIGMAW],
+                                       "\"config\".\"sigma_w\"", 0,
+                                       &ck->run.sigma_w))) ||
+      (v[C_SIGMAB] && (st = get_double(j, v[C_SIGMAB],
+                                       "\"config\".\"sigma_b\"", 0,
+                                       &ck->run.sigma_b))) ||
+      (v[C_MOMENTUM] && (st = get_double(j, v[C_MOMENTUM],
+                                         "\"config\".\"momentum\"", 0,
+                                         &c->momentum))) ||
+      (v[C_NESTEROV] && (st = get_bool(j, v[C_NESTEROV],
+                                       "\"config\".\"nesterov\"",
+                                       &c->nesterov))))
+    return st;
+  if (!(ck->run.sigma_w >= 0) || !(ck->run.sigma_b >= 0)) {
+    j->p = v[ck->run.sigma_w >= 0 ? C_SIGMAB : C_SIGMAW];
+    return gc_json_fail(j, "\"config\": sigma_w and sigma_b must be >= 0");
+  }
+  if (!(c->momentum >= 0 && c->momentum < 1) ||
+      (c->nesterov && c->momentum == 0)) {
+    j->p = v[C_MOMENTUM] ? v[C_MOMENTUM] : v[C_NESTEROV];
+    return gc_json_fail(j, "\"config\": momentum %g is not in [0, 1) or "
+                        "nesterov is set without it", c->momentum);
+  }
   if ((st = get_size(j, v[C_BATCH], "\"config\".\"batch\"", 1e9, &c->batch)) ||
       (st = get_double(j, v[C_ETA], "\"config\".\"eta\"", 0, &c->eta)) ||
       (st = get_double(j, v[C_LAMBDA], "\"config\".\"lambda\"", 0,
@@ -433,10 +491,34 @@ static int read_order(gc_json *j, const char *at, gc_checkpoint *ck)
 }
 
 enum { K_FORMAT, K_VERSION, K_CONFIG, K_EPOCH, K_BEST, K_SINCE, K_STOPPED,
-       K_RNG, K_ORDER, K_HISTORY, K_NET, K_N };
+       K_RNG, K_ORDER, K_HISTORY, K_NET, K_UPDATES, K_VELOCITY, K_N };
+#define K_REQUIRED K_UPDATES /* updates and velocity are optional */
 static const char *const top_keys[K_N] = {
   "format", "version", "config", "epoch", "best_correct", "since_best",
-  "stopped", "rng", "order", "history", "net"};
+  "stopped", "rng", "order", "history", "net", "updates", "velocity"};
+
+/* "velocity": exactly n finite numbers */
+static int read_velocity(gc_json *j, const char *at, size_t n,
+                         gc_checkpoint *ck)
+{
+  int st;
+  j->p = at;
+  if ((st = gc_json_expect(j, '[', "\"velocity\""))) return st;
+  ck->velocity = malloc((n ? n : 1) * sizeof *ck->velocity);
+  if (!ck->velocity) return gc_error(GC_ENOMEM, "out of memory");
+  for (size_t k = 0; k < n; k++) {
+    if (gc_json_peek(j) == ']')
+      return gc_json_fail(j, "\"velocity\" has %zu entries, expected the "
+                          "net's %zu parameters", k, n);
+    if (k && (st = gc_json_expect(j, ',', "\"velocity\""))) return st;
+    if ((st = gc_json_number(j, &ck->velocity[k], "\"velocity\" entry")))
+      return st;
+  }
+  if (gc_json_peek(j) == ',')
+    return gc_json_fail(j, "\"velocity\" has more than the net's %zu "
+                        "parameters", n);
+  return gc_json_expect(j, ']', "\"velocity\"");
+}
 
 static int parse(gc_checkpoint *ck, const char *text, size_t len,
                  const char *what)
@@ -449,7 +531,8 @@ static int parse(gc_checkpoint *ck, const char *text, size_t len,
   gc_json_init(&j, text, len, what);
   if (gc_json_peek(&j) == 0)
     return gc_json_fail(&j, "empty: no checkpoint in it");
-  if ((st = collect(&j, top_keys, K_N, v, "a checkpoint"))) return st;
+  if ((st = collect_opt(&j, top_keys, K_N, K_REQUIRED, v, "a checkpoint")))
+    return st;
   if ((st = gc_json_end(&j))) return st;
   j.p = v[K_FORMAT];
   if ((st = gc_json_string(&j, fmt, sizeof fmt, "\"format\""))) return st;
@@ -489,6 +572,15 @@ static int parse(gc_checkpoint *ck, const char *text, size_t len,
   size_t L = ck->net->nlayers;
   if (ck->net->sizes[0] == 0 || ck->net->sizes[L - 1] == 0)
     return gc_error(GC_EFORMAT, "%s: \"net\" has an empty layer", what);
+  if (v[K_UPDATES] && (st = get_size(&j, v[K_UPDATES], "\"updates\"", 1e15,
+                                     &ck->updates)))
+    return st;
+  if (ck->cfg.momentum > 0 && !v[K_VELOCITY])
+    return gc_error(GC_EFORMAT, "%s: a momentum of %g but no \"velocity\"",
+                    what, ck->cfg.momentum);
+  if (v[K_VELOCITY] &&
+      (st = read_velocity(&j, v[K_VELOCITY], ck->net->p.n, ck)))
+    return st;
   if (ck->cfg.batch > ck->train_size)
     return gc_error(GC_EFORMAT, "%s: batch larger than the training set",
                     what);
@@ -530,6 +622,7 @@ void gc_checkpoint_free(gc_checkpoint *ck)
   free(ck->rng_state);
   free(ck->order);
   free(ck->history);
+  free(ck->velocity);
   free(ck);
 }
 
@@ -545,6 +638,15 @@ int gc_checkpoint_restore(gc_trainer *t, const gc_checkpoint *ck)
   if (a->cost != b->cost)
     return gc_error(GC_EINVAL, "the checkpoint's cost is %s, the trainer's "
                     "%s", gc_cost_name(b->cost), gc_cost_name(a->cost));
+  if (a->output != b->output)
+    return gc_error(GC_EINVAL, "the checkpoint's output layer is %s, the "
+                    "trainer's %s", gc_output_name(b->output),
+                    gc_output_name(a->output));
+  for (size_t l = 1; l < a->nlayers; l++)
+    if (a->act[l] != b->act[l])
+      return gc_error(GC_EINVAL, "the checkpoint's layer %zu is %s, the "
+                      "trainer's %s", l, gc_activation_name(b->act[l]),
+                      gc_activation_name(a->act[l]));
   const gc_train_config *x = &t->cfg, *y = &ck->cfg;
 #define SAME(field, f)                                                        \
   if (x->field != y->field)                                                   \
@@ -557,6 +659,8 @@ int gc_checkpoint_restore(gc_trainer *t, const gc_checkpoint *ck)
   SAME(monitor, "%u");
   SAME(early_stop, "%zu");
   SAME(eval_batch, "%zu");
+  SAME(momentum, "%.17g");
+  SAME(nesterov, "%d");
 #undef SAME
   if (t->train->n != ck->train_size)
     return gc_error(GC_EINVAL, "the checkpoint trained on %zu examples, the "
@@ -573,6 +677,9 @@ int gc_checkpoint_restore(gc_trainer *t, const gc_checkpoint *ck)
   memcpy(t->net->p.data, b->p.data, b->p.n * sizeof *b->p.data);
   memcpy(gsl_rng_state(t->rng), ck->rng_state, ck->rng_size);
   memcpy(t->idx, ck->order, ck->train_size * sizeof *t->idx);
+  if (t->vel.data)
+    memcpy(t->vel.data, ck->velocity, t->vel.n * sizeof *t->vel.data);
+  t->updates = ck->updates;
   t->epoch = ck->epoch;
   t->best_correct = ck->best_correct;
   t->since_best = ck->since_best;

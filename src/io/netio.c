@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "gradchain/error.h"
+#include "gradchain/kernels.h"
 #include "io/textfile.h"
 #include "gradchain/netio.h"
 #include "io/atomic.h"
@@ -48,7 +49,20 @@ int gc_net_write_json(FILE *f, const gc_net *net)
     write_doubles(f, net->sizes[l], net->p.b[l], 1);
     fputc(']', f);
   }
-  fprintf(f, "], \"cost\": \"%s\"}\n", gc_cost_network2_name(net->cost));
+  fprintf(f, "], \"cost\": \"%s\"", gc_cost_network2_name(net->cost));
+  if (!gc_net_is_sigmoid(net)) {
+    /* network2's load() ignores these keys; plain sigmoid nets omit them */
+    fputs(", \"activations\": [", f);
+    for (size_t l = 1; l + 1 < L; l++)
+      fprintf(f, l > 1 ? ", \"%s\"" : "\"%s\"", gc_activation_name(net->act[l]));
+    fprintf(f, "], \"output\": \"%s\"",
+            net->output == GC_OUTPUT_SOFTMAX
+                ? "softmax" : gc_activation_name(net->act[L - 1]));
+  }
+  /* "isa": the instruction set of the kernels that wrote it (network2
+   * ignores the key; so does gc_net_load): results are bit-identical only
+   * on the same one */
+  fprintf(f, ", \"isa\": \"%s\"}\n", gc_build_isa());
   return ferror(f) ? -1 : 0;
 }
 
@@ -67,9 +81,10 @@ int gc_net_save(const char *path, const gc_net *net)
 
 /* ------------------------------------------------------------ loading */
 
-enum { K_SIZES, K_WEIGHTS, K_BIASES, K_COST, K_N };
+enum { K_SIZES, K_WEIGHTS, K_BIASES, K_COST, K_ACTS, K_OUTPUT, K_N };
+#define K_REQUIRED K_ACTS /* activations and output are optional */
 static const char *const key_names[K_N] = {"sizes", "weights", "biases",
-                                           "cost"};
+                                           "cost", "activations", "output"};
 
 /* Before entry k of a list that must have n entries. */
 static int entry(gc_json *j, size_t k, size_t n, const char *name)
@@ -202,10 +217,52 @@ static int read_biases(gc_json *j, gc_net *net)
   return close_list(j, L - 1, "\"biases\"");
 }
 
+/* "activations" (one name per hidden layer) and "output" (an activation
+ * or "softmax"), both optional: without them every layer is a sigmoid;
+ * then the output and the cost checked together */
+static int read_layers(gc_json *j, gc_net *net, const char *acts,
+                       const char *output, gc_cost cost)
+{
+  size_t L = net->nlayers;
+  char name[32], ctx[64];
+  int st;
+  if (acts) {
+    j->p = acts;
+    if ((st = gc_json_expect(j, '[', "\"activations\""))) return st;
+    for (size_t l = 1; l + 1 < L; l++) {
+      if ((st = entry(j, l - 1, L - 2, "\"activations\""))) return st;
+      snprintf(ctx, sizeof ctx, "\"activations\"[%zu]", l - 1);
+      if ((st = gc_json_string(j, name, sizeof name, ctx))) return st;
+      if (gc_activation_from_name(&net->act[l], name))
+        return gc_json_fail(j, "%s: unknown activation \"%s\"", ctx, name);
+    }
+    if ((st = close_list(j, L - 2, "\"activations\""))) return st;
+  }
+  gc_output out = GC_OUTPUT_SIGMOID;
+  gc_activation last = GC_ACT_SIGMOID;
+  if (output) {
+    j->p = output;
+    if ((st = gc_json_string(j, name, sizeof name, "\"output\""))) return st;
+    if (!strcmp(name, "softmax")) out = GC_OUTPUT_SOFTMAX;
+    else if (gc_activation_from_name(&last, name))
+      return gc_json_fail(j, "\"output\": unknown output layer \"%s\"",
+                          name);
+  }
+  if ((st = gc_output_cost_check(out, cost))) {
+    char why[512]; /* the message, before gc_json_fail overwrites it */
+    snprintf(why, sizeof why, "%s", gc_strerror_last());
+    return gc_json_fail(j, "%s", why);
+  }
+  net->output = out;
+  net->cost = cost;
+  net->act[L - 1] = last;
+  return GC_OK;
+}
+
 static int parse(gc_net **out, const char *text, size_t len, const char *what)
 {
   gc_json j;
-  const char *at[K_N] = {NULL, NULL, NULL, NULL};
+  const char *at[K_N] = {NULL, NULL, NULL, NULL, NULL, NULL};
   int st;
   *out = NULL;
   gc_json_init(&j, text, len, what);
@@ -235,7 +292,7 @@ static int parse(gc_net **out, const char *text, size_t len, const char *what)
       if ((st = gc_json_expect(&j, ',', "object"))) return st;
     }
   if ((st = gc_json_end(&j))) return st;
-  for (int k = 0; k < K_N; k++)
+  for (int k = 0; k < K_REQUIRED; k++)
     if (!at[k])
       return gc_error(GC_EFORMAT, "%s: no \"%s\" key: not a saved network",
                       what, key_names[k]);
@@ -246,17 +303,19 @@ static int parse(gc_net **out, const char *text, size_t len, const char *what)
   if ((st = gc_json_string(&j, cname, sizeof cname, "\"cost\""))) return st;
   if (gc_cost_from_name(&cost, cname))
     return gc_json_fail(&j, "\"cost\": unknown cost \"%s\" (expected "
-                        "CrossEntropyCost or QuadraticCost)", cname);
+                        "CrossEntropyCost, QuadraticCost or "
+                        "LogLikelihoodCost)", cname);
 
   size_t *sizes = NULL, L = 0;
   j.p = at[K_SIZES];
   if ((st = read_sizes(&j, len, &sizes, &L))) return st;
   gc_net *net;
-  st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, cost);
+  st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_QUADRATIC);
   free(sizes);
   if (st) return st;
+  st = read_layers(&j, net, at[K_ACTS], at[K_OUTPUT], cost);
   j.p = at[K_WEIGHTS];
-  if (!(st = read_weights(&j, net))) {
+  if (!st && !(st = read_weights(&j, net))) {
     j.p = at[K_BIASES];
     st = read_biases(&j, net);
   }

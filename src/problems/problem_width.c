@@ -181,3 +181,57 @@ int gc_problem_width(gc_width_result *r, double w, double b,
   gsl_error_handler_t *h = gc_gsl_handler_off();
   return gc_gsl_handler_restore(h, width(r, w, b, p ? p : &def));
 }
+
+int gc_width_mpfr(mpfr_ptr a_lo, mpfr_ptr a_hi, mpfr_ptr width,
+                  gc_width_kind *kind, mpfr_srcptr w, mpfr_srcptr b,
+                  mpfr_rnd_t rnd)
+{
+  if (!mpfr_number_p(w) || !mpfr_number_p(b) || mpfr_zero_p(w))
+    return gc_error(GC_EINVAL, "w must be a non-zero number and b a number");
+  mpfr_prec_t q = mpfr_get_prec(a_lo);
+  if (mpfr_get_prec(a_hi) > q) q = mpfr_get_prec(a_hi);
+  if (mpfr_get_prec(width) > q) q = mpfr_get_prec(width);
+  q += 32;
+  int c = mpfr_cmpabs_ui(w, 4);
+  if (c < 0) {
+    *kind = GC_WIDTH_EMPTY;
+    mpfr_set_nan(a_lo);
+    mpfr_set_nan(a_hi);
+    mpfr_set_zero(width, 1);
+    return GC_OK;
+  }
+  mpfr_t aw, r, Z, t;
+  mpfr_inits2(q, aw, r, Z, t, (mpfr_ptr)0);
+  mpfr_abs(aw, w, MPFR_RNDN);
+  if (c == 0) {
+    *kind = GC_WIDTH_POINT;
+    mpfr_div(t, b, w, MPFR_RNDN);
+    mpfr_neg(a_lo, t, rnd);
+    mpfr_neg(a_hi, t, rnd);
+    mpfr_set_zero(width, 1);
+  } else {
+    *kind = GC_WIDTH_INTERVAL;
+    mpfr_sub_ui(r, aw, 4, MPFR_RNDN);   /* |w| - 4: no cancellation */
+    mpfr_div(r, r, aw, MPFR_RNDN);
+    mpfr_sqrt(r, r, MPFR_RNDN);         /* r = sqrt(1 - 4/|w|) */
+    mpfr_add_ui(t, r, 1, MPFR_RNDN);
+    mpfr_mul(t, t, r, MPFR_RNDN);
+    mpfr_mul(t, t, aw, MPFR_RNDN);
+    mpfr_div_2ui(t, t, 1, MPFR_RNDN);
+    mpfr_log1p(Z, t, MPFR_RNDN);        /* Z = 2 artanh(r) */
+    mpfr_mul_2ui(t, Z, 1, MPFR_RNDN);
+    mpfr_div(width, t, aw, rnd);
+    /* the end below: -b - sgn(w) Z, over w */
+    if (mpfr_sgn(w) > 0) mpfr_add(t, b, Z, MPFR_RNDN);
+    else mpfr_sub(t, b, Z, MPFR_RNDN);
+    mpfr_neg(t, t, MPFR_RNDN);
+    mpfr_div(a_lo, t, w, rnd);
+    /* the end above: -b + sgn(w) Z, over w */
+    if (mpfr_sgn(w) > 0) mpfr_sub(t, Z, b, MPFR_RNDN);
+    else mpfr_add(t, Z, b, MPFR_RNDN);
+    if (mpfr_sgn(w) < 0) mpfr_neg(t, t, MPFR_RNDN);
+    mpfr_div(a_hi, t, w, rnd);
+  }
+  mpfr_clears(aw, r, Z, t, (mpfr_ptr)0);
+  return GC_OK;
+}

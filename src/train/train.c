@@ -21,6 +21,8 @@ void gc_train_config_default(gc_train_config *c)
   c->monitor = GC_MONITOR_EVAL_ACCURACY;
   c->early_stop = 0;
   c->eval_batch = GC_EVAL_BATCH;
+  c->momentum = 0.0;
+  c->nesterov = 0;
 }
 
 static const struct {
@@ -113,6 +115,11 @@ int gc_trainer_alloc(gc_trainer **out, gc_net *net, const gc_dataset *train,
   if (!isfinite(cfg->lambda) || cfg->lambda < 0)
     return gc_error(GC_EINVAL, "regularisation lambda = %g: must be finite "
                     "and >= 0", cfg->lambda);
+  if (!(cfg->momentum >= 0 && cfg->momentum < 1))
+    return gc_error(GC_EINVAL, "momentum mu = %g: must be from 0 up to, not "
+                    "including, 1", cfg->momentum);
+  if (cfg->nesterov && cfg->momentum == 0)
+    return gc_error(GC_EINVAL, "Nesterov's momentum needs a momentum mu > 0");
   size_t n0 = net->sizes[0], nL = net->sizes[net->nlayers - 1];
   size_t B = cfg->batch;
   if (n0 > ((size_t)-1) / sizeof(double) / B ||
@@ -136,7 +143,8 @@ int gc_trainer_alloc(gc_trainer **out, gc_net *net, const gc_dataset *train,
   gsl_rng_set(t->rng, cfg->seed);
   for (size_t i = 0; i < train->n; i++) t->idx[i] = i;
   if ((st = gc_workspace_alloc(&t->ws, net, B)) ||
-      (st = gc_params_alloc_like(&t->grad, net))) {
+      (st = gc_params_alloc_like(&t->grad, net)) ||
+      (cfg->momentum > 0 && (st = gc_params_alloc_like(&t->vel, net)))) {
     gc_trainer_free(t);
     return st;
   }
@@ -163,6 +171,7 @@ void gc_trainer_free(gc_trainer *t)
   free(t->y);
   gc_workspace_free(t->ws);
   gc_params_free(&t->grad);
+  gc_params_free(&t->vel);
   gc_evaluator_free(t->ev);
   free(t);
 }
@@ -180,6 +189,39 @@ static int update_biases(size_t k, double s, const double *g, double *b)
     bad |= !(fabs(r) <= DBL_MAX); /* NaN or infinity */
   }
   return !bad;
+}
+
+double gc_trainer_momentum(const gc_trainer *t)
+{
+  return t->cfg.momentum;
+}
+
+/* The momentum step over k values of one layer (see train.h): s = -wd*w -
+ * rate*g (wd = 0 for biases), v = mu*v + s, then w + v or w + mu*v + s.
+ * Returns 0 if a new w is NaN or infinite. */
+static int momentum_update(size_t k, double wd, double rate, double mu,
+                           int nesterov, const double *g, double *v,
+                           double *w)
+{
+  int bad = 0;
+#pragma omp simd reduction(|:bad)
+  for (size_t i = 0; i < k; i++) {
+    double s = -(wd * w[i]) - rate * g[i];
+    double vi = mu * v[i] + s;
+    double r = nesterov ? w[i] + mu * vi + s : w[i] + vi;
+    v[i] = vi;
+    w[i] = r;
+    bad |= !(fabs(r) <= DBL_MAX);
+  }
+  return !bad;
+}
+
+static int diverged(const gc_trainer *t, int okw, size_t l, size_t batchno)
+{
+  return gc_error(GC_ENUMERIC, "training diverged: NaN or infinity in the "
+                  "%s of layer %zu (of %zu) at epoch %zu, mini-batch %zu; try "
+                  "a smaller eta (now %g)", okw ? "biases" : "weights", l,
+                  t->net->nlayers - 1, t->epoch + 1, batchno + 1, t->cfg.eta);
 }
 
 /* One SGD step on examples idx[0..m-1]; the mnext examples next[] of the
@@ -201,18 +243,27 @@ static int step(gc_trainer *t, const size_t *idx, size_t m, size_t batchno,
   double decay = 1.0 - t->cfg.eta * (t->cfg.lambda / n);
   double rate = t->cfg.eta / (double)m;
   const gc_workspace *ws = t->ws;
+  double mu = t->vel.data ? gc_trainer_momentum(t) : 0.0;
   for (size_t l = 1; l < net->nlayers; l++) {
+    size_t nl = net->sizes[l], ml = net->sizes[l - 1];
+    if (t->vel.data) { /* momentum: the gradient stored, then applied */
+      gc_kernel_grad(t->grad.w[l], t->grad.b[l], m, nl, ml, ws->delta[l],
+                     ws->a[l - 1]);
+      double wd = t->cfg.eta * (t->cfg.lambda / n);
+      int okw = momentum_update(nl * ml, wd, rate, mu, t->cfg.nesterov,
+                                t->grad.w[l], t->vel.w[l], net->p.w[l]);
+      int okb = momentum_update(nl, 0.0, rate, mu, t->cfg.nesterov,
+                                t->grad.b[l], t->vel.b[l], net->p.b[l]);
+      if (!okw || !okb) return diverged(t, okw, l, batchno);
+      continue;
+    }
     int okw = !gc_kernel_grad_step(net->p.w[l], t->grad.b[l], m, net->sizes[l],
                                   net->sizes[l - 1], ws->delta[l],
                                   ws->a[l - 1], decay, rate);
     int okb = update_biases(net->sizes[l], rate, t->grad.b[l], net->p.b[l]);
-    if (!okw || !okb)
-      return gc_error(GC_ENUMERIC, "training diverged: NaN or infinity in "
-                      "the %s of layer %zu (of %zu) at epoch %zu, mini-batch "
-                      "%zu; try a smaller eta (now %g)",
-                      okw ? "biases" : "weights", l, net->nlayers - 1,
-                      t->epoch + 1, batchno + 1, t->cfg.eta);
+    if (!okw || !okb) return diverged(t, okw, l, batchno);
   }
+  t->updates++;
   return GC_OK;
 }
 
