@@ -13,39 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
-
-typedef struct {
-  gc_dataset d;
-  uint8_t *img, *lab;
-} synth;
-
-static synth synth_make(size_t n, size_t dim, size_t ncl, unsigned long seed)
-{
-  synth s;
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(r, seed);
-  s.img = malloc(n * dim);
-  s.lab = malloc(n);
-  for (size_t i = 0; i < n; i++) {
-    s.lab[i] = (uint8_t)gsl_rng_uniform_int(r, ncl);
-    for (size_t k = 0; k < dim; k++)  /* learnable: the label's pixel lit */
-      s.img[i * dim + k] = (uint8_t)(k == s.lab[i] ? 200 + gsl_rng_uniform_int(r, 56)
-                                                  : gsl_rng_uniform_int(r, 120));
-  }
-  gsl_rng_free(r);
-  s.d.n = n;
-  s.d.dim = dim;
-  s.d.nclasses = ncl;
-  s.d.images = s.img;
-  s.d.labels = s.lab;
-  return s;
-}
-
-static void synth_free(synth *s)
-{
-  free(s->img);
-  free(s->lab);
-}
+#include "testlib.h"
 
 static const size_t sizes[] = {6, 5, 3};
 
@@ -122,7 +90,8 @@ static char *slurp(const char *path, size_t *len)
 
 START_TEST(test_resume_equals_uninterrupted)
 {
-  synth tr = synth_make(60, 6, 3, 1), ev = synth_make(25, 6, 3, 2);
+  test_synth tr = test_synth_make(TEST_LEARNABLE, 60, 6, 3, 1);
+  test_synth ev = test_synth_make(TEST_LEARNABLE, 25, 6, 3, 2);
   gc_train_config c = config();
   gc_net *net = make_net(5);
   gc_trainer *t;
@@ -202,15 +171,15 @@ START_TEST(test_resume_equals_uninterrupted)
   gc_checkpoint_free(ck);
   gc_trainer_free(t);
   gc_net_free(net);
-  synth_free(&tr);
-  synth_free(&ev);
+  test_synth_free(&tr);
+  test_synth_free(&ev);
 }
 END_TEST
 
 /* unmonitored values are NaN and stay NaN; a checkpoint at epoch 0 */
 START_TEST(test_unmonitored_and_epoch_zero)
 {
-  synth tr = synth_make(30, 6, 3, 3);
+  test_synth tr = test_synth_make(TEST_LEARNABLE, 30, 6, 3, 3);
   gc_train_config c = config();
   c.monitor = 0;
   c.early_stop = 0;
@@ -239,7 +208,7 @@ START_TEST(test_unmonitored_and_epoch_zero)
   ck_assert_int_eq(gc_checkpoint_save(path, t, &run, &h), GC_EINVAL);
   gc_trainer_free(t);
   gc_net_free(net);
-  synth_free(&tr);
+  test_synth_free(&tr);
 }
 END_TEST
 
@@ -251,7 +220,8 @@ static size_t text_len;
 static void make_text(void)
 {
   setup();
-  synth tr = synth_make(60, 6, 3, 1), ev = synth_make(25, 6, 3, 2);
+  test_synth tr = test_synth_make(TEST_LEARNABLE, 60, 6, 3, 1);
+  test_synth ev = test_synth_make(TEST_LEARNABLE, 25, 6, 3, 2);
   gc_train_config c = config();
   gc_net *net = make_net(5);
   gc_trainer *t;
@@ -265,8 +235,8 @@ static void make_text(void)
   text = slurp(path, &text_len);
   gc_trainer_free(t);
   gc_net_free(net);
-  synth_free(&tr);
-  synth_free(&ev);
+  test_synth_free(&tr);
+  test_synth_free(&ev);
 }
 
 static void free_text(void)
@@ -363,8 +333,9 @@ START_TEST(test_restore_refuses_other_trainers)
 {
   gc_checkpoint *ck;
   ck_assert_int_eq(gc_checkpoint_from_json(&ck, text, text_len, "ck"), GC_OK);
-  synth tr = synth_make(60, 6, 3, 1), ev = synth_make(25, 6, 3, 2);
-  synth tr2 = synth_make(59, 6, 3, 1);
+  test_synth tr = test_synth_make(TEST_LEARNABLE, 60, 6, 3, 1);
+  test_synth ev = test_synth_make(TEST_LEARNABLE, 25, 6, 3, 2);
+  test_synth tr2 = test_synth_make(TEST_LEARNABLE, 59, 6, 3, 1);
   gc_net *net = make_net(1);
   gc_trainer *t;
   gc_train_config c = ck->cfg;
@@ -386,9 +357,9 @@ START_TEST(test_restore_refuses_other_trainers)
   gc_trainer_free(t);
   gc_net_free(net);
   gc_checkpoint_free(ck);
-  synth_free(&tr);
-  synth_free(&tr2);
-  synth_free(&ev);
+  test_synth_free(&tr);
+  test_synth_free(&tr2);
+  test_synth_free(&ev);
   ck_assert_int_eq(gc_checkpoint_load(&ck, "/nonexistent/ck.json"), GC_EIO);
 }
 END_TEST
@@ -396,20 +367,14 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("checkpoint");
-  TCase *tc = tcase_create("round trip");
+  TCase *tc = test_case(s, "round trip");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_resume_equals_uninterrupted);
   tcase_add_test(tc, test_unmonitored_and_epoch_zero);
-  suite_add_tcase(s, tc);
-  tc = tcase_create("refusals");
+  tc = test_case(s, "refusals");
   tcase_add_checked_fixture(tc, make_text, free_text);
   tcase_add_test(tc, test_text_loads);
   tcase_add_test(tc, test_malformed);
   tcase_add_test(tc, test_restore_refuses_other_trainers);
-  suite_add_tcase(s, tc);
-  SRunner *r = srunner_create(s);
-  srunner_run_all(r, CK_NORMAL);
-  int nf = srunner_ntests_failed(r);
-  srunner_free(r);
-  return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

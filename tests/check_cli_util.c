@@ -2,6 +2,8 @@
  * compiled into this test): what they accept, with values checked against
  * hand-written expectations, and what they refuse. */
 #include <check.h>
+
+#include "testlib.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,16 +121,11 @@ int main(void)
   /* the parsers' one-line complaints are expected here */
   if (!freopen("/dev/null", "w", stderr)) return 1;
   Suite *s = suite_create("cli_util");
-  TCase *tc = tcase_create("numbers");
+  TCase *tc = test_case(s, "numbers");
   tcase_add_test(tc, test_size_accepts);
   tcase_add_test(tc, test_size_refuses_hidden_sign);
   tcase_add_test(tc, test_size_refuses);
   tcase_add_test(tc, test_lists);
   tcase_add_test(tc, test_numbers_as_typed);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int nf = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return nf ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static char tmpdir[256];
 
@@ -679,7 +680,7 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("data");
-  TCase *tc = tcase_create("idx");
+  TCase *tc = test_case(s, "idx");
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_hand_built_file);
   tcase_add_test(tc, test_write_round_trip);
@@ -687,8 +688,7 @@ int main(void)
   tcase_add_test(tc, test_gzip_malformed);
   tcase_add_test(tc, test_malformed_headers);
   tcase_add_test(tc, test_messages_clean);
-  suite_add_tcase(s, tc);
-  TCase *tm = tcase_create("mnist");
+  TCase *tm = test_case(s, "mnist");
   tcase_add_checked_fixture(tm, setup, teardown);
   tcase_add_test(tm, test_split_rule);
   tcase_add_test(tm, test_mnist_small);
@@ -697,10 +697,5 @@ int main(void)
   tcase_add_test(tm, test_mnist_dir);
   tcase_add_test(tm, test_dataset_batch);
   tcase_set_timeout(tm, 30);
-  suite_add_tcase(s, tm);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

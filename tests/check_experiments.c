@@ -13,53 +13,16 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
-/* A synthetic data set in the MNIST split's shape: dim pixels, ncl
- * classes, n training, v validation, t test images. */
-typedef struct synth {
-  gc_mnist m;
-  uint8_t *img, *lab;
-} synth;
-
-static synth synth_make(size_t dim, size_t ncl, size_t n, size_t v, size_t t,
-                        unsigned long seed)
+/* A learnable synthetic data set in the MNIST split's shape: dim pixels,
+ * ncl classes, n training, v validation, t test images. */
+static test_synth synth_make(size_t dim, size_t ncl, size_t n, size_t v,
+                             size_t t, unsigned long seed)
 {
-  synth s;
-  memset(&s, 0, sizeof s);
-  size_t N = n + v + t;
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(r, seed);
-  s.img = malloc(N * dim);
-  s.lab = malloc(N);
-  for (size_t i = 0; i < N; i++) {
-    s.lab[i] = (uint8_t)gsl_rng_uniform_int(r, ncl);
-    /* pixels that carry the label, so that training learns something */
-    for (size_t k = 0; k < dim; k++)
-      s.img[i * dim + k] = (uint8_t)(k % ncl == s.lab[i]
-                                         ? 128 + gsl_rng_uniform_int(r, 128)
-                                         : gsl_rng_uniform_int(r, 128));
-  }
-  gc_dataset d = {0, dim, ncl, NULL, NULL};
-  s.m.training = d;
-  s.m.training.n = n;
-  s.m.training.images = s.img;
-  s.m.training.labels = s.lab;
-  s.m.validation = d;
-  s.m.validation.n = v;
-  s.m.validation.images = s.img + n * dim;
-  s.m.validation.labels = s.lab + n;
-  s.m.test = d;
-  s.m.test.n = t;
-  s.m.test.images = s.img + (n + v) * dim;
-  s.m.test.labels = s.lab + n + v;
-  gsl_rng_free(r);
+  test_synth s = test_synth_make(TEST_LEARNABLE, n + v + t, dim, ncl, seed);
+  test_synth_split(&s, n, v);
   return s;
-}
-
-static void synth_free(synth *s)
-{
-  free(s->img);
-  free(s->lab);
 }
 
 static void small_config(gc_run_config *c)
@@ -147,7 +110,7 @@ END_TEST
  * from S + 1; final and best accuracy read off the history here. */
 START_TEST(test_run_is_the_seed_rule)
 {
-  synth s = synth_make(12, 3, 60, 20, 10, 11);
+  test_synth s = synth_make(12, 3, 60, 20, 10, 11);
   gc_run_config c;
   small_config(&c);
   c.train_size = 50;
@@ -179,17 +142,17 @@ START_TEST(test_run_is_the_seed_rule)
   gc_trainer_free(t);
   gc_net_free(net);
   gc_run_result_free(&res);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
 /* Checkpoint after 2 of 5 epochs, resume: the uninterrupted run's bits,
  * for network2's configuration and for one with every remedy. */
-static void resume_case(const synth *sy, const gc_run_config *cfg);
+static void resume_case(const test_synth *sy, const gc_run_config *cfg);
 
 START_TEST(test_checkpoint_resume)
 {
-  synth s = synth_make(12, 3, 40, 20, 10, 12);
+  test_synth s = synth_make(12, 3, 40, 20, 10, 12);
   gc_run_config c;
   small_config(&c);
   c.eval_set = GC_EVAL_SET_TEST;
@@ -205,13 +168,13 @@ START_TEST(test_checkpoint_resume)
   c.momentum = 0.8;
   c.nesterov = 1;
   resume_case(&s, &c);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
-static void resume_case(const synth *sy, const gc_run_config *cfg)
+static void resume_case(const test_synth *sy, const gc_run_config *cfg)
 {
-  const synth s = *sy;
+  const test_synth s = *sy;
   const gc_run_config c = *cfg;
   gc_run_result whole;
   ck_assert_int_eq(gc_run_perform(&whole, &c, &s.m, NULL, NULL), GC_OK);
@@ -267,7 +230,7 @@ static void resume_case(const synth *sy, const gc_run_config *cfg)
  * configuration; means and sds of two seeds in closed form. */
 START_TEST(test_depth_study)
 {
-  synth s = synth_make(12, 3, 40, 20, 10, 14);
+  test_synth s = synth_make(12, 3, 40, 20, 10, 14);
   gc_depth_config c;
   gc_depth_config_init(&c);
   ck_assert_uint_eq(c.ndepths, 4);
@@ -315,7 +278,7 @@ START_TEST(test_depth_study)
   c.depths[1] = 0;
   ck_assert_int_eq(gc_depth_study(&res, &c, &s.m, NULL, NULL), GC_EINVAL);
   ck_assert_ptr_null(res.rows);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -350,7 +313,7 @@ static double norm(const double *x, size_t n)
 
 START_TEST(test_speeds_at_init)
 {
-  synth s = synth_make(12, 3, 40, 20, 10, 15);
+  test_synth s = synth_make(12, 3, 40, 20, 10, 15);
   gc_run_config c;
   small_config(&c);
   c.sizes[1] = 8; /* wider than GC_SPEEDS_TOP */
@@ -385,7 +348,7 @@ START_TEST(test_speeds_at_init)
   static const size_t book[] = {784, 30, 30, 30, 10};
   ck_assert(gc_speeds_book(book, 5)[2] == 0.283);
   ck_assert_ptr_null(gc_speeds_book(c.sizes, 4));
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -393,7 +356,7 @@ END_TEST
  * it is, measured here, while a plain trainer takes the epochs. */
 START_TEST(test_speeds_during_training)
 {
-  synth s = synth_make(12, 3, 40, 20, 10, 16);
+  test_synth s = synth_make(12, 3, 40, 20, 10, 16);
   gc_run_config c;
   small_config(&c);
   c.train_size = 25;
@@ -423,7 +386,7 @@ START_TEST(test_speeds_during_training)
   c.train_size = 0; /* batch gradient descent needs a set size */
   ck_assert_int_eq(gc_speeds_during_training(&r, &c, &s.m, NULL, NULL),
                    GC_EINVAL);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -435,7 +398,7 @@ static int stop_after_two(const gc_run *r, void *arg)
 
 START_TEST(test_refusals_and_hook)
 {
-  synth s = synth_make(12, 3, 40, 20, 10, 13);
+  test_synth s = synth_make(12, 3, 40, 20, 10, 13);
   gc_run_config c;
   small_config(&c);
   gc_run *r;
@@ -467,7 +430,7 @@ START_TEST(test_refusals_and_hook)
   gc_error_clear();
   ck_assert_int_eq(gc_eval_set_from_name(&e, "train"), GC_EINVAL);
   ck_assert(*gc_strerror_last());
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -501,7 +464,7 @@ static void count_progress(const gc_run_result *run, size_t done,
 
 START_TEST(test_depth_runner)
 {
-  synth s = synth_make(12, 3, 40, 20, 10, 14);
+  test_synth s = synth_make(12, 3, 40, 20, 10, 14);
   gc_depth_config c;
   gc_depth_config_init(&c);
   ck_assert_ptr_null(c.runner);
@@ -534,7 +497,7 @@ START_TEST(test_depth_runner)
   ck_assert_int_eq(gc_depth_study(&got, &c, &s.m, NULL, NULL), GC_ENUMERIC);
   ck_assert_str_eq(gc_strerror_last(), "the runner failed");
   ck_assert_ptr_null(got.rows);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -594,7 +557,7 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("experiments");
-  TCase *tc = tcase_create("run");
+  TCase *tc = test_case(s, "run");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_defaults_are_network2);
   tcase_add_test(tc, test_run_is_the_seed_rule);
@@ -605,10 +568,5 @@ int main(void)
   tcase_add_test(tc, test_speeds_at_init);
   tcase_add_test(tc, test_speeds_during_training);
   tcase_add_test(tc, test_chain_study);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

@@ -23,6 +23,7 @@
 
 #include "gradchain/error.h"
 #include "gradchain/kernels.h"
+#include "testlib.h"
 
 /* ------------------------------------------------------ guarded arrays */
 
@@ -575,7 +576,7 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("kernels");
-  TCase *tc = tcase_create("core");
+  TCase *tc = test_case(s, "core");
   tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, test_random_shapes, 0, (int)LEN(batches));
   tcase_add_test(tc, test_mnist_shapes);
@@ -584,10 +585,5 @@ int main(void)
   tcase_add_test(tc, test_grad_step_nonfinite);
   tcase_add_test(tc, test_exp_ulp);
   tcase_add_test(tc, test_sigmoid);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

@@ -10,6 +10,7 @@
 #include <gsl/gsl_integration.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static gc_meanfield *mf(gc_activation act)
 {
@@ -453,9 +454,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-  SRunner *r = srunner_create(suite());
-  srunner_run_all(r, CK_NORMAL);
-  int failed = srunner_ntests_failed(r);
-  srunner_free(r);
-  return failed ? 1 : 0;
+  return test_run(suite());
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static gc_mnist *m;
 
@@ -82,15 +83,11 @@ int main(void)
   }
   printf("# MNIST from %s\n", m->dir);
   Suite *s = suite_create("mnist_real");
-  TCase *tc = tcase_create("real");
+  TCase *tc = test_case(s, "real");
   tcase_add_test(tc, test_split_and_labels);
   tcase_add_test(tc, test_label_counts);
   tcase_add_test(tc, test_batch_of_first_image);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  int rc = test_run(s);
   gc_mnist_free(m);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return rc;
 }

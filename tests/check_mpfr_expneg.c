@@ -10,6 +10,7 @@
 
 #include "gradchain/error.h"
 #include "gradchain/mpfr_expneg.h"
+#include "testlib.h"
 
 /* |r - e^{-x}| in units of r's last place, e^{-x} at prec(r) + 100 bits */
 static double ulp_error(mpfr_srcptr r, mpfr_srcptr x)
@@ -168,15 +169,10 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("mpfr_expneg");
-  TCase *tc = tcase_create("core");
+  TCase *tc = test_case(s, "core");
   tcase_set_timeout(tc, 120);
   tcase_add_loop_test(tc, test_boundaries, 0, (int)NPRECS);
   tcase_add_loop_test(tc, test_random, 0, (int)NPRECS);
   tcase_add_test(tc, test_fallbacks);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

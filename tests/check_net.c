@@ -9,6 +9,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 START_TEST(test_one_neuron)
 {
@@ -146,6 +147,26 @@ START_TEST(test_enum_names)
     ck_assert_int_eq(gc_init_from_name(&i, inits[k]), GC_OK);
     ck_assert_int_eq(i, k);
   }
+  static const char *mons[] = {"eval-accuracy", "eval-cost",
+                               "train-accuracy", "train-cost"};
+  for (unsigned k = 0; k < 4; k++) {
+    unsigned flag = 0;
+    ck_assert_str_eq(gc_monitor_name(1u << k), mons[k]);
+    ck_assert_int_eq(gc_monitor_from_name(&flag, mons[k]), GC_OK);
+    ck_assert_uint_eq(flag, 1u << k);
+  }
+  ck_assert_ptr_null(gc_monitor_name(GC_MONITOR_EVAL_COST | 1));
+  static const char *kinds[] = {"empty", "point", "interval"};
+  for (int k = GC_WIDTH_EMPTY; k <= GC_WIDTH_INTERVAL; k++) {
+    gc_width_kind w = GC_WIDTH_INTERVAL - k;
+    ck_assert_str_eq(gc_width_kind_name((gc_width_kind)k), kinds[k]);
+    ck_assert_int_eq(gc_width_kind_from_name(&w, kinds[k]), GC_OK);
+    ck_assert_int_eq(w, k);
+  }
+  gc_width_kind wk;
+  ck_assert_int_eq(gc_width_kind_from_name(&wk, "line"), GC_EINVAL);
+  unsigned flag;
+  ck_assert_int_eq(gc_monitor_from_name(&flag, "eval"), GC_EINVAL);
   gc_activation a;
   gc_cost c;
   gc_init i;
@@ -160,16 +181,11 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("net");
-  TCase *tc = tcase_create("core");
+  TCase *tc = test_case(s, "core");
   tcase_add_test(tc, test_one_neuron);
   tcase_add_test(tc, test_sigmoid_tails);
   tcase_add_test(tc, test_costs);
   tcase_add_test(tc, test_bad_sizes);
   tcase_add_test(tc, test_enum_names);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

@@ -13,6 +13,7 @@
 #include <mpfr.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static int close_rel(double x, double ref, double tol)
 {
@@ -646,7 +647,7 @@ END_TEST
 static Suite *problems_suite(void)
 {
   Suite *s = suite_create("problems");
-  TCase *tc = tcase_create("problems");
+  TCase *tc = test_case(s, "problems");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_bound);
   tcase_add_test(tc, test_bound_failures);
@@ -665,15 +666,10 @@ static Suite *problems_suite(void)
   tcase_add_test(tc, test_activation_relu_zeros);
   tcase_add_test(tc, test_activation_failures);
   tcase_add_test(tc, test_identity_rounding_floor);
-  suite_add_tcase(s, tc);
   return s;
 }
 
 int main(void)
 {
-  SRunner *sr = srunner_create(problems_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(problems_suite());
 }

@@ -11,6 +11,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 /* A net of sizes[0..L-1] with hidden activation hid, the given output and
  * cost, drawn with the default initialiser. */
@@ -541,7 +542,7 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("remedies");
-  TCase *tc = tcase_create("core");
+  TCase *tc = test_case(s, "core");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_fd_one_activation);
   tcase_add_test(tc, test_fd_every_combination);
@@ -553,10 +554,5 @@ int main(void)
   tcase_add_test(tc, test_init_bits);
   tcase_add_test(tc, test_momentum_steps);
   tcase_add_test(tc, test_momentum_zero_and_refusals);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

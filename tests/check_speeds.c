@@ -8,6 +8,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static double sig(double z) { return 1 / (1 + exp(-z)); }
 
@@ -45,10 +46,9 @@ START_TEST(test_speeds_match_reference)
   const size_t L = 5, N = 600; /* more than one chunk of the library */
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 42);
-  uint8_t *img = malloc(N * 6), *lab = malloc(N);
-  for (size_t i = 0; i < N * 6; i++) img[i] = (uint8_t)gsl_rng_uniform_int(r, 256);
-  for (size_t i = 0; i < N; i++) lab[i] = (uint8_t)gsl_rng_uniform_int(r, 3);
-  gc_dataset d = {N, 6, 3, img, lab};
+  test_synth data = test_synth_make(TEST_NOISE, N, 6, 3, 41);
+  const uint8_t *img = data.img, *lab = data.lab;
+  gc_dataset d = data.d;
   for (int cost = 0; cost < 2; cost++) {
     gc_net *net;
     ck_assert_int_eq(gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, (gc_cost)cost), GC_OK);
@@ -88,40 +88,15 @@ START_TEST(test_speeds_match_reference)
   bad.dim = 5;
   ck_assert_int_eq(gc_layer_speeds(sp, NULL, net, &bad, 10), GC_EINVAL);
   gc_net_free(net);
-  free(img);
-  free(lab);
+  test_synth_free(&data);
   gsl_rng_free(r);
-}
-END_TEST
-
-/* gc_dataset_batch scales by 1/255 and one-hot encodes, checked by hand */
-START_TEST(test_batch)
-{
-  uint8_t img[] = {0, 255, 51, 102, 0, 0};
-  uint8_t lab[] = {2, 0};
-  gc_dataset d = {2, 3, 3, img, lab};
-  double x[6], y[6];
-  size_t idx[] = {1, 0};
-  gc_dataset_batch(x, y, &d, idx, 0, 2);
-  ck_assert_double_eq(x[0], 102 / 255.0);
-  ck_assert_double_eq(x[3], 0.0);
-  ck_assert_double_eq_tol(x[4], 1.0, 1e-16);
-  ck_assert_double_eq_tol(x[5], 0.2, 1e-16);
-  double want_y[] = {1, 0, 0, 0, 0, 1};
-  for (int i = 0; i < 6; i++) ck_assert_double_eq(y[i], want_y[i]);
 }
 END_TEST
 
 int main(void)
 {
   Suite *s = suite_create("speeds");
-  TCase *tc = tcase_create("speeds");
+  TCase *tc = test_case(s, "speeds");
   tcase_add_test(tc, test_speeds_match_reference);
-  tcase_add_test(tc, test_batch);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

@@ -1,8 +1,8 @@
 /* check_state.c -- the library leaves the process as it found it: the
  * caller's GSL error handler is still installed after every entry point
  * that uses GSL (and is never called by them, even when GSL fails), and
- * MPFR's exponent range is the caller's again, in every thread, after the
- * MPFR chain, which computes outside it. */
+ * MPFR's exponent range and flags are the caller's again, in every thread,
+ * after the MPFR chain, which computes outside that range. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #endif
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static int handler_calls;
 
@@ -88,6 +89,16 @@ START_TEST(test_gsl_handler)
   ck_assert_int_eq(gc_problem_activation(&ar, GC_ACT_TANH, &ap), GC_OK);
   assert_handler("gc_problem_activation");
 
+  /* the mean-field theory: quadrature, fixed points, the critical line */
+  gc_meanfield *mf = gc_meanfield_alloc(GC_ACT_TANH, NULL);
+  ck_assert_ptr_nonnull(mf);
+  gc_meanfield_result mfr;
+  ck_assert_int_eq(gc_meanfield_point(&mfr, mf, 1.5, 0.05), GC_OK);
+  gc_meanfield_critical_result mfc;
+  ck_assert_int_eq(gc_meanfield_critical(&mfc, mf, 0.05), GC_OK);
+  gc_meanfield_free(mf);
+  assert_handler("gc_meanfield_*");
+
   /* the trainer allocates its generator through GSL */
   static const uint8_t img[] = {0, 255, 10, 20, 200, 30, 40, 50, 60, 70, 80,
                                 90};
@@ -97,6 +108,11 @@ START_TEST(test_gsl_handler)
   gc_net *net;
   ck_assert_int_eq(gc_net_alloc(&net, 3, sizes, GC_ACT_SIGMOID,
                                 GC_COST_CROSS_ENTROPY), GC_OK);
+  /* the orthogonal initialiser factorises with GSL's linear algebra */
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  ck_assert_int_eq(gc_net_init(net, GC_INIT_ORTHOGONAL, rng), GC_OK);
+  gsl_rng_free(rng);
+  assert_handler("gc_net_init (orthogonal)");
   gc_train_config cfg;
   gc_train_config_default(&cfg);
   cfg.batch = 2;
@@ -139,7 +155,10 @@ START_TEST(test_mpfr_range)
   ck_assert_int_eq(gc_chain_alloc(&c, 5000), GC_OK);
   ck_assert_int_eq(gc_chain_set_constant(c, 1, 0, 1, 0), GC_OK);
   gc_chain_mpfr_result *m;
+  mpfr_clear_flags();
+  mpfr_set_inexflag(); /* the caller's flags, which must survive */
   ck_assert_int_eq(gc_chain_mpfr_eval(&m, c, 64, 1), GC_OK);
+  ck_assert_uint_eq(mpfr_flags_save(), MPFR_FLAGS_INEXACT);
   ck_assert(!mpfr_zero_p(m->dC_db1) && mpfr_get_exp(m->dC_db1) < -10000);
   /* the same chain from decimal strings, and a string refused: the range
    * is put back on both ways out */
@@ -202,7 +221,7 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("state");
-  TCase *tc = tcase_create("state");
+  TCase *tc = test_case(s, "state");
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_gsl_handler);
   tcase_add_test(tc, test_mpfr_range);
@@ -212,10 +231,5 @@ int main(void)
   fputs("check_state: test_mpfr_threads skipped: built without OpenMP\n",
         stderr);
 #endif
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 static const gc_sweep_key keys[] = {
   {"hidden", GC_SWEEP_INTEGER, "1", 0, 100},
@@ -223,17 +224,12 @@ END_TEST
 int main(void)
 {
   Suite *s = suite_create("sweep");
-  TCase *tc = tcase_create("sweep");
+  TCase *tc = test_case(s, "sweep");
   tcase_add_test(tc, test_parse_and_order);
   tcase_add_test(tc, test_canonical_values);
   tcase_add_test(tc, test_errors);
   tcase_add_test(tc, test_hash);
   tcase_add_test(tc, test_job_names);
   tcase_add_test(tc, test_groups);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

@@ -17,41 +17,11 @@
 #include <gsl/gsl_rng.h>
 
 #include "gradchain/gradchain.h"
+#include "testlib.h"
 
 /* ---------------------------------------------------------------- helpers */
 
 static double sig(double z) { return 1.0 / (1.0 + exp(-z)); }
-
-/* A synthetic data set owning its bytes. */
-typedef struct {
-  gc_dataset d;
-  uint8_t *img, *lab;
-} synth;
-
-static synth synth_make(size_t n, size_t dim, size_t ncl, unsigned long seed)
-{
-  synth s;
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng_set(r, seed);
-  s.img = malloc(n * dim);
-  s.lab = malloc(n);
-  for (size_t i = 0; i < n * dim; i++)
-    s.img[i] = (uint8_t)gsl_rng_uniform_int(r, 256);
-  for (size_t i = 0; i < n; i++) s.lab[i] = (uint8_t)gsl_rng_uniform_int(r, ncl);
-  gsl_rng_free(r);
-  s.d.n = n;
-  s.d.dim = dim;
-  s.d.nclasses = ncl;
-  s.d.images = s.img;
-  s.d.labels = s.lab;
-  return s;
-}
-
-static void synth_free(synth *s)
-{
-  free(s->img);
-  free(s->lab);
-}
 
 static gc_net *make_net(const size_t *sizes, size_t L, gc_cost cost,
                         unsigned long seed)
@@ -225,7 +195,8 @@ START_TEST(test_step_matches_unfused)
   for (size_t q = 0; q < sizeof nets / sizeof nets[0]; q++) {
     size_t L = nets[q][0];
     const size_t *sizes = nets[q] + 1;
-    synth s = synth_make(40, sizes[0], sizes[L - 1], 70 + q);
+    test_synth s = test_synth_make(TEST_NOISE, 40, sizes[0], sizes[L - 1],
+                                   70 + q);
     gc_net *net = make_net(sizes, L, q % 2 ? GC_COST_QUADRATIC : GC_COST_CROSS_ENTROPY,
                            80 + q), *ref;
     ck_assert_int_eq(gc_net_copy(&ref, net), GC_OK);
@@ -273,7 +244,7 @@ START_TEST(test_step_matches_unfused)
     gc_trainer_free(t);
     gc_net_free(ref);
     gc_net_free(net);
-    synth_free(&s);
+    test_synth_free(&s);
   }
 }
 END_TEST
@@ -282,7 +253,7 @@ END_TEST
  * training set's size (not the batch's); biases untouched by lambda. */
 START_TEST(test_l2_scaling)
 {
-  synth s = synth_make(5, 3, 2, 3);
+  test_synth s = test_synth_make(TEST_NOISE, 5, 3, 2, 3);
   size_t sizes[] = {3, 4, 2};
   gc_net *a = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 5), *b;
   ck_assert_int_eq(gc_net_copy(&b, a), GC_OK);
@@ -314,7 +285,7 @@ START_TEST(test_l2_scaling)
   gc_net_free(a);
   gc_net_free(b);
   gc_net_free(w0);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -323,7 +294,7 @@ END_TEST
  * cfg.seed, once per epoch) replayed through the hand-written reference. */
 START_TEST(test_epochs_short_last_batch)
 {
-  synth s = synth_make(7, 3, 3, 7);
+  test_synth s = test_synth_make(TEST_NOISE, 7, 3, 3, 7);
   size_t sizes[] = {3, 4, 3};
   for (int c = 0; c < 2; c++) {
     gc_cost cost = c ? GC_COST_CROSS_ENTROPY : GC_COST_QUADRATIC;
@@ -355,7 +326,7 @@ START_TEST(test_epochs_short_last_batch)
     ref_free(&r);
     gc_net_free(net);
   }
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -404,7 +375,8 @@ static void direct(const gc_net *net, const gc_dataset *d, double lambda,
  * the L2 term uses each set's own size. */
 START_TEST(test_monitors)
 {
-  synth tr = synth_make(11, 5, 4, 21), ev = synth_make(7, 5, 4, 22);
+  test_synth tr = test_synth_make(TEST_NOISE, 11, 5, 4, 21);
+  test_synth ev = test_synth_make(TEST_NOISE, 7, 5, 4, 22);
   size_t sizes[] = {5, 6, 3, 4};
   for (int c = 0; c < 2; c++) {
     gc_net *net = make_net(sizes, 4, c ? GC_COST_CROSS_ENTROPY : GC_COST_QUADRATIC, 23);
@@ -455,8 +427,8 @@ START_TEST(test_monitors)
     gc_trainer_free(t);
     gc_net_free(net);
   }
-  synth_free(&tr);
-  synth_free(&ev);
+  test_synth_free(&tr);
+  test_synth_free(&ev);
 }
 END_TEST
 
@@ -466,7 +438,7 @@ END_TEST
  * three threads give the same bits (7 batches of 3, the last short). */
 START_TEST(test_evaluator_threads)
 {
-  synth ev = synth_make(19, 5, 4, 31);
+  test_synth ev = test_synth_make(TEST_NOISE, 19, 5, 4, 31);
   size_t sizes[] = {5, 6, 3, 4};
   gc_net *net = make_net(sizes, 4, GC_COST_CROSS_ENTROPY, 32);
   gc_evaluator *e;
@@ -492,7 +464,7 @@ START_TEST(test_evaluator_threads)
   ck_assert_uint_eq(ok[2], okd);
   gc_evaluator_free(e);
   gc_net_free(net);
-  synth_free(&ev);
+  test_synth_free(&ev);
 }
 END_TEST
 #endif
@@ -526,7 +498,7 @@ static void run(gc_net *net, const gc_dataset *d, unsigned long seed,
 
 START_TEST(test_reproducible)
 {
-  synth s = synth_make(30, 6, 3, 31);
+  test_synth s = test_synth_make(TEST_NOISE, 30, 6, 3, 31);
   size_t sizes[] = {6, 5, 3};
   gc_net *a = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 32);
   gc_net *b = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 32);
@@ -539,7 +511,7 @@ START_TEST(test_reproducible)
   gc_net_free(a);
   gc_net_free(b);
   gc_net_free(c);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -547,7 +519,7 @@ END_TEST
  * GC_ENUMERIC with the epoch and the layer named. */
 START_TEST(test_divergence)
 {
-  synth s = synth_make(20, 4, 2, 41);
+  test_synth s = test_synth_make(TEST_NOISE, 20, 4, 2, 41);
   size_t sizes[] = {4, 3, 2};
   gc_net *net = make_net(sizes, 3, GC_COST_QUADRATIC, 42);
   gc_train_config cfg;
@@ -563,7 +535,7 @@ START_TEST(test_divergence)
   ck_assert_msg(strstr(m, "epoch 1") && strstr(m, "layer "), "%s", m);
   gc_trainer_free(t);
   gc_net_free(net);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
@@ -572,7 +544,7 @@ END_TEST
  * accuracy). */
 START_TEST(test_early_stop)
 {
-  synth s = synth_make(10, 3, 2, 51);
+  test_synth s = test_synth_make(TEST_NOISE, 10, 3, 2, 51);
   size_t sizes[] = {3, 2, 2};
   gc_net *net = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 52);
   gc_train_config cfg;
@@ -593,15 +565,15 @@ START_TEST(test_early_stop)
   ck_assert_int_eq(st.stop, 1);
   gc_trainer_free(t);
   gc_net_free(net);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
 /* Two separable classes: pixel 0 bright for class 0, pixel 1 bright for
  * class 1, noise elsewhere. */
-static synth separable(size_t n, unsigned long seed)
+static test_synth separable(size_t n, unsigned long seed)
 {
-  synth s = synth_make(n, 4, 2, seed);
+  test_synth s = test_synth_make(TEST_NOISE, n, 4, 2, seed);
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, seed + 1000);
   for (size_t i = 0; i < n; i++) {
@@ -615,7 +587,7 @@ static synth separable(size_t n, unsigned long seed)
 
 START_TEST(test_learns)
 {
-  synth tr = separable(200, 61), ev = separable(100, 62);
+  test_synth tr = separable(200, 61), ev = separable(100, 62);
   size_t sizes[] = {4, 5, 2};
   gc_net *net = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 63);
   gc_train_config cfg;
@@ -634,14 +606,14 @@ START_TEST(test_learns)
   ck_assert(st.training_cost < first.training_cost);
   gc_trainer_free(t);
   gc_net_free(net);
-  synth_free(&tr);
-  synth_free(&ev);
+  test_synth_free(&tr);
+  test_synth_free(&ev);
 }
 END_TEST
 
 START_TEST(test_bad_config)
 {
-  synth s = synth_make(10, 3, 2, 71);
+  test_synth s = test_synth_make(TEST_NOISE, 10, 3, 2, 71);
   size_t sizes[] = {3, 2, 2}, wrong_in[] = {4, 2, 2}, wrong_out[] = {3, 2, 3};
   gc_net *net = make_net(sizes, 3, GC_COST_CROSS_ENTROPY, 72);
   gc_trainer *t;
@@ -685,14 +657,14 @@ START_TEST(test_bad_config)
   ck_assert_int_eq(gc_monitor_from_names(&m, "eval-cost,"), GC_EINVAL);
   ck_assert_int_eq(gc_monitor_from_names(&m, "accuracy"), GC_EINVAL);
   gc_net_free(net);
-  synth_free(&s);
+  test_synth_free(&s);
 }
 END_TEST
 
 int main(void)
 {
   Suite *s = suite_create("train");
-  TCase *tc = tcase_create("sgd");
+  TCase *tc = test_case(s, "sgd");
   tcase_add_test(tc, test_one_step_by_hand);
   tcase_add_test(tc, test_step_matches_unfused);
   tcase_add_test(tc, test_l2_scaling);
@@ -710,10 +682,5 @@ int main(void)
   tcase_add_test(tc, test_early_stop);
   tcase_add_test(tc, test_learns);
   tcase_add_test(tc, test_bad_config);
-  suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return test_run(s);
 }

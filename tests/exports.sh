@@ -15,8 +15,10 @@ fi
 syms=$(nm -D --defined-only "$so" | awk '{print $3}') || exit 1
 status=0
 # a named "omp critical(NAME)" is a lock the compiler exports as
-# .gomp_critical_user_NAME: the name must still carry the gc_ prefix
-bad=$(grep -v -e '^gc_' -e '^\.gomp_critical_user_gc_' <<<"$syms")
+# .gomp_critical_user_NAME: the name must still carry the gc_ prefix;
+# AddressSanitizer adds __odr_asan.NAME beside an exported variable NAME
+bad=$(grep -v -e '^gc_' -e '^\.gomp_critical_user_gc_' -e '^__odr_asan[._]gc_' \
+  <<<"$syms")
 if [[ -n $bad ]]; then
   echo "FAIL: symbols without the gc_ prefix exported:"
   echo "$bad"

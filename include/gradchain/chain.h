@@ -70,6 +70,9 @@ typedef struct gc_chain_result {
   int underflow;          /* some product fell below DBL_MIN (or to 0) */
   int overflow;           /* some value became infinite */
   size_t underflow_layer; /* the highest layer j whose dC/db_j underflowed */
+  size_t fp_underflow_layer; /* the highest layer j whose f'(z_j) itself
+                                underflowed (0: none); dC/db_i for every
+                                i <= j underflowed with it */
 } gc_chain_result;
 
 GC_API int gc_chain_eval(gc_chain_result **res, const gc_chain *c);
@@ -80,7 +83,13 @@ GC_API int gc_chain_cost(double *cost, const gc_chain *c);
 
 /* Central finite differences of C with respect to each b_j and w_j.
  * fd_db, fd_dw: arrays of depth (either may be NULL); err_db: the
- * difference's own error bound (truncation + rounding) for each layer. */
+ * difference's own error bound (truncation + rounding) for each layer.
+ * Each difference is two forward passes of the whole chain, so the cost
+ * grows as depth^2: 2 L^2 layer evaluations for fd_db, as many again for
+ * err_db and for fd_dw.  Chains deeper than GC_CHAIN_FD_MAX_DEPTH are
+ * refused (GC_ERANGE); at that depth fd_db with err_db is 4e8 layer
+ * evaluations, about 40 s on the development machine. */
+#define GC_CHAIN_FD_MAX_DEPTH ((size_t)10000)
 GC_API int gc_chain_fd(double *fd_db, double *fd_dw, double *err_db,
                        const gc_chain *c);
 

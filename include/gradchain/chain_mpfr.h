@@ -18,8 +18,12 @@
  * those of the decimal problem as written.  For the exploding
  * construction b_j = -W a_{j-1} is recomputed
  * in MPFR, so every z_j is exactly 0.  The exponent range is widened to
- * MPFR's maximum, so products such as 1e+417 or 1e-650 (or 1e-1000000)
- * are represented, not flushed.
+ * MPFR's maximum while it computes, so products such as 1e+417 or 1e-650
+ * (or 1e-1000000) are represented, not flushed; the caller's range and
+ * flags are restored before it returns (in every thread), so a result may
+ * lie outside the caller's range: widen it before computing with one.  A
+ * product below even the widest range (sigma'(1e308) = e^-1e308) is
+ * refused with GC_ERANGE rather than returned as 0.
  */
 #ifndef GRADCHAIN_CHAIN_MPFR_H
 #define GRADCHAIN_CHAIN_MPFR_H

@@ -26,6 +26,11 @@ typedef enum gc_width_kind {
   GC_WIDTH_INTERVAL   /* |w| > 4 */
 } gc_width_kind;
 
+/* "empty", "point", "interval" ("?" for anything else), and back
+ * (GC_EINVAL with a message for another name). */
+GC_API const char *gc_width_kind_name(gc_width_kind kind);
+GC_API int gc_width_kind_from_name(gc_width_kind *kind, const char *name);
+
 typedef struct gc_width_params {
   double tol;      /* relative tolerance of the bracketing solver */
   size_t max_iter; /* per solver */

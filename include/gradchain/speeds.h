@@ -18,7 +18,7 @@ extern "C" {
  * layer l = 1..L-1 (into mean_grad->b, if mean_grad != NULL, a gc_params
  * allocated like the net), and speeds[l-1] = ||g^l|| for the hidden layers
  * l = 1..L-2 (nlayers - 2 values).  Runs through the net's own forward and
- * backward passes, `chunk` examples at a time. */
+ * backward passes, 250 examples at a time. */
 GC_API int gc_layer_speeds(double *speeds, gc_params *mean_grad,
                            const gc_net *net, const gc_dataset *d, size_t n);
 

@@ -135,12 +135,20 @@ GC_API double gc_trainer_momentum(const gc_trainer *t);
  * GC_ENUMERIC and a message naming the epoch and the layer. */
 GC_API int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats);
 
-/* One SGD step on the m examples idx[0..m-1] of d (n = d's full size for
- * the weight decay), as inside an epoch.  Exposed for tests. */
+/* One SGD step on the m examples idx[0..m-1] of the training set (its
+ * full size n in the weight decay), as inside an epoch.  Exposed for
+ * tests. */
 GC_API int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m);
 
+/* One monitor's name ("eval-accuracy", "eval-cost", "train-accuracy",
+ * "train-cost", "activations"; NULL for anything but a single GC_MONITOR_* flag), and
+ * back (GC_EINVAL for another name). */
+GC_API const char *gc_monitor_name(unsigned flag);
+GC_API int gc_monitor_from_name(unsigned *flag, const char *name);
+
 /* Parse "eval-accuracy,eval-cost,train-accuracy,train-cost,activations"
- * (any subset, or "none"). */
+ * (any subset,
+ * or "none"). */
 GC_API int gc_monitor_from_names(unsigned *monitor, const char *list);
 
 #ifdef __cplusplus

@@ -218,8 +218,12 @@ int gc_chain_eval(gc_chain_result **out, const gc_chain *c)
   r->cost = gc_cost_value(c->cost, 1, &aL, &c->y);
   int ce_sigmoid = c->cost == GC_COST_CROSS_ENTROPY && c->act == GC_ACT_SIGMOID;
   double tail = ce_sigmoid ? aL - c->y : r->fp[L - 1] * r->dC_daL;
-  int exact_zero = tail == 0.0; /* a zero that is no rounding artefact */
   int fp_can_vanish = c->act == GC_ACT_RELU || c->act == GC_ACT_HARD_TANH;
+  /* f'(z) of the other activations is never 0: a tiny one (sigma'(1e308)
+   * = e^-1e308) left double's range, and so did every dC/db below it */
+  int fp_under_L = !fp_can_vanish && tiny(r->fp[L - 1]);
+  /* a zero that is no rounding artefact */
+  int exact_zero = tail == 0.0 && !fp_under_L;
   /* S holds S_j while layer j is visited */
   double S = r->dC_daL;
   for (size_t j = L; j >= 1; j--) {
@@ -235,7 +239,9 @@ int gc_chain_eval(gc_chain_result **out, const gc_chain *c)
     r->dC_dw[j - 1] = dbj * (j >= 2 ? r->a[j - 2] : c->a0);
     if (!isfinite(dbj) || !isfinite(next)) r->overflow = 1;
     int fp_zero = fp_can_vanish && r->fp[j - 1] == 0.0;
-    if (!exact_zero && !fp_zero && tiny(dbj)) {
+    int fp_under = !fp_can_vanish && tiny(r->fp[j - 1]);
+    if (fp_under && !r->fp_underflow_layer) r->fp_underflow_layer = j;
+    if (fp_under || (!exact_zero && !fp_zero && tiny(dbj))) {
       r->underflow = 1;
       if (!r->underflow_layer) r->underflow_layer = j;
     }
@@ -299,6 +305,11 @@ static double central(gc_net *net, gc_workspace *ws, const gc_chain *c,
 int gc_chain_fd(double *fd_db, double *fd_dw, double *err_db,
                 const gc_chain *c)
 {
+  if (c->depth > GC_CHAIN_FD_MAX_DEPTH)
+    return gc_error(GC_ERANGE, "finite differences of a %zu-layer chain cost "
+                    "%.3g layer evaluations; at most %zu layers", c->depth,
+                    4.0 * (double)c->depth * (double)c->depth,
+                    GC_CHAIN_FD_MAX_DEPTH);
   gc_net *net = NULL;
   gc_workspace *ws = NULL;
   int st = chain_net(&net, &ws, c);
@@ -313,8 +324,10 @@ int gc_chain_fd(double *fd_db, double *fd_dw, double *err_db,
     double d1 = central(net, ws, c, pb, h);
     if (fd_db) fd_db[j - 1] = d1;
     if (err_db) {
-      /* Richardson: the O(h^2) truncation is about |D(2h) - D(h)|/3;
-       * rounding in C contributes about eps |C| / h */
+      /* Richardson: the O(h^2) truncation of D(h) is about
+       * |D(2h) - D(h)|/3, taken three times over (the whole difference);
+       * rounding in the two costs contributes about eps |C| / h, taken
+       * eight times over for their few ulps each */
       double d2 = central(net, ws, c, pb, 2 * h);
       err_db[j - 1] = fabs(d2 - d1) + 8 * eps * fabs(C) / h;
     }

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "gradchain/chain_mpfr.h"
 #include "chain/mpfr_activation.h"
@@ -13,19 +16,22 @@
 
 #define RND MPFR_RNDN
 
-/* MPFR's exponent range is per-thread process state: widened to the
- * maximum while this file computes (so 1e-650 or 1e+417 are numbers, not
- * 0 or inf) and put back before returning, in every thread that widened
- * it. */
+/* MPFR's exponent range and flags are per-thread process state: the
+ * range is widened to the maximum while this file computes (so 1e-650 or
+ * 1e+417 are numbers, not 0 or inf) and the flags cleared (to see an
+ * underflow of our own), and both are put back before returning, in every
+ * thread that changed them. */
 typedef struct erange {
   mpfr_exp_t emin, emax;
+  mpfr_flags_t flags;
 } erange;
 
 static erange erange_widen(void)
 {
-  erange old = {mpfr_get_emin(), mpfr_get_emax()};
+  erange old = {mpfr_get_emin(), mpfr_get_emax(), mpfr_flags_save()};
   mpfr_set_emin(mpfr_get_emin_min());
   mpfr_set_emax(mpfr_get_emax_max());
+  mpfr_clear_flags();
   return old;
 }
 
@@ -33,6 +39,12 @@ static void erange_restore(erange old)
 {
   mpfr_set_emin(old.emin);
   mpfr_set_emax(old.emax);
+  mpfr_flags_restore(old.flags, MPFR_FLAGS_ALL);
+#ifdef _OPENMP
+  /* MPFR keeps per-thread caches (log 2, ...); an OpenMP worker may exit
+   * when a later region asks for fewer threads, and its caches with it */
+  if (omp_get_thread_num() != 0) mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+#endif
 }
 
 /* x = the string s (already checked) or else the double d, exactly */
@@ -57,6 +69,7 @@ typedef struct run {
   mpfr_t *z, *a, *fp, *factor, *dC_db, *dC_dw;
   mpfr_t dC_db1, dC_daL, cost;
   gc_mpfr_exp_table *ex;   /* e^{-x} at wp */
+  int underflow;           /* MPFR's underflow flag after evaluate() */
 } run;
 
 static void free_arrays(run *r)
@@ -483,16 +496,26 @@ static int chain_mpfr_eval(gc_chain_mpfr_result **out, const gc_chain *c,
       {
         erange old = erange_widen();
         evaluate(&r1, c, dec, r1.ex);
+        r1.underflow = mpfr_underflow_p();
         erange_restore(old);
       }
 #pragma omp section
       {
         erange old = erange_widen();
         evaluate(&r2, c, dec, r2.ex);
+        r2.underflow = mpfr_underflow_p();
         erange_restore(old);
       }
     }
     tries += 2;
+    if ((r1.underflow || r2.underflow) && mpfr_zero_p(r2.dC_db1)) {
+      /* e.g. sigma'(1e308) = e^-1e308: 0 here would be a silent 0 */
+      run_clear(&r1);
+      run_clear(&r2);
+      return gc_error(GC_ERANGE, "the product underflows even MPFR's "
+                      "exponent range (below 2^%ld): dC/db1 is not 0 but "
+                      "cannot be represented", (long)mpfr_get_emin_min());
+    }
     int ok = runs_agree(&r1, &r2, n);
     run_clear(&r1);
     if (ok < 0) {

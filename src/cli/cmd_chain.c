@@ -40,7 +40,8 @@ static const char chain_usage[] =
   "                      doubles of --random are exact as drawn)\n"
   "  --double-inputs     with --prec: round the typed numbers to double\n"
   "                      first (the digits of the double problem)\n"
-  "  --check-fd          compare with central finite differences\n"
+  "  --check-fd          compare with central finite differences (4 L^2\n"
+  "                      layer evaluations: depth 10000 at most)\n"
   "  --summary           print only dC/db_1, its magnitude and the flags\n"
   "  --format FMT        text (default), json or csv\n"
   "  --help              this text\n\n"
@@ -332,15 +333,15 @@ static void print_closed_form(const view *v, const struct opts *o, FILE *f)
 typedef void (*row_fn)(const view *v, size_t j, size_t digits, FILE *f);
 
 /* Rows 0..L-1 through fn.  Converting MPFR values to decimal is most of
- * the time for deep chains, so chunks of rows are formatted on two threads
- * (each into memory) and written in order.  Returns 0 when out of memory
- * (the output is then incomplete). */
+ * the time for deep chains, so chunks of rows are formatted on OpenMP's
+ * threads (each into memory) and written in order.  Returns 0 when out of
+ * memory (the output is then incomplete). */
 static int print_rows(const view *v, size_t L, size_t digits, row_fn fn,
                       FILE *f)
 {
   const size_t chunk = 1024, nch = (L + chunk - 1) / chunk;
   int ok = 1;
-#pragma omp parallel for ordered schedule(static, 1) num_threads(2) \
+#pragma omp parallel for ordered schedule(static, 1) \
     if (v->m && nch >= 4)
   for (size_t q = 0; q < nch; q++) {
     mpfr_set_emin(mpfr_get_emin_min()); /* the values' exponents may be */
@@ -599,6 +600,13 @@ static int run(int argc, char **argv, int explode)
     goto done;
   }
   if ((st = build(&o, &c))) goto done;
+  if (o.check_fd && c->depth > GC_CHAIN_FD_MAX_DEPTH) {
+    st = cli_fail(CLI_USAGE, "--check-fd: at depth %zu the finite differences "
+                  "cost 4 L^2 = %.2g layer evaluations; at most depth %zu",
+                  c->depth, 4.0 * (double)c->depth * (double)c->depth,
+                  GC_CHAIN_FD_MAX_DEPTH);
+    goto done;
+  }
   if (gc_chain_eval(&d, c)) {
     st = cli_fail_lib();
     goto done;
@@ -648,6 +656,16 @@ static int run(int argc, char **argv, int explode)
       cli_fail(CLI_RANGE, "warning: in double precision a product overflows "
                "to infinity; the value printed is not the true one: rerun "
                "with --prec 128");
+    else if (d->fp_underflow_layer) {
+      /* e^-|z| below 2^-(2^62), MPFR's least exponent: no --prec helps */
+      double z = d->z[d->fp_underflow_layer - 1];
+      cli_fail(CLI_RANGE, "warning: in double precision f'(z%zu) = f'(%g) "
+               "underflows below 2.2e-308, and dC/db with it from layer %zu "
+               "down; the value printed is not the true one%s",
+               d->fp_underflow_layer, z, d->underflow_layer,
+               fabs(z) < 3e18 ? ": rerun with --prec 128"
+                              : " (nor can MPFR's exponent range hold it)");
+    }
     else
       cli_fail(CLI_RANGE, "warning: in double precision dC/db underflows "
                "below 2.2e-308 from layer %zu down; the value printed is not "

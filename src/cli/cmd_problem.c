@@ -251,12 +251,11 @@ static int run_width(int argc, char **argv)
     for (int i = 0; i < 3; i++) free(m.s[i]);
     return cli_fail_lib();
   }
-  static const char *const kinds[] = {"empty", "point", "interval"};
   static const char *const names[] = {"a_lo", "a_hi", "width"};
   double diff = r.width - r.width_closed_form;
   if (a.format == CLI_JSON) {
     printf("{\"problem\": \"width\", \"set\": \"%s\", \"w\": ",
-           kinds[r.kind]);
+           gc_width_kind_name(r.kind));
     cli_json_typed(stdout, x.decimal ? x.arg_w : NULL, r.w, m.read,
                    gc_mpfr_digits(m.read));
     printf(", \"b\": ");
@@ -277,7 +276,7 @@ static int run_width(int argc, char **argv)
     json_key(stdout, "tol", r.tol, 0);
     if (x.prec) {
       printf(", \"mpfr\": {\"prec\": %zu, \"confirm_prec\": %zu, \"set\": "
-             "\"%s\"", x.prec, x.prec + 64, kinds[m.kind]);
+             "\"%s\"", x.prec, x.prec + 64, gc_width_kind_name(m.kind));
       for (int i = 0; i < 3 && m.kind != GC_WIDTH_EMPTY; i++)
         printf(", \"%s\": \"%s\", \"%s_digits\": %zu", names[i], m.s[i],
                names[i], m.d[i]);

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/outfile.h"
+#include "gradchain/error.h"
 
 static char *join(const char *dir, const char *name)
 {
@@ -23,81 +24,30 @@ static char *join(const char *dir, const char *name)
 int outfile_open(outfile *o, const char *dir, const char *name)
 {
   memset(o, 0, sizeof *o);
-  o->path = join(dir, name);
-  if (!o->path) return cli_fail(CLI_FAIL, "out of memory");
-  size_t n = strlen(o->path) + 32;
-  o->tmp = malloc(n);
-  if (!o->tmp) {
-    free(o->path);
-    return cli_fail(CLI_FAIL, "out of memory");
-  }
-  snprintf(o->tmp, n, "%s.tmp.%ld", o->path, (long)getpid());
-  o->f = fopen(o->tmp, "w");
-  if (!o->f) {
-    int e = errno;
-    free(o->tmp);
-    char *p = o->path;
-    o->path = o->tmp = NULL;
-    int st = cli_fail(CLI_FAIL, "cannot write %s: %s", p, strerror(e));
-    free(p);
-    return st;
-  }
+  char *path = join(dir, name);
+  if (!path) return cli_fail(CLI_FAIL, "out of memory");
+  int st = gc_atomic_open(&o->a, path);
+  free(path);
+  if (st) return cli_fail_lib();
+  o->f = o->a.f;
   return 0;
 }
 
 void outfile_abort(outfile *o)
 {
-  if (o->f) fclose(o->f);
-  if (o->tmp) unlink(o->tmp);
-  free(o->tmp);
-  free(o->path);
-  memset(o, 0, sizeof *o);
+  gc_atomic_abort(&o->a);
+  o->f = NULL;
 }
 
 int outfile_commit(outfile *o)
 {
-  int ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
-  int e = errno;
-  ok = (fclose(o->f) == 0) && ok;
   o->f = NULL;
-  if (ok && rename(o->tmp, o->path) != 0) {
-    ok = 0;
-    e = errno;
-  }
-  if (!ok) {
-    int st = cli_fail(CLI_FAIL, "cannot write %s: %s", o->path, strerror(e));
-    outfile_abort(o);
-    return st;
-  }
-  free(o->tmp);
-  free(o->path);
-  memset(o, 0, sizeof *o);
-  return 0;
+  return gc_atomic_commit(&o->a) ? cli_fail_lib() : 0;
 }
 
 int make_dirs(const char *path)
 {
-  char *p = strdup(path);
-  if (!p) return cli_fail(CLI_FAIL, "out of memory");
-  for (char *s = p + 1;; s++) {
-    if (*s == '/' || *s == '\0') {
-      char c = *s;
-      *s = '\0';
-      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-        int st = cli_fail(CLI_FAIL, "cannot create directory %s: %s", p,
-                          strerror(errno));
-        free(p);
-        return st;
-      }
-      *s = c;
-      if (!c) break;
-    }
-  }
-  free(p);
-  struct stat sb;
-  if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
-    return cli_fail(CLI_FAIL, "%s is not a directory", path);
-  return 0;
+  return gc_make_dirs(path) ? cli_fail_lib() : 0;
 }
 
 static int run_quiet(const char *dir, char *const argv[])

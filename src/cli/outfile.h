@@ -5,10 +5,11 @@
 
 #include <stdio.h>
 
+#include "io/atomic.h"
+
 typedef struct outfile {
-  FILE *f;
-  char *path; /* final name */
-  char *tmp;  /* name while being written */
+  FILE *f;          /* write here */
+  gc_atomic_file a; /* the temporary file behind f */
 } outfile;
 
 /* Open DIR/NAME for writing (DIR may be NULL: NAME is a path).  Prints

@@ -6,6 +6,7 @@
 #include "gradchain/activation.h"
 #include "gradchain/kernels.h"
 #include "gradchain/error.h"
+#include "core/names.h"
 
 static const char *const names[GC_ACT_COUNT] = {
     "sigmoid", "tanh", "relu", "softplus", "identity", "leaky-relu", "erf",
@@ -13,11 +14,11 @@ static const char *const names[GC_ACT_COUNT] = {
 
 int gc_activation_from_name(gc_activation *act, const char *name)
 {
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (strcmp(name, names[i]) == 0) {
-      *act = (gc_activation)i;
-      return GC_OK;
-    }
+  int k = gc_name_index(names, GC_NAMES_COUNT(names), name);
+  if (k >= 0) {
+    *act = (gc_activation)k;
+    return GC_OK;
+  }
   return gc_error(GC_EINVAL,
                   "unknown activation '%s' (expected sigmoid, tanh, relu, "
                   "softplus, identity, leaky-relu, erf or hard-tanh)", name);
@@ -25,7 +26,7 @@ int gc_activation_from_name(gc_activation *act, const char *name)
 
 const char *gc_activation_name(gc_activation act)
 {
-  return (unsigned)act < sizeof names / sizeof names[0] ? names[act] : "?";
+  return gc_name_of(names, GC_NAMES_COUNT(names), (unsigned)act);
 }
 
 static inline void softplus2(double z, double *a, double *fp)

@@ -10,24 +10,26 @@
 
 #include "gradchain/error.h"
 #include "gradchain/init.h"
+#include "core/gsl_handler.h"
+#include "core/names.h"
 
 static const char *const names[GC_INIT_COUNT] = {
     "default", "large", "glorot", "he", "orthogonal", "gaussian", "uniform"};
 
 int gc_init_from_name(gc_init *kind, const char *name)
 {
-  for (size_t i = 0; i < GC_INIT_COUNT; i++)
-    if (!strcmp(name, names[i])) {
-      *kind = (gc_init)i;
-      return GC_OK;
-    }
+  int k = gc_name_index(names, GC_INIT_COUNT, name);
+  if (k >= 0) {
+    *kind = (gc_init)k;
+    return GC_OK;
+  }
   return gc_error(GC_EINVAL, "unknown initialiser '%s' (expected default, "
                   "large, glorot, he, orthogonal, gaussian or uniform)", name);
 }
 
 const char *gc_init_name(gc_init kind)
 {
-  return (unsigned)kind < GC_INIT_COUNT ? names[kind] : "?";
+  return gc_name_of(names, GC_INIT_COUNT, (unsigned)kind);
 }
 
 /* b = sigma_b g for every layer's biases (g itself for sigma_b = 1, as
@@ -142,11 +144,11 @@ int gc_net_init_sigma(gc_net *net, gc_init kind, double sigma_w,
     zero_biases(net);
     return GC_OK;
   case GC_INIT_ORTHOGONAL: {
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    gsl_error_handler_t *old = gc_gsl_handler_off();
     int st = GC_OK;
     for (size_t l = 1; !st && l < net->nlayers; l++)
       st = orthogonal_layer(net, l, sigma_w, rng);
-    gsl_set_error_handler(old);
+    gc_gsl_handler_restore(old, 0);
     if (!st) gaussian_biases(net, sigma_b, rng);
     return st;
   }

@@ -119,19 +119,10 @@ INLINE vmask vmask_first(size_t r) { return r > 0; }
 #define GC_PRAGMA(x)
 #endif
 
-/* Calls doing fewer multiply-adds than this run on one thread.  Measured
- * on 2 cores: a training call (10 x 30 x 784, 235k) is 1.6x faster alone on
- * two threads, but a whole epoch is slower, because W and G then move
- * between the two cores' caches at every mini-batch (the SGD step and the
- * batch scaling run on one thread).  An evaluation batch of [784,30,10]
- * (500 x 30 x 784, 11.8M) is 2x faster alone, yet the whole validation
- * pass is not (12.5-15 ms on two threads, 11.7-13.7 ms on one: the rest of
- * the pass is serial) while the second thread spins for ~0.5 s of CPU per
- * 30-epoch run, which a loaded machine pays in wall time (10 epochs 3.3 s
- * against 1.75 s).  [784,100,10] (39M) gains: 26 ms against 36 ms.  The
- * full batch of speeds --train (1000 x 30 x 784, 23.5M) did not: 200
- * epochs took 0.66-0.68 s of CPU (0.76-1.16 s wall) on one thread against
- * 2.1-2.5 s of CPU (2.6-2.7 s wall) on two, load average 7; so 2^25. */
+/* Calls doing fewer multiply-adds than this run on one thread: below it a
+ * split call is faster alone but the epoch around it is slower (W and G
+ * move between the cores' caches at every mini-batch, and the idle thread
+ * spins); the measurements are in bench/README.md. */
 #ifndef GC_KERNEL_PAR_MIN
 #define GC_KERNEL_PAR_MIN ((size_t)1 << 25)
 #endif

@@ -20,6 +20,7 @@
 
 #include "gradchain/error.h"
 #include "gradchain/idx.h"
+#include "io/atomic.h"
 
 #define HDR_MAX (4 + 4 * GC_IDX_MAX_DIMS)
 
@@ -311,21 +312,6 @@ void gc_idx_free(gc_idx *idx)
   free(idx);
 }
 
-static int write_all(int fd, const void *buf, size_t n)
-{
-  const unsigned char *p = buf;
-  while (n) {
-    ssize_t w = write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return -1;
-    }
-    p += w;
-    n -= (size_t)w;
-  }
-  return 0;
-}
-
 int gc_idx_write(const char *path, unsigned ndims, const size_t *dims,
                  const uint8_t *data)
 {
@@ -347,29 +333,11 @@ int gc_idx_write(const char *path, unsigned ndims, const size_t *dims,
     p[2] = (unsigned char)(dims[i] >> 8);
     p[3] = (unsigned char)dims[i];
   }
-  size_t len = strlen(path);
-  char *tmp = malloc(len + 16);
-  if (!tmp) return gc_error(GC_ENOMEM, "out of memory writing %s", path);
-  memcpy(tmp, path, len);
-  memcpy(tmp + len, ".tmp.XXXXXX", 12);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    int e = errno;
-    free(tmp);
-    return gc_error(GC_EIO, "cannot create a temporary file beside %s: %s",
-                    path, strerror(e));
-  }
-  int e = 0;
-  if (fchmod(fd, 0644) != 0 || write_all(fd, h, 4 + 4 * (size_t)ndims) ||
-      write_all(fd, data, size))
-    e = errno;
-  if (close(fd) != 0 && !e) e = errno;
-  if (!e && rename(tmp, path) != 0) e = errno;
-  if (e) {
-    unlink(tmp);
-    free(tmp);
-    return gc_error(GC_EIO, "cannot write %s: %s", path, strerror(e));
-  }
-  free(tmp);
-  return GC_OK;
+  gc_atomic_file out;
+  int st = gc_atomic_open(&out, path);
+  if (st) return st;
+  /* a failed write shows in ferror */
+  fwrite(h, 1, 4 + 4 * (size_t)ndims, out.f);
+  fwrite(data, 1, size, out.f);
+  return gc_atomic_commit(&out);
 }

@@ -9,6 +9,7 @@
 #include "gradchain/error.h"
 #include "gradchain/run.h"
 #include "core/gsl_handler.h"
+#include "core/names.h"
 
 void gc_run_config_init(gc_run_config *c)
 {
@@ -57,16 +58,16 @@ static const char *const eval_names[] = {"validation", "test", "none"};
 
 const char *gc_eval_set_name(gc_eval_set s)
 {
-  return (unsigned)s < 3 ? eval_names[s] : "?";
+  return gc_name_of(eval_names, GC_NAMES_COUNT(eval_names), (unsigned)s);
 }
 
 int gc_eval_set_from_name(gc_eval_set *s, const char *name)
 {
-  for (int i = 0; i < 3; i++)
-    if (!strcmp(name, eval_names[i])) {
-      *s = (gc_eval_set)i;
-      return GC_OK;
-    }
+  int k = gc_name_index(eval_names, GC_NAMES_COUNT(eval_names), name);
+  if (k >= 0) {
+    *s = (gc_eval_set)k;
+    return GC_OK;
+  }
   return gc_error(GC_EINVAL, "unknown evaluation set '%s' (expected "
                   "validation, test or none)", name);
 }

@@ -16,6 +16,7 @@
 #include "gradchain/error.h"
 #include "io/textfile.h"
 #include "gradchain/netio.h"
+#include "io/atomic.h"
 #include "io/json.h"
 #include "io/netio_write.h"
 
@@ -32,17 +33,6 @@ typedef struct {
 
 /* ------------------------------------------------------------ saving */
 
-static const struct {
-  const char *name;
-  unsigned flag;
-} monitors[] = {
-  {"eval-accuracy", GC_MONITOR_EVAL_ACCURACY},
-  {"eval-cost", GC_MONITOR_EVAL_COST},
-  {"train-accuracy", GC_MONITOR_TRAIN_ACCURACY},
-  {"train-cost", GC_MONITOR_TRAIN_COST},
-  {"activations", GC_MONITOR_ACTIVATIONS},
-};
-#define NMON (sizeof monitors / sizeof monitors[0])
 
 /* The activation monitor's settings and records, compactly. */
 static void write_activations(FILE *f, const gc_checkpoint_run *run)
@@ -81,9 +71,9 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
   fputs(", \"lambda\": ", f);
   gc_json_put_double(f, c->lambda);
   fprintf(f, ", \"shuffle_seed\": %lu, \"monitor\": [", c->seed);
-  for (size_t i = 0, k = 0; i < NMON; i++)
-    if (c->monitor & monitors[i].flag)
-      fprintf(f, k++ ? ", \"%s\"" : "\"%s\"", monitors[i].name);
+  for (unsigned b = 1, k = 0; b <= GC_MONITOR_ACTIVATIONS; b <<= 1)
+    if (c->monitor & b)
+      fprintf(f, k++ ? ", \"%s\"" : "\"%s\"", gc_monitor_name(b));
   fprintf(f, "], \"early_stop\": %zu, \"eval_batch\": %zu,\n  \"train_size\": "
           "%zu, \"eval_size\": %zu, \"epochs\": %zu, \"seed\": %lu, "
           "\"init\": ", c->early_stop, c->eval_batch, t->train->n,
@@ -141,53 +131,14 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
   return ferror(f) ? -1 : 0;
 }
 
-/* Write through a temporary file in path's directory: flush, fsync,
- * rename, then fsync the directory so that the rename is durable. */
 static int save_atomic(const char *path, const gc_trainer *t,
                        const gc_checkpoint_run *run, const gc_epoch_stats *h)
 {
-  /* PATH.tmpPID: one writer per process; a stale file of a dead process
-   * with the same id is simply overwritten.  open() rather than mkstemp()
-   * so that the permissions follow the umask, as for any other output. */
-  size_t plen = strlen(path);
-  char *tmp = malloc(plen + 32);
-  if (!tmp) return gc_error(GC_ENOMEM, "out of memory");
-  snprintf(tmp, plen + 32, "%s.tmp%ld", path, (long)getpid());
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    int e = errno;
-    free(tmp);
-    return gc_error(GC_EIO, "cannot create a temporary file beside %s: %s",
-                    path, strerror(e));
-  }
-  FILE *f = fdopen(fd, "w");
-  if (!f) {
-    int e = errno;
-    close(fd);
-    unlink(tmp);
-    free(tmp);
-    return gc_error(GC_EIO, "cannot write %s: %s", path, strerror(e));
-  }
-  int bad = write_checkpoint(f, t, run, h);
-  int e = bad ? errno : 0;
-  if (!bad && fflush(f)) bad = -1, e = errno;
-  if (!bad && fsync(fileno(f))) bad = -1, e = errno;
-  if (fclose(f) && !bad) bad = -1, e = errno;
-  if (!bad && rename(tmp, path)) bad = -1, e = errno;
-  if (bad) {
-    unlink(tmp);
-    free(tmp);
-    return gc_error(GC_EIO, "cannot write the checkpoint %s: %s", path,
-                    strerror(e ? e : EIO));
-  }
-  memcpy(tmp, path, plen + 1);
-  int dfd = open(dirname(tmp), O_RDONLY);
-  if (dfd >= 0) {
-    (void)fsync(dfd);
-    close(dfd);
-  }
-  free(tmp);
-  return GC_OK;
+  gc_atomic_file out;
+  int st = gc_atomic_open(&out, path);
+  if (st) return st;
+  write_checkpoint(out.f, t, run, h); /* a failed write shows in ferror */
+  return gc_atomic_commit(&out);
 }
 
 int gc_checkpoint_save(const char *path, const gc_trainer *t,
@@ -311,12 +262,10 @@ static int get_monitor(gc_json *j, const char *at, unsigned *out)
       char name[32];
       if ((st = gc_json_string(j, name, sizeof name, "\"monitor\" entry")))
         return st;
-      size_t i;
-      for (i = 0; i < NMON; i++)
-        if (!strcmp(name, monitors[i].name)) break;
-      if (i == NMON)
+      unsigned flag;
+      if (gc_monitor_from_name(&flag, name))
         return gc_json_fail(j, "\"monitor\": unknown monitor \"%s\"", name);
-      m |= monitors[i].flag;
+      m |= flag;
       if (gc_json_accept(j, ']')) break;
       if ((st = gc_json_expect(j, ',', "\"monitor\""))) return st;
     }
@@ -429,14 +378,6 @@ static int read_config(gc_json *j, const char *at, gc_checkpoint *ck)
   return GC_OK;
 }
 
-static int hexval(int c)
-{
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 enum { R_TYPE, R_SIZE, R_STATE, R_N };
 static const char *const rng_keys[R_N] = {"type", "size", "state"};
 
@@ -475,7 +416,8 @@ static int read_rng(gc_json *j, const char *at, gc_checkpoint *ck)
   if (!ck->rng_state) return gc_error(GC_ENOMEM, "out of memory");
   ck->rng_size = n;
   for (size_t i = 0; i < n; i++) {
-    int hi = hexval((unsigned char)s[2 * i]), lo = hexval((unsigned char)s[2 * i + 1]);
+    int hi = gc_json_hexval((unsigned char)s[2 * i]),
+        lo = gc_json_hexval((unsigned char)s[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       j->p = s + 2 * i;
       return gc_json_fail(j, "\"rng\".\"state\": not a hex digit");

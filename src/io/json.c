@@ -75,7 +75,7 @@ int gc_json_accept(gc_json *j, int c)
   return 1;
 }
 
-static int hexval(int c)
+int gc_json_hexval(int c)
 {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -112,7 +112,7 @@ static int string_in(gc_json *j, char *buf, size_t cap, const char *ctx)
       case 'u': {
         unsigned v = 0;
         for (int i = 0; i < 4; i++) {
-          int h = j->p < j->end ? hexval((unsigned char)*j->p) : -1;
+          int h = j->p < j->end ? gc_json_hexval((unsigned char)*j->p) : -1;
           if (h < 0)
             return gc_json_fail(j, "%s: bad \\u escape in a string", ctx);
           v = 16 * v + (unsigned)h;

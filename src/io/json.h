@@ -15,8 +15,6 @@
 
 #include "gradchain/export.h"
 
-#include "gradchain/export.h"
-
 typedef struct gc_json {
   const char *start, *p, *end;
   const char *what;      /* a name for messages, e.g. the file name */
@@ -56,9 +54,12 @@ int gc_json_fail(gc_json *j, const char *fmt, ...)
 #endif
   ;
 
+/* The value of a hexadecimal digit, -1 for any other character. */
+int gc_json_hexval(int c);
+
 /* Writing: a double with 17 significant digits (exact on reading back),
- * or null for NaN and infinities; a string with its quotes escaped. */
-/* Exported (GC_API) because the command line prints its JSON with them. */
+ * or null for NaN and infinities; a string with its quotes escaped.
+ * Exported (GC_API): the command line prints its JSON with them. */
 GC_API void gc_json_put_double(FILE *f, double x);
 GC_API void gc_json_put_string(FILE *f, const char *s);
 

@@ -13,6 +13,7 @@
 #include "gradchain/kernels.h"
 #include "io/textfile.h"
 #include "gradchain/netio.h"
+#include "io/atomic.h"
 #include "io/json.h"
 #include "io/netio_write.h"
 
@@ -71,37 +72,11 @@ int gc_net_save(const char *path, const gc_net *net)
     if (!isfinite(net->p.data[k]))
       return gc_error(GC_ENUMERIC, "the net has a NaN or infinite parameter "
                       "(index %zu); not saved to %s", k, path);
-  size_t plen = strlen(path);
-  char *tmp = malloc(plen + 5);
-  if (!tmp) return gc_error(GC_ENOMEM, "out of memory");
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".tmp", 5);
-  FILE *f = fopen(tmp, "w");
-  if (!f) {
-    int e = errno;
-    free(tmp);
-    return gc_error(GC_EIO, "cannot create %s.tmp: %s", path, strerror(e));
-  }
-  int bad = gc_net_write_json(f, net);
-  int e = errno;
-  if (!bad && fflush(f)) bad = -1, e = errno;
-  if (!bad && fsync(fileno(f))) bad = -1, e = errno;
-  if (fclose(f) && !bad) bad = -1, e = errno;
-  if (!bad && rename(tmp, path)) bad = -1, e = errno;
-  if (bad) {
-    unlink(tmp);
-    free(tmp);
-    return gc_error(GC_EIO, "cannot write %s: %s", path, strerror(e));
-  }
-  /* make the rename itself durable (best effort) */
-  memcpy(tmp, path, plen + 1);
-  int dfd = open(dirname(tmp), O_RDONLY);
-  if (dfd >= 0) {
-    (void)fsync(dfd);
-    close(dfd);
-  }
-  free(tmp);
-  return GC_OK;
+  gc_atomic_file out;
+  int st = gc_atomic_open(&out, path);
+  if (st) return st;
+  gc_net_write_json(out.f, net); /* a failed write shows in ferror */
+  return gc_atomic_commit(&out);
 }
 
 /* ------------------------------------------------------------ loading */

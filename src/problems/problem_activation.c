@@ -67,27 +67,13 @@ static int deriv_sup(double *sup, double *argmax, int *attained,
     return GC_OK;
   }
   /* a strict interior maximum: refine with Brent */
-  gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-  if (!m) return gc_error(GC_ENOMEM, "activation: out of memory");
   gsl_function F = {neg_abs_deriv, &act};
-  int gs = gsl_min_fminimizer_set(m, &F, zb, zb - SCAN_STEP, zb + SCAN_STEP);
-  size_t it = 0;
-  int done = 0;
-  while (!gs && !done && it < 100) {
-    it++;
-    gs = gsl_min_fminimizer_iterate(m);
-    if (gs) break;
-    gs = gsl_min_test_interval(gsl_min_fminimizer_x_lower(m),
-                               gsl_min_fminimizer_x_upper(m), 1e-7, 0);
-    if (gs == GSL_SUCCESS) done = 1;
-    else if (gs == GSL_CONTINUE) gs = GSL_SUCCESS;
-  }
-  double z = gsl_min_fminimizer_x_minimum(m);
-  gsl_min_fminimizer_free(m);
-  *iter = it;
-  if (gs) return gc_from_gsl(gs, "activation: maximising |f'|");
-  if (!done) return gc_no_conv("activation: maximising |f'|",
-                               (unsigned long)it);
+  gc_brent_min bm;
+  int st = gc_brent_minimise(&bm, &F, zb, zb - SCAN_STEP, zb + SCAN_STEP,
+                             1e-7, 100, "activation: maximising |f'|");
+  *iter = bm.iter;
+  if (st) return st;
+  double z = bm.x;
   *argmax = z;
   *sup = fabs(gc_activation_deriv(act, z));
   *attained = 1;

@@ -44,19 +44,11 @@ static int check_params(const gc_bound_params *p)
   if (!(p->z_lo < p->z_guess && p->z_guess < p->z_hi) || !(p->w_lo < p->w_hi))
     return gc_error(GC_EINVAL, "bound: brackets must be ordered "
                     "(z_lo < z_guess < z_hi, w_lo < w_hi)");
-  if (!(p->z_tol > 0) || !(p->w_tol > 0) || p->max_iter == 0)
-    return gc_error(GC_EINVAL, "bound: tolerances and max_iter must be "
-                    "positive");
-  return GC_OK;
+  return gc_check_limits("bound", p->z_tol, p->w_tol, p->max_iter);
 }
 
 static int bound(gc_bound_result *r, const gc_bound_params *p)
 {
-  gc_bound_params def;
-  if (!p) {
-    gc_bound_params_default(&def);
-    p = &def;
-  }
   int st = check_params(p);
   if (st) return st;
 
@@ -74,44 +66,23 @@ static int bound(gc_bound_result *r, const gc_bound_params *p)
   r->sigma_prime_max = gc_activation_deriv(GC_ACT_SIGMOID, r->z_star);
 
   /* 2. the smallest |w| with |w| sigma'max = 1 */
-  gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-  if (!s) return gc_error(GC_ENOMEM, "bound: out of memory");
   double smax = r->sigma_prime_max;
   gsl_function G = {bound_gap, &smax};
-  int gs = gsl_root_fsolver_set(s, &G, p->w_lo, p->w_hi);
-  if (gs) {
-    gsl_root_fsolver_free(s);
-    return gc_from_gsl(gs, "bound: solving |w| max sigma' = 1");
-  }
-  size_t it = 0;
-  int done = 0;
-  while (!done && it < p->max_iter) {
-    it++;
-    gs = gsl_root_fsolver_iterate(s);
-    if (gs) break;
-    double lo = gsl_root_fsolver_x_lower(s), hi = gsl_root_fsolver_x_upper(s);
-    gs = gsl_root_test_interval(lo, hi, 0.0, p->w_tol);
-    /* a linear function: Brent may land on the root exactly */
-    if (gs == GSL_SUCCESS || bound_gap(gsl_root_fsolver_root(s), &smax) == 0)
-      done = 1;
-    else if (gs != GSL_CONTINUE) break;
-  }
-  r->w_min = gsl_root_fsolver_root(s);
-  r->w_lo = gsl_root_fsolver_x_lower(s);
-  r->w_hi = gsl_root_fsolver_x_upper(s);
-  r->w_iter = it;
+  gc_brent_bracket br;
+  st = gc_brent_find_root(&br, &G, p->w_lo, p->w_hi, 0.0, p->w_tol,
+                          p->max_iter, "bound: solving |w| max sigma' = 1");
+  r->w_min = br.x;
+  r->w_lo = br.lo;
+  r->w_hi = br.hi;
+  r->w_iter = br.iter;
   r->w_tol = p->w_tol;
-  gsl_root_fsolver_free(s);
-  if (!done)
-    return gs && gs != GSL_CONTINUE
-               ? gc_from_gsl(gs, "bound: solving |w| max sigma' = 1")
-               : gc_no_conv("bound: solving |w| max sigma' = 1",
-                            (unsigned long)it);
-  return GC_OK;
+  return st;
 }
 
 int gc_problem_bound(gc_bound_result *r, const gc_bound_params *p)
 {
+  gc_bound_params def;
+  if (!p) gc_bound_params_default(&def);
   gsl_error_handler_t *h = gc_gsl_handler_off();
-  return gc_gsl_handler_restore(h, bound(r, p));
+  return gc_gsl_handler_restore(h, bound(r, p ? p : &def));
 }

@@ -34,11 +34,31 @@ static inline int gc_from_gsl(int gsl_status, const char *what)
   }
 }
 
+/* A solver's two tolerances and its iteration limit must be positive. */
+static inline int gc_check_limits(const char *what, double tol1, double tol2,
+                                  size_t max_iter)
+{
+  if (!(tol1 > 0) || !(tol2 > 0) || max_iter == 0)
+    return gc_error(GC_EINVAL, "%s: tolerances and max_iter must be "
+                    "positive", what);
+  return GC_OK;
+}
+
 /* The solver ran out of iterations. */
 static inline int gc_no_conv(const char *what, unsigned long iter)
 {
   return gc_error(GC_ENOCONV, "%s: no convergence after %lu iterations",
                   what, iter);
+}
+
+/* How a solver loop ended: converged (done), stopped by GSL status gs, or
+ * out of its iter iterations. */
+static inline int gc_solver_end(int done, int gs, const char *what,
+                                size_t iter)
+{
+  if (done) return GC_OK;
+  return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
+                                  : gc_no_conv(what, (unsigned long)iter);
 }
 
 /* The result of a bracketed Brent minimisation. */
@@ -82,23 +102,28 @@ static inline int gc_brent_minimise(gc_brent_min *out, gsl_function *F,
   out->hi = gsl_min_fminimizer_x_upper(m);
   out->iter = it;
   gsl_min_fminimizer_free(m);
-  if (!done)
-    return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
-                                    : gc_no_conv(what, (unsigned long)it);
-  return GC_OK;
+  return gc_solver_end(done, gs, what, it);
 }
 
-/* Find the root of F bracketed by [lo, hi] with GSL's Brent solver until
- * the bracket is below epsabs + epsrel |x| (or F is 0 there), at most
- * max_iter iterations.  *root gets the midpoint guess, *halfwidth half the
- * final bracket (may be NULL).  WHAT names the step in messages. */
-static inline int gc_brent_root(double *root, double *halfwidth,
-                                gsl_function *F, double lo, double hi,
-                                double epsabs, double epsrel,
-                                size_t max_iter, const char *what)
+/* The result of a bracketed Brent root search. */
+typedef struct gc_brent_bracket {
+  double x;       /* the root found */
+  double lo, hi;  /* the final bracket */
+  size_t iter;
+} gc_brent_bracket;
+
+/* Find a root of F in [lo, hi] with GSL's Brent solver until the bracket
+ * passes gsl_root_test_interval(epsabs, epsrel) -- or, if zero_stop, F is
+ * exactly 0 at the current estimate -- at most max_iter iterations; WHAT
+ * names the step in messages.  out is filled even on failure (NaN if
+ * never started). */
+static inline int gc_brent_solve(gc_brent_bracket *out, gsl_function *F,
+                                 double lo, double hi, double epsabs,
+                                 double epsrel, size_t max_iter,
+                                 int zero_stop, const char *what)
 {
-  *root = NAN;
-  if (halfwidth) *halfwidth = NAN;
+  out->x = out->lo = out->hi = NAN;
+  out->iter = 0;
   gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
   if (!s) return gc_error(GC_ENOMEM, "%s: out of memory", what);
   int gs = gsl_root_fsolver_set(s, F, lo, hi);
@@ -114,18 +139,43 @@ static inline int gc_brent_root(double *root, double *halfwidth,
     if (gs) break;
     gs = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
                                 gsl_root_fsolver_x_upper(s), epsabs, epsrel);
-    if (gs == GSL_SUCCESS) done = 1; /* Brent shrinks to [x, x] at F = 0 */
+    /* Brent may land on the root exactly (a linear F, say) */
+    if (gs == GSL_SUCCESS ||
+        (zero_stop && GSL_FN_EVAL(F, gsl_root_fsolver_root(s)) == 0))
+      done = 1;
     else if (gs != GSL_CONTINUE) break;
   }
-  *root = gsl_root_fsolver_root(s);
-  if (halfwidth)
-    *halfwidth = 0.5 * (gsl_root_fsolver_x_upper(s) -
-                        gsl_root_fsolver_x_lower(s));
+  out->x = gsl_root_fsolver_root(s);
+  out->lo = gsl_root_fsolver_x_lower(s);
+  out->hi = gsl_root_fsolver_x_upper(s);
+  out->iter = it;
   gsl_root_fsolver_free(s);
-  if (!done)
-    return gs && gs != GSL_CONTINUE ? gc_from_gsl(gs, what)
-                                    : gc_no_conv(what, (unsigned long)it);
-  return GC_OK;
+  return gc_solver_end(done, gs, what, it);
+}
+
+/* The problems' root search: stops as soon as F is exactly 0. */
+static inline int gc_brent_find_root(gc_brent_bracket *out, gsl_function *F,
+                                     double lo, double hi, double epsabs,
+                                     double epsrel, size_t max_iter,
+                                     const char *what)
+{
+  return gc_brent_solve(out, F, lo, hi, epsabs, epsrel, max_iter, 1, what);
+}
+
+/* The same, as the theory layer calls it: *root the estimate, *halfwidth
+ * half the final bracket (may be NULL); no early stop when F is exactly 0
+ * at the estimate (Brent then shrinks the bracket to it by itself, one
+ * iteration later). */
+static inline int gc_brent_root(double *root, double *halfwidth,
+                                gsl_function *F, double lo, double hi,
+                                double epsabs, double epsrel,
+                                size_t max_iter, const char *what)
+{
+  gc_brent_bracket br;
+  int st = gc_brent_solve(&br, F, lo, hi, epsabs, epsrel, max_iter, 0, what);
+  *root = br.x;
+  if (halfwidth) *halfwidth = 0.5 * (br.hi - br.lo);
+  return st;
 }
 
 #endif

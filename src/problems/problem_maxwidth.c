@@ -54,19 +54,11 @@ static int check(const gc_maxwidth_params *p)
       !(p->w_lo > 4) || !(p->w_lo < p->w_guess && p->w_guess < p->w_hi))
     return gc_error(GC_EINVAL, "maxwidth: the bracket must satisfy "
                     "4 < w_lo < w_guess < w_hi");
-  if (!(p->min_tol > 0) || !(p->root_tol > 0) || p->max_iter == 0)
-    return gc_error(GC_EINVAL, "maxwidth: tolerances and max_iter must be "
-                    "positive");
-  return GC_OK;
+  return gc_check_limits("maxwidth", p->min_tol, p->root_tol, p->max_iter);
 }
 
 static int maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
 {
-  gc_maxwidth_params def;
-  if (!p) {
-    gc_maxwidth_params_default(&def);
-    p = &def;
-  }
   int st = check(p);
   if (st) return st;
   r->min_tol = p->min_tol;
@@ -89,34 +81,13 @@ static int maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
    * interval, widened so that G has opposite signs at the ends */
   double lo = r->min_lo - 1e-3, hi = r->min_hi + 1e-3;
   if (lo <= 4) lo = 0.5 * (4 + r->min_lo);
-  gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-  if (!s) return gc_error(GC_ENOMEM, "maxwidth: out of memory");
   gsl_function Gf = {G_f, NULL};
-  int gs = gsl_root_fsolver_set(s, &Gf, lo, hi);
-  if (gs) {
-    gsl_root_fsolver_free(s);
-    return gc_from_gsl(gs, "maxwidth: solving dW/dw = 0");
-  }
-  size_t it = 0;
-  int done = 0;
-  while (!done && it < p->max_iter) {
-    it++;
-    gs = gsl_root_fsolver_iterate(s);
-    if (gs) break;
-    gs = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
-                                gsl_root_fsolver_x_upper(s), 0, p->root_tol);
-    if (gs == GSL_SUCCESS || G_f(gsl_root_fsolver_root(s), NULL) == 0)
-      done = 1;
-    else if (gs != GSL_CONTINUE) break;
-  }
-  double x = gsl_root_fsolver_root(s);
-  double blo = gsl_root_fsolver_x_lower(s), bhi = gsl_root_fsolver_x_upper(s);
-  gsl_root_fsolver_free(s);
-  r->root_iter = it;
-  if (!done)
-    return gs && gs != GSL_CONTINUE
-               ? gc_from_gsl(gs, "maxwidth: solving dW/dw = 0")
-               : gc_no_conv("maxwidth: solving dW/dw = 0", (unsigned long)it);
+  gc_brent_bracket br;
+  st = gc_brent_find_root(&br, &Gf, lo, hi, 0, p->root_tol, p->max_iter,
+                          "maxwidth: solving dW/dw = 0");
+  r->root_iter = br.iter;
+  if (st) return st;
+  double x = br.x, blo = br.lo, bhi = br.hi;
   r->w_star = x;
   r->w_err = 0.5 * (bhi - blo);
   r->width_max = gc_maxwidth_width(x);
@@ -128,8 +99,10 @@ static int maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
 
 int gc_problem_maxwidth(gc_maxwidth_result *r, const gc_maxwidth_params *p)
 {
+  gc_maxwidth_params def;
+  if (!p) gc_maxwidth_params_default(&def);
   gsl_error_handler_t *h = gc_gsl_handler_off();
-  return gc_gsl_handler_restore(h, maxwidth(r, p));
+  return gc_gsl_handler_restore(h, maxwidth(r, p ? p : &def));
 }
 
 /* ------------------------------------------------------------------ MPFR */

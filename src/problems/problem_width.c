@@ -1,6 +1,7 @@
 /* problem_width.c -- problem 2: the ends of {a : |w sigma'(wa+b)| >= 1}. */
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
@@ -9,6 +10,25 @@
 #include "gradchain/error.h"
 #include "gradchain/problem_width.h"
 #include "problems/problem_gsl.h"
+#include "core/names.h"
+
+static const char *const kind_names[] = {"empty", "point", "interval"};
+
+const char *gc_width_kind_name(gc_width_kind kind)
+{
+  return gc_name_of(kind_names, GC_NAMES_COUNT(kind_names), (unsigned)kind);
+}
+
+int gc_width_kind_from_name(gc_width_kind *kind, const char *name)
+{
+  int k = gc_name_index(kind_names, GC_NAMES_COUNT(kind_names), name);
+  if (k >= 0) {
+    *kind = (gc_width_kind)k;
+    return GC_OK;
+  }
+  return gc_error(GC_EINVAL, "unknown kind of set '%s' (expected empty, "
+                  "point or interval)", name);
+}
 
 void gc_width_params_default(gc_width_params *p)
 {
@@ -65,36 +85,14 @@ static int one_end(double *root, size_t *iter, size_t *piter, struct wb *q,
                    double lo, double hi, const gc_width_params *p)
 {
   gsl_function F = {g_f, q};
-  gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-  if (!s) return gc_error(GC_ENOMEM, "width: out of memory");
-  int gs = gsl_root_fsolver_set(s, &F, lo, hi);
-  if (gs) {
-    gsl_root_fsolver_free(s);
-    return gc_from_gsl(gs, "width: bracketing an end of the interval");
-  }
-  size_t it = 0;
-  int done = 0;
-  double x = 0.5 * (lo + hi);
-  while (!done && it < p->max_iter) {
-    it++;
-    gs = gsl_root_fsolver_iterate(s);
-    if (gs) break;
-    x = gsl_root_fsolver_root(s);
-    gs = gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
-                                gsl_root_fsolver_x_upper(s),
-                                1e-3 * p->tol * (hi - lo), p->tol);
-    if (gs == GSL_SUCCESS || g_f(x, q) == 0) done = 1;
-    else if (gs != GSL_CONTINUE) break;
-  }
-  double blo = gsl_root_fsolver_x_lower(s), bhi = gsl_root_fsolver_x_upper(s);
-  gsl_root_fsolver_free(s);
-  *iter = it;
+  gc_brent_bracket br;
+  int st = gc_brent_find_root(&br, &F, lo, hi, 1e-3 * p->tol * (hi - lo),
+                              p->tol, p->max_iter,
+                              "width: solving for an end of the interval");
+  *iter = br.iter;
   *piter = 0;
-  if (!done)
-    return gs && gs != GSL_CONTINUE
-               ? gc_from_gsl(gs, "width: solving for an end of the interval")
-               : gc_no_conv("width: solving for an end of the interval",
-                            (unsigned long)it);
+  if (st) return st;
+  double x = br.x, blo = br.lo, bhi = br.hi;
   *root = x;
   if (!p->polish || g_f(x, q) == 0) return GC_OK;
 
@@ -105,7 +103,7 @@ static int one_end(double *root, size_t *iter, size_t *piter, struct wb *q,
   if (!n) return gc_error(GC_ENOMEM, "width: out of memory");
   if (gsl_root_fdfsolver_set(n, &FDF, x) == GSL_SUCCESS) {
     double best = x, gbest = fabs(g_f(x, q));
-    for (it = 0; it < 10; it++) {
+    for (int it = 0; it < 10; it++) {
       double x0 = gsl_root_fdfsolver_root(n);
       if (gsl_root_fdfsolver_iterate(n) != GSL_SUCCESS) break;
       double x1 = gsl_root_fdfsolver_root(n);
@@ -129,11 +127,6 @@ static int one_end(double *root, size_t *iter, size_t *piter, struct wb *q,
 static int width(gc_width_result *r, double w, double b,
                  const gc_width_params *p)
 {
-  gc_width_params def;
-  if (!p) {
-    gc_width_params_default(&def);
-    p = &def;
-  }
   if (!isfinite(w) || !isfinite(b))
     return gc_error(GC_EINVAL, "width: w and b must be finite numbers");
   if (w == 0)
@@ -183,8 +176,10 @@ static int width(gc_width_result *r, double w, double b,
 int gc_problem_width(gc_width_result *r, double w, double b,
                      const gc_width_params *p)
 {
+  gc_width_params def;
+  if (!p) gc_width_params_default(&def);
   gsl_error_handler_t *h = gc_gsl_handler_off();
-  return gc_gsl_handler_restore(h, width(r, w, b, p));
+  return gc_gsl_handler_restore(h, width(r, w, b, p ? p : &def));
 }
 
 int gc_width_mpfr(mpfr_ptr a_lo, mpfr_ptr a_hi, mpfr_ptr width,

@@ -140,7 +140,7 @@ gc_meanfield *gc_meanfield_alloc(gc_activation act,
   default:
     break;
   }
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  gsl_error_handler_t *old = gc_gsl_handler_off();
   const double nrm = 1.0 / sqrt(2.0 * M_PI);
   size_t n1[2] = {p->nodes, (3 * p->nodes) / 4};
   size_t nl[2] = {p->nodes_2d, (3 * p->nodes_2d) / 4};
@@ -152,7 +152,7 @@ gc_meanfield *gc_meanfield_alloc(gc_activation act,
       st = rule_make(&w->leg[l], gsl_integration_fixed_legendre, nl[l],
                      -1.0, 1.0, 1.0);
   }
-  gsl_set_error_handler(old);
+  gc_gsl_handler_restore(old, 0);
   if (st) {
     gc_meanfield_free(w);
     return NULL;
@@ -589,10 +589,10 @@ int gc_meanfield_qstar(double *q_star, const gc_meanfield *w,
 {
   int st = check_var(sigma_w2, sigma_b2);
   if (st) return st;
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  gsl_error_handler_t *old = gc_gsl_handler_off();
   double hw;
   st = qstar_level(q_star, &hw, w, 0, sigma_w2, sigma_b2);
-  gsl_set_error_handler(old);
+  gc_gsl_handler_restore(old, 0);
   return st;
 }
 
@@ -604,11 +604,11 @@ int gc_meanfield_point(gc_meanfield_result *r, const gc_meanfield *w,
   r->sigma_b2 = sigma_b2;
   int st = check_var(sigma_w2, sigma_b2);
   if (st) return st;
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  gsl_error_handler_t *old = gc_gsl_handler_off();
   point P[2];
   st = point_level(&P[0], w, 0, sigma_w2, sigma_b2, 1);
   if (!st) st = point_level(&P[1], w, 1, sigma_w2, sigma_b2, 1);
-  gsl_set_error_handler(old);
+  gc_gsl_handler_restore(old, 0);
   if (st) return st;
   r->q_star = P[0].q;
   r->chi1 = P[0].chi1;
@@ -704,11 +704,11 @@ int gc_meanfield_critical(gc_meanfield_critical_result *r,
   r->sigma_b2 = sigma_b2;
   int st = check_var(1.0, sigma_b2);
   if (st) return st;
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  gsl_error_handler_t *old = gc_gsl_handler_off();
   double s[2], hw[2], q[2];
   st = critical_level(&s[0], &hw[0], &q[0], w, 0, sigma_b2);
   if (!st) st = critical_level(&s[1], &hw[1], &q[1], w, 1, sigma_b2);
-  gsl_set_error_handler(old);
+  gc_gsl_handler_restore(old, 0);
   if (st) return st;
   r->sigma_w2 = s[0];
   r->sigma_w2_err = err_of(s[0], s[1], hw[0]);
@@ -738,7 +738,7 @@ int gc_meanfield_grid(double *chi1, double *xi_c, double *crit_w2,
   size_t npts = nw * nb;
   int *status = calloc(npts + nb, sizeof *status);
   if (!status) return gc_error(GC_ENOMEM, "meanfield: out of memory");
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  gsl_error_handler_t *old = gc_gsl_handler_off();
   long np = (long)(npts + nb);
 #pragma omp parallel for schedule(dynamic, 4)
   for (long k = 0; k < np; k++) {
@@ -757,7 +757,7 @@ int gc_meanfield_grid(double *chi1, double *xi_c, double *crit_w2,
       status[k] = st;
     }
   }
-  gsl_set_error_handler(old);
+  gc_gsl_handler_restore(old, 0);
   /* points without q* are NaN; any other failure is an error, re-raised
    * here so that its message belongs to this thread */
   size_t miss = 0;
@@ -766,9 +766,9 @@ int gc_meanfield_grid(double *chi1, double *xi_c, double *crit_w2,
     if (status[k] == GC_ERANGE) miss++;
     else if (status[k]) {
       point P;
-      old = gsl_set_error_handler_off();
+      old = gc_gsl_handler_off();
       st = point_level(&P, w, 0, sigma_w2[k % nw], sigma_b2[k / nw], 1);
-      gsl_set_error_handler(old);
+      gc_gsl_handler_restore(old, 0);
       if (!st) st = gc_error(GC_ENUMERIC, "meanfield: a grid point failed");
     }
   }

@@ -37,6 +37,23 @@ static const struct {
   {"activations", GC_MONITOR_ACTIVATIONS},
 };
 
+const char *gc_monitor_name(unsigned flag)
+{
+  for (size_t i = 0; i < sizeof monitor_names / sizeof monitor_names[0]; i++)
+    if (monitor_names[i].flag == flag) return monitor_names[i].name;
+  return NULL;
+}
+
+int gc_monitor_from_name(unsigned *flag, const char *name)
+{
+  for (size_t i = 0; i < sizeof monitor_names / sizeof monitor_names[0]; i++)
+    if (!strcmp(name, monitor_names[i].name)) {
+      *flag = monitor_names[i].flag;
+      return GC_OK;
+    }
+  return gc_error(GC_EINVAL, "unknown monitor '%s'", name);
+}
+
 int gc_monitor_from_names(unsigned *monitor, const char *list)
 {
   unsigned m = 0;
