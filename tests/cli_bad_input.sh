@@ -229,7 +229,7 @@ bad 81 argument "train: 0 epochs" 2 "gradchain train: --epochs: '0' is not a who
 bad 82 argument "train: a layer of size 0" 2 "gradchain train: --sizes: '0' is not a whole number from 1 to 100000000" -- train $E --sizes 784,0,10
 bad 83 argument "train: first size not the image size" 2 "gradchain train: --sizes: MNIST needs 784 inputs and 10 outputs (got 100 and 10)" -- train $E --sizes 100,30,10 --epochs 1
 bad 84 argument "train: unknown cost" 2 "gradchain train: --cost: unknown cost 'hinge' (expected quadratic, cross-entropy or log-likelihood)" -- train $E --cost hinge
-bad 85 argument "train: unknown monitor" 2 "gradchain train: --monitor: unknown monitor 'everything' (expected a list of eval-accuracy, eval-cost, train-accuracy, train-cost, or none)" -- train $E --monitor everything
+bad 85 argument "train: unknown monitor" 2 "gradchain train: --monitor: unknown monitor 'everything' (expected a list of eval-accuracy, eval-cost, train-accuracy, train-cost, activations, or none)" -- train $E --monitor everything
 bad 86 argument "learning rate so large that training diverges (names epoch, mini-batch and layer)" 1 "gradchain train: training diverged: NaN or infinity in the weights of layer 1 (of 2) at epoch 1, mini-batch 2; try a smaller eta (now 1e+300)" -- train $E --sizes 784,4,10 --epochs 2 --eta 1e300 --quiet
 bad 87 file "checkpoint that is not one" 1 "gradchain train: notack.json:1:1: a checkpoint: expected '{' but found 'n'" -- train $E --resume notack.json
 bad 88 file "--save into a directory that does not exist" 1 "gradchain train: cannot create no/such/net.json.tmp: No such file or directory" -- train $E --sizes 784,4,10 --epochs 1 --quiet --save no/such/net.json
@@ -256,6 +256,16 @@ bad 134 argument "meanfield: no fixed point q* (ReLU beyond criticality)" 1 "gra
 bad 135 argument "meanfield --critical: q* is lost before chi1 reaches 1" 1 "gradchain meanfield: no critical sigma_w^2 for softplus with sigma_b^2 = 0.1: chi1 < 1 up to sigma_w^2 = 1, and at 2 the net has no fixed point q* below 1e+06 (the length map stays above q: sigma_w^2 E[phi^2] grows as fast as q)" -- meanfield --activation softplus --sigma-b2 0.1 --critical
 bad 136 argument "meanfield --grid: empty range" 2 "gradchain meanfield: --w2-range needs LO,HI with 0 < LO < HI (got '2,1')" -- meanfield --grid out --w2-range 2,1
 bad 137 argument "meanfield: --critical with --grid" 2 "gradchain meanfield: --critical and --grid exclude each other" -- meanfield --grid out --critical
+bad 160 argument "train: an activation sample of 0 images" 2 "gradchain train: --stats-sample: '0' is not a whole number from 1 to 1000000000" -- train $E --monitor activations --stats-sample 0
+bad 161 argument "train: an activation sample larger than the evaluation set" 2 "gradchain train: --stats-sample: 11 is more than the 10 images of the validation set" -- train $E --sizes 784,4,10 --monitor activations --stats-sample 11
+bad 162 argument "train: activations every 0 mini-batches" 2 "gradchain train: --stats-every: '0' is not a whole number from 1 to 1000000000" -- train $E --monitor activations --stats-every 0
+bad 163 argument "train: --stats-every without the activation monitor" 2 "gradchain train: --stats-every: there is no activation monitor to take it (add --monitor activations)" -- train $E --stats-every 10
+bad 164 argument "train: CSV without the activation monitor" 2 "gradchain train: --format csv: train writes CSV only for the activation records (add --monitor activations)" -- train $E --format csv
+bad 165 argument "speeds: a monitor other than the activations, or without --train" 2 "gradchain speeds: --monitor: speeds takes only activations, and only with --train" -- speeds $E --monitor activations
+bad 166 argument "train: unknown momentum schedule" 2 "gradchain train: --momentum-schedule: unknown momentum schedule 'linear' (expected constant or sutskever)" -- train $E --momentum-schedule linear
+bad 167 argument "train: momentum cap of 1" 2 "gradchain train: --momentum-max: '1' is not from 0 up to, not including, 1" -- train $E --momentum-max 1
+bad 168 argument "train: negative momentum cap" 2 "gradchain train: --momentum-max: '-0.1' is not from 0 up to, not including, 1" -- train $E --momentum-max -0.1
+bad 169 argument "train: Sutskever's schedule without a cap" 2 "gradchain train: --momentum-schedule sutskever: give its cap with --momentum-max MU (0 < MU < 1)" -- train $E --momentum-schedule sutskever
 # --- sweeps ---------------------------------------------------------------
 bad 140 argument "sweep: a grid item without =" 2 "gradchain sweep: the grid: 'hidden' is not KEY=VALUES" -- sweep --grid 'hidden width=30' --out s
 bad 141 argument "sweep: an unknown grid key" 2 "gradchain sweep: the grid: unknown key 'depth' (keys: hidden, width, activation, cost, init, eta, lambda, batch, epochs, train-size, seed)" -- sweep --grid depth=1..3 --out s

@@ -19,6 +19,10 @@
  *                 "evaluation_accuracy": 0.9321, ...}, ...],
  *    "velocity": [the momentum's velocity, in the parameters' order;
  *                 only when momentum > 0],
+ *    "activations": {"sample": 300, "every": 0, "hidden": 1, "records":
+ *                 [[batches, epoch, kind, [layer, mean, sd, p2_5, p50,
+ *                   p97_5, saturated], ...], ...]}   (only with the
+ *                 activation monitor),
  *    "net": { the network in network2's layout, as gc_net_save writes:
  *             its sizes, layers and cost are the run's }}
  *
@@ -52,6 +56,7 @@
 
 #include <stddef.h>
 
+#include "gradchain/actstats.h"
 #include "gradchain/net.h"
 #include "gradchain/train.h"
 
@@ -70,6 +75,13 @@ typedef struct gc_checkpoint_run {
   double sigma_w, sigma_b; /* the initialiser's parameters (1 and 0 in a
                               checkpoint without them) */
   char eval_set[16];      /* the evaluation set's name, e.g. "validation" */
+  /* the activation monitor (cfg.monitor & GC_MONITOR_ACTIVATIONS): its
+   * settings and its records so far, nhidden layers each.  Saving reads
+   * the run's arrays; a loaded checkpoint owns its own. */
+  size_t stats_sample, stats_every;
+  size_t nhidden, nrecords;
+  gc_act_record *act_records;
+  gc_layer_stats *act_layers;
 } gc_checkpoint_run;
 
 typedef struct gc_checkpoint {

@@ -18,6 +18,8 @@
 #include "gradchain/speeds.h"
 #include "gradchain/evaluate.h"
 #include "gradchain/train.h"
+#include "gradchain/actstats.h"
+#include "gradchain/schedule.h"
 #include "gradchain/netio.h"
 #include "gradchain/checkpoint.h"
 #include "gradchain/run.h"

@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 
+#include "gradchain/actstats.h"
 #include "gradchain/checkpoint.h"
 #include "gradchain/mnist.h"
 #include "gradchain/net.h"
@@ -60,6 +61,8 @@ typedef struct gc_run_config {
                                         initialisers (1, 0) */
   double momentum;                   /* mu (0: none) */
   int nesterov;                      /* Nesterov's form (0) */
+  gc_schedule schedule;              /* momentum's mu_t; with sutskever,
+                                        momentum is the cap (constant) */
   double eta;                        /* learning rate (0.1) */
   double lambda;                     /* L2 regularisation (5.0) */
   size_t batch;                      /* mini-batch size (10) */
@@ -71,7 +74,14 @@ typedef struct gc_run_config {
   size_t early_stop;                 /* epochs without a better evaluation
                                         accuracy before stopping; 0: never */
   size_t eval_batch;                 /* rows per evaluation pass (500) */
+  size_t stats_sample;               /* GC_MONITOR_ACTIVATIONS: over the
+                                        first N evaluation images (300) */
+  size_t stats_every;                /* ... taken before the first epoch,
+                                        after every epoch and, if K > 0,
+                                        after every K-th mini-batch update
+                                        (0) */
 } gc_run_config;
+
 
 /* What a run gave.  Accuracies are fractions; unmonitored values NaN. */
 typedef struct gc_run_result {
@@ -83,6 +93,15 @@ typedef struct gc_run_result {
   size_t best_epoch;         /* ... first reached at this epoch (0: none) */
   int stopped_early;
   double seconds;            /* time spent in the epochs, this process */
+  /* the activation monitor (GC_MONITOR_ACTIVATIONS): nrecords records in
+   * the order taken, the initial one first; record i's hidden layers are
+   * act_layers[i * nhidden .. i * nhidden + nhidden - 1] */
+  size_t nhidden, nrecords;
+  gc_act_record *act_records;
+  gc_layer_stats *act_layers;
+  double stats_seconds;      /* the monitor's time (after the first
+                                record, part of seconds) */
+  size_t records_cap;        /* records the arrays hold */
 } gc_run_result;
 
 typedef struct gc_run {
@@ -93,11 +112,14 @@ typedef struct gc_run {
   gc_trainer *trainer;       /* trainer->grad.b: the last step's bias
                                 gradient (what the speeds study reads) */
   gc_run_result result;      /* filled epoch by epoch */
+  gc_actstats *stats;        /* the activation monitor, or NULL */
+  size_t batches_per_epoch;
 } gc_run;
 
 /* network2's settings: [784,30,10], sigmoid, cross-entropy, default
  * initialiser, eta 0.1, lambda 5, mini-batch 10, 30 epochs, seed 1, all
- * training images, validation set, evaluation accuracy monitored. */
+ * training images, validation set, evaluation accuracy monitored; for the
+ * activation monitor, if switched on, a sample of 300 at epochs' ends. */
 GC_API void gc_run_config_init(gc_run_config *c);
 
 /* Set the layer sizes (2 to GC_RUN_MAX_LAYERS of them). */
@@ -135,6 +157,10 @@ GC_API int gc_run_config_from_checkpoint(gc_run_config *c,
 /* Continue from ck: r must be allocated with the configuration
  * gc_run_config_from_checkpoint gave (epochs may be more). */
 GC_API int gc_run_restore(gc_run *r, const gc_checkpoint *ck);
+
+/* The hidden layers of record i of a result (NULL past the last). */
+GC_API const gc_layer_stats *gc_run_result_layers(const gc_run_result *res,
+                                                  size_t i);
 
 /* Perform a whole run; *res is freed with gc_run_result_free().  hook,
  * if not NULL, is called after every epoch; a non-zero return ends the

@@ -33,6 +33,9 @@ typedef struct gc_speeds_train_result {
   size_t hidden, epochs;
   double *series;          /* epochs x hidden: the speeds before each epoch */
   double final_ratio;      /* last / first hidden layer, last epoch */
+  gc_run_result run;       /* the run's record; with the activation monitor
+                              (config.monitor & GC_MONITOR_ACTIVATIONS),
+                              its records: one step is one epoch */
 } gc_speeds_train_result;
 
 /* The speeds of the nets of c with seeds c->seed .. c->seed+seeds-1,

@@ -41,6 +41,7 @@
 #include "gradchain/dataset.h"
 #include "gradchain/evaluate.h"
 #include "gradchain/net.h"
+#include "gradchain/schedule.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,7 +52,10 @@ enum {
   GC_MONITOR_EVAL_ACCURACY = 1,
   GC_MONITOR_EVAL_COST = 2,
   GC_MONITOR_TRAIN_ACCURACY = 4,
-  GC_MONITOR_TRAIN_COST = 8
+  GC_MONITOR_TRAIN_COST = 8,
+  GC_MONITOR_ACTIVATIONS = 16 /* the hidden layers' activation statistics
+                                 (actstats.h): taken by the run (run.h),
+                                 not by the trainer */
 };
 
 typedef struct gc_train_config {
@@ -65,6 +69,10 @@ typedef struct gc_train_config {
   size_t eval_batch;     /* rows per forward pass when monitoring (500) */
   double momentum;       /* mu in [0, 1); 0: no velocity at all (0) */
   int nesterov;          /* Nesterov's form of momentum (0) */
+  gc_schedule schedule;  /* mu_t of update t: GC_SCHEDULE_CONSTANT is
+                            momentum itself, GC_SCHEDULE_SUTSKEVER
+                            Sutskever's rising mu_t capped at momentum
+                            (schedule.h) (constant) */
 } gc_train_config;
 
 /* What one epoch measured; unmonitored values are NaN / 0. */
@@ -75,6 +83,13 @@ typedef struct gc_epoch_stats {
   size_t evaluation_correct, training_correct;
   int stop;                     /* early stopping triggered after this epoch */
 } gc_epoch_stats;
+
+struct gc_trainer;
+/* Called after every mini-batch step of an epoch with the step's index in
+ * the epoch (0, 1, ...); a non-zero return ends the epoch with that
+ * status. */
+typedef int (*gc_step_hook)(const struct gc_trainer *t, size_t batch,
+                            void *arg);
 
 typedef struct gc_trainer {
   gc_net *net;                  /* trained in place; not owned */
@@ -95,6 +110,8 @@ typedef struct gc_trainer {
   size_t epoch;                 /* epochs done */
   size_t best_correct, since_best; /* early stopping */
   int stopped;                  /* early stopping triggered */
+  gc_step_hook step_hook;       /* NULL, or called after every step */
+  void *step_arg;
 } gc_trainer;
 
 GC_API void gc_train_config_default(gc_train_config *cfg);
@@ -108,9 +125,9 @@ GC_API int gc_trainer_alloc(gc_trainer **t, gc_net *net,
                             const gc_train_config *cfg);
 GC_API void gc_trainer_free(gc_trainer *t);
 
-/* The momentum mu of the next update (update number t->updates): the
- * configuration's constant.  Every update asks this function, so that a
- * schedule mu_t is one change here. */
+/* The momentum mu of the next update (update number t = t->updates):
+ * gc_schedule_momentum(cfg.schedule, cfg.momentum, t).  t is in the
+ * checkpoint, so a resumed run continues the schedule. */
 GC_API double gc_trainer_momentum(const gc_trainer *t);
 
 /* One epoch: shuffle, one SGD step per mini-batch, then the monitors.
@@ -122,8 +139,8 @@ GC_API int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats);
  * the weight decay), as inside an epoch.  Exposed for tests. */
 GC_API int gc_trainer_step(gc_trainer *t, const size_t *idx, size_t m);
 
-/* Parse "eval-accuracy,eval-cost,train-accuracy,train-cost" (any subset,
- * or "none"). */
+/* Parse "eval-accuracy,eval-cost,train-accuracy,train-cost,activations"
+ * (any subset, or "none"). */
 GC_API int gc_monitor_from_names(unsigned *monitor, const char *list);
 
 #ifdef __cplusplus

@@ -12,6 +12,7 @@
 #include "gradchain/train.h"
 #include "gradchain/speeds_study.h"
 #include "cli/cli.h"
+#include "cli/actout.h"
 #include "cli/options.h"
 #include "cli/outfile.h"
 #include "cli/reproduce/stages.h"
@@ -34,6 +35,13 @@ static const char usage[] =
   "  --epochs N       epochs of --train (500)\n"
   "  --eta ETA        learning rate of --train (0.1)\n"
   "  --lambda L       L2 regularisation of --train (5.0)\n"
+  "  --monitor activations\n"
+  "                   with --train: the activation statistics of every\n"
+  "                   hidden layer (see gradchain train --help) before the\n"
+  "                   first epoch and after each; --plot draws them too\n"
+  "  --stats-sample N, --stats-every K   as for gradchain train\n"
+  "  --momentum-max MU, --momentum-schedule constant|sutskever\n"
+  "                   with --train: momentum, as for gradchain train\n"
   "  --data DIR       MNIST directory ($GRADCHAIN_DATA or the cache)\n"
   "  --plot DIR       also write the CSV, gnuplot script and PNG there\n"
   "  --format F       text | json | csv (text)\n"
@@ -235,6 +243,15 @@ static void train_json(FILE *f, const size_t *sizes, size_t L, const train_resul
   }
   fputs("],\n \"final_ratio\": ", f);
   cli_json_double(f, r->final_ratio);
+  if (r->run.nrecords) { /* the records after each epoch, beside series */
+    fputs(",\n \"activations\": [", f);
+    for (size_t e = 0; e < r->epochs; e++) {
+      fputs(e ? ",\n  " : "\n  ", f);
+      act_json_layers(f, act_epoch_layers(&r->run, e + 1), r->hidden);
+    }
+    fputc(']', f);
+    act_json_records(f, &r->run);
+  }
   fputs("}\n", f);
 }
 
@@ -402,7 +419,9 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
 
 static const cli_opt speeds_opts[] = {
   OPT_SIZES, OPT_SEEDS, OPT_SEED, OPT_EXAMPLES, OPT_TRAIN, OPT_EPOCHS,
-  OPT_ETA, OPT_LAMBDA, OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
+  OPT_ETA, OPT_LAMBDA, OPT_MONITOR, OPT_STATS_SAMPLE, OPT_STATS_EVERY,
+  OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
+  OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
 
 /* the study the options ask for, printed and plotted */
 static int speeds(const cli_args *a, const gc_mnist *m)
@@ -430,8 +449,15 @@ static int speeds(const cli_args *a, const gc_mnist *m)
     if (a->format == CLI_JSON) train_json(stdout, sizes, L, &r);
     else if (a->format == CLI_CSV) train_csv(stdout, &r);
     else train_text(stdout, sizes, L, &r);
+    if (a->format == CLI_TEXT) act_text(stdout, &r.run);
     if (!st && a->plot && plot_train(&ctx, devnull, "speeds_train", sizes, L, &r))
       st = CLI_FAIL;
+    if (!st && a->plot && r.run.nrecords) {
+      char title[320];
+      sizes_str(title, sizeof title, sizes, L);
+      strcat(title, ", batch gradient descent");
+      if (act_plot(&ctx, devnull, "activations", title, &r.run)) st = CLI_FAIL;
+    }
     gc_speeds_train_result_free(&r);
   }
   if (devnull) fclose(devnull);
@@ -450,6 +476,11 @@ int cmd_speeds(int argc, char **argv)
     gc_run_config_set_sizes(&a.run, 4, def);
   }
   if (!CLI_GIVEN(&a, OPT_EPOCHS)) a.run.epochs = 500;
+  if (!CLI_GIVEN(&a, OPT_MONITOR)) a.run.monitor = 0;
+  else if (a.run.monitor & ~(unsigned)GC_MONITOR_ACTIVATIONS || !a.train)
+    return cli_fail(CLI_USAGE, "--monitor: speeds takes only activations, "
+                    "and only with --train");
+  if ((st = cli_check_momentum(&a))) return st;
   if (a.run.nlayers < 3)
     return cli_fail(CLI_USAGE, "--sizes: the speeds need at least one "
                     "hidden layer");
@@ -461,6 +492,8 @@ int cmd_speeds(int argc, char **argv)
   else if (a.examples > m->training.n)
     st = cli_fail(CLI_USAGE, "--examples %zu: the training set has %zu",
                   a.examples, m->training.n);
+  else if ((st = cli_check_stats(&a, m->validation.n)))
+    ;
   else
     st = speeds(&a, m);
   gc_mnist_free(m);

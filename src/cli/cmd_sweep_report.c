@@ -70,7 +70,7 @@ static int read_results(report *rp, const char *dir)
     sprintf(names[n++], "%s/%s", dir, e->d_name);
   }
   closedir(d);
-  qsort(names, n, sizeof *names, name_cmp);
+  if (n) qsort(names, n, sizeof *names, name_cmp);
   if (!st && !n) st = cli_fail(CLI_FAIL, "%s holds no result files", dir);
   if (!st && !(rp->r = calloc(n, sizeof *rp->r)))
     st = cli_fail(CLI_FAIL, "out of memory");

@@ -11,8 +11,10 @@
 #include "gradchain/gradchain.h"
 #include "gradchain/mnist.h"
 #include "gradchain/run.h"
+#include "cli/actout.h"
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "cli/outfile.h"
 
 static const char usage[] =
   "Usage: gradchain train [OPTIONS]\n"
@@ -27,7 +29,19 @@ static const char usage[] =
   "  --init I            default (w ~ N(0,1/n_in)) | large (w ~ N(0,1))\n"
   "  --seed S            seed of the initialisation and shuffling (1)\n"
   "  --monitor LIST      any of eval-accuracy,eval-cost,train-accuracy,\n"
-  "                      train-cost, or none (eval-accuracy)\n"
+  "                      train-cost,activations, or none (eval-accuracy);\n"
+  "                      activations: mean, sd, 2.5/50/97.5th percentiles\n"
+  "                      and saturated fraction of every hidden layer over\n"
+  "                      a sample of the evaluation set, before the first\n"
+  "                      epoch and after each\n"
+  "  --stats-sample N    the activations' sample: the first N evaluation\n"
+  "                      images (300)\n"
+  "  --stats-every K     also take the activations every K mini-batches\n"
+  "  --momentum-max MU   momentum (0: none), in [0, 1); with sutskever the\n"
+  "                      cap of the schedule\n"
+  "  --momentum-schedule constant | sutskever: mu_t = min(1 - 2^(-1 -\n"
+  "                      log2(floor(t/250) + 1)), MU) for update t\n"
+  "                      (constant)\n"
   "  --eval SET          validation | test: the evaluation set (validation)\n"
   "  --train-size N      train on the first N training images (50000)\n"
   "  --early-stop N      stop after N epochs without a better evaluation\n"
@@ -42,7 +56,11 @@ static const char usage[] =
   "                      agree with it, except --epochs, which may extend\n"
   "                      the run\n"
   "  --data DIR          MNIST directory ($GRADCHAIN_DATA or the cache)\n"
-  "  --format F          text | json (text)\n"
+  "  --format F          text | json | csv (text); csv: the activation\n"
+  "                      records, one row per record and hidden layer\n"
+  "  --plot DIR          the activations' figures (mean with its 2.5-97.5\n"
+  "                      band, sd, saturated fraction against mini-batches\n"
+  "                      seen): CSV, gnuplot scripts and PNGs in DIR\n"
   "  --quiet             no progress lines on stderr\n"
   "  --help              this text\n"
   "On SIGINT (Ctrl-C) the current epoch is finished and checkpointed, and\n"
@@ -126,7 +144,14 @@ static void print_json(const gc_run_result *res)
   cli_json_double(stdout, c->eta);
   printf(", \"lambda\": ");
   cli_json_double(stdout, c->lambda);
-  printf(", \"seed\": %lu, \"epochs\": [", c->seed);
+  printf(", \"seed\": %lu, ", c->seed);
+  if (c->momentum > 0) {
+    printf("\"momentum_max\": ");
+    cli_json_double(stdout, c->momentum);
+    printf(", \"momentum_schedule\": \"%s\", \"nesterov\": %s, ",
+           gc_schedule_name(c->schedule), c->nesterov ? "true" : "false");
+  }
+  printf("\"epochs\": [");
   for (size_t i = 0; i < res->epochs; i++) {
     printf(i ? ",\n  {\"epoch\": %zu" : "\n  {\"epoch\": %zu", st[i].epoch);
     if (mon & GC_MONITOR_EVAL_ACCURACY) {
@@ -145,10 +170,17 @@ static void print_json(const gc_run_result *res)
       printf(", \"training_cost\": ");
       cli_json_double(stdout, st[i].training_cost);
     }
+    const gc_layer_stats *ls = act_epoch_layers(res, st[i].epoch);
+    if (ls) {
+      printf(",\n   \"activations\": ");
+      act_json_layers(stdout, ls, res->nhidden);
+    }
     printf("}");
   }
-  printf("%s], \"stopped_early\": %s, \"seconds\": ",
-         res->epochs ? "\n" : "", res->stopped_early ? "true" : "false");
+  printf("%s]", res->epochs ? "\n" : "");
+  act_json_records(stdout, res);
+  printf(", \"stopped_early\": %s, \"seconds\": ",
+         res->stopped_early ? "true" : "false");
   cli_json_double(stdout, res->seconds);
   printf("}\n");
 }
@@ -176,13 +208,16 @@ static void print_text(const gc_run_result *res)
   if (res->stopped_early)
     printf("stopped early: no better evaluation accuracy in %zu epochs\n",
            res->config.early_stop);
+  act_text(stdout, res);
   printf("seconds: %.3f\n", res->seconds);
 }
 
 static const cli_opt train_opts[] = {
   OPT_SIZES, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA, OPT_COST, OPT_INIT,
-  OPT_SEED, OPT_MONITOR, OPT_EVAL, OPT_TRAIN_SIZE, OPT_EARLY_STOP, OPT_SAVE,
-  OPT_CHECKPOINT, OPT_RESUME, OPT_DATA, OPT_FORMAT, OPT_QUIET, OPT_HELP};
+  OPT_SEED, OPT_MONITOR, OPT_EVAL, OPT_TRAIN_SIZE, OPT_EARLY_STOP,
+  OPT_STATS_SAMPLE, OPT_STATS_EVERY, OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
+  OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME,
+  OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
 
 #define GIVEN(a, o) CLI_GIVEN(a, o)
 
@@ -234,6 +269,15 @@ static int adopt(cli_args *a, const gc_checkpoint *ck)
     DIFFER("--train-size", "%zu", c->train_size, k.train_size);
   if (GIVEN(a, OPT_EARLY_STOP) && c->early_stop != k.early_stop)
     DIFFER("--early-stop", "%zu", c->early_stop, k.early_stop);
+  if (GIVEN(a, OPT_MOMENTUM_SCHEDULE) && c->schedule != k.schedule)
+    DIFFER("--momentum-schedule", "%s", gc_schedule_name(c->schedule),
+           gc_schedule_name(k.schedule));
+  if (GIVEN(a, OPT_MOMENTUM_MAX) && c->momentum != k.momentum)
+    DIFFER("--momentum-max", "%.17g", c->momentum, k.momentum);
+  if (GIVEN(a, OPT_STATS_SAMPLE) && c->stats_sample != k.stats_sample)
+    DIFFER("--stats-sample", "%zu", c->stats_sample, k.stats_sample);
+  if (GIVEN(a, OPT_STATS_EVERY) && c->stats_every != k.stats_every)
+    DIFFER("--stats-every", "%zu", c->stats_every, k.stats_every);
 #undef DIFFER
   a->run = k;
   return CLI_OK;
@@ -257,7 +301,8 @@ static int check_run(const cli_args *a, const gc_mnist *m, int resumed)
   if (r->batch > n)
     return cli_fail(CLI_USAGE, "--batch: %zu is more than the %zu training "
                     "images", r->batch, n);
-  return CLI_OK;
+  return cli_check_stats(a, r->eval_set == GC_EVAL_SET_TEST ? m->test.n
+                                                            : m->validation.n);
 }
 
 /* set by SIGINT, checked between epochs */
@@ -325,6 +370,24 @@ static int epochs_loop(gc_run *r, const cli_args *a, int argc, char **argv)
   return rc;
 }
 
+/* --plot DIR: the activations' figures. */
+static int plot(const cli_args *a, const gc_run_result *res)
+{
+  char title[64];
+  const gc_run_config *c = &res->config;
+  int k = snprintf(title, sizeof title, "[");
+  for (size_t l = 0; l < c->nlayers && k < (int)sizeof title - 16; l++)
+    k += snprintf(title + k, sizeof title - (size_t)k, "%s%zu", l ? "," : "",
+                  c->sizes[l]);
+  snprintf(title + k, sizeof title - (size_t)k, "]");
+  stage_ctx ctx = {a->plot, 0, 1, a->data, a->quiet, 0};
+  FILE *devnull = fopen("/dev/null", "w");
+  int st = !devnull || make_dirs(a->plot) ? CLI_FAIL
+           : act_plot(&ctx, devnull, "activations", title, res);
+  if (devnull) fclose(devnull);
+  return st;
+}
+
 /* Load the data, set up (or resume) the run, train, save, print. */
 static int train(cli_args *a, const gc_checkpoint *ck, int argc,
                  char **argv)
@@ -349,7 +412,9 @@ static int train(cli_args *a, const gc_checkpoint *ck, int argc,
     goto done;
   }
   if (a->format == CLI_JSON) print_json(&r->result);
+  else if (a->format == CLI_CSV) act_csv(stdout, &r->result);
   else print_text(&r->result);
+  if (a->plot && (rc = plot(a, &r->result))) goto done;
 done:
   gc_run_free(r);
   gc_mnist_free(m);
@@ -361,7 +426,7 @@ int cmd_train(int argc, char **argv)
   cli_args a;
   cli_args_init(&a);
   int rc = cli_args_parse(&a, train_opts, sizeof train_opts /
-                          sizeof *train_opts, 0, argc, argv);
+                          sizeof *train_opts, 1, argc, argv);
   if (rc || a.help) return rc ? rc : cli_help(usage);
   gc_checkpoint *ck = NULL;
   if (a.resume) {
@@ -371,7 +436,16 @@ int cmd_train(int argc, char **argv)
       return rc;
     }
   }
-  rc = train(&a, ck, argc, argv);
+  if (!rc) rc = cli_check_momentum(&a);
+  if (!rc && !(a.run.monitor & GC_MONITOR_ACTIVATIONS)) {
+    if (a.format == CLI_CSV)
+      rc = cli_fail(CLI_USAGE, "--format csv: train writes CSV only for the "
+                    "activation records (add --monitor activations)");
+    else if (a.plot)
+      rc = cli_fail(CLI_USAGE, "--plot: train plots only the activation "
+                    "records (add --monitor activations)");
+  }
+  if (!rc) rc = train(&a, ck, argc, argv);
   gc_checkpoint_free(ck);
   return rc;
 }

@@ -10,7 +10,7 @@
 /* One limit for each count, whichever subcommand takes it. */
 #define MAX_EPOCHS 1000000
 #define MAX_BATCH 1000000000
-#define MAX_SET 1000000000   /* --train-size, --examples */
+#define MAX_SET 1000000000   /* --train-size, --examples, --stats-* */
 #define MAX_SEEDS 1000
 
 typedef int (*parser)(cli_args *a, const char *arg, const char *opt,
@@ -71,6 +71,18 @@ P(p_eval)
 }
 P(p_train_size) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.train_size); }
 P(p_early_stop) { (void)csv; return p_count(arg, opt, 0, MAX_EPOCHS, &a->run.early_stop); }
+P(p_stats_sample) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_sample); }
+P(p_stats_every) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_every); }
+P(p_schedule) { (void)csv; return p_lib(gc_schedule_from_name(&a->run.schedule, arg), opt); }
+P(p_momentum_max)
+{
+  (void)csv;
+  if (cli_parse_double(arg, opt, &a->run.momentum)) return CLI_USAGE;
+  if (!(a->run.momentum >= 0 && a->run.momentum < 1))
+    return cli_fail(CLI_USAGE, "%s: '%s' is not from 0 up to, not including, "
+                    "1", opt, arg);
+  return CLI_OK;
+}
 P(p_depths)
 {
   (void)csv;
@@ -156,6 +168,11 @@ static const struct {
   [OPT_SET] = {"set", required_argument, p_eval},
   [OPT_TRAIN_SIZE] = {"train-size", required_argument, p_train_size},
   [OPT_EARLY_STOP] = {"early-stop", required_argument, p_early_stop},
+  [OPT_STATS_SAMPLE] = {"stats-sample", required_argument, p_stats_sample},
+  [OPT_STATS_EVERY] = {"stats-every", required_argument, p_stats_every},
+  [OPT_MOMENTUM_SCHEDULE] = {"momentum-schedule", required_argument,
+                             p_schedule},
+  [OPT_MOMENTUM_MAX] = {"momentum-max", required_argument, p_momentum_max},
   [OPT_DEPTHS] = {"depths", required_argument, p_depths},
   [OPT_WIDTH] = {"width", required_argument, p_width},
   [OPT_SEEDS] = {"seeds", required_argument, p_seeds},
@@ -249,5 +266,30 @@ int cli_check_sizes(const gc_run_config *c, const gc_dataset *d)
   if (in != d->dim || out != d->nclasses)
     return cli_fail(CLI_USAGE, "--sizes: MNIST needs %zu inputs and %zu "
                     "outputs (got %zu and %zu)", d->dim, d->nclasses, in, out);
+  return CLI_OK;
+}
+
+int cli_check_momentum(const cli_args *a)
+{
+  if (a->run.schedule == GC_SCHEDULE_SUTSKEVER && a->run.momentum == 0)
+    return cli_fail(CLI_USAGE, "--momentum-schedule sutskever: give its cap "
+                    "with --momentum-max MU (0 < MU < 1)");
+  return CLI_OK;
+}
+
+int cli_check_stats(const cli_args *a, size_t n)
+{
+  const gc_run_config *c = &a->run;
+  int on = (c->monitor & GC_MONITOR_ACTIVATIONS) != 0;
+  if (!on && CLI_GIVEN(a, OPT_STATS_SAMPLE))
+    return cli_fail(CLI_USAGE, "--stats-sample: there is no activation "
+                    "monitor to take it (add --monitor activations)");
+  if (!on && CLI_GIVEN(a, OPT_STATS_EVERY))
+    return cli_fail(CLI_USAGE, "--stats-every: there is no activation "
+                    "monitor to take it (add --monitor activations)");
+  if (on && c->stats_sample > n)
+    return cli_fail(CLI_USAGE, "--stats-sample: %zu is more than the %zu "
+                    "images of the %s set", c->stats_sample, n,
+                    gc_eval_set_name(c->eval_set));
   return CLI_OK;
 }

@@ -23,6 +23,7 @@ typedef enum cli_opt {
   /* the run description */
   OPT_SIZES, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA, OPT_COST, OPT_INIT,
   OPT_SEED, OPT_MONITOR, OPT_EVAL, OPT_SET, OPT_TRAIN_SIZE, OPT_EARLY_STOP,
+  OPT_STATS_SAMPLE, OPT_STATS_EVERY, OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
   /* the studies */
   OPT_DEPTHS, OPT_WIDTH, OPT_SEEDS, OPT_EXAMPLES, OPT_TRAIN,
   /* files and output */
@@ -37,7 +38,7 @@ typedef enum cli_opt {
 #define CLI_MAX_SPECTRA 64
 
 typedef struct cli_args {
-  gc_run_config run;          /* --sizes ... --early-stop, --set */
+  gc_run_config run;          /* --sizes ... --stats-every, --set */
   size_t depths[GC_DEPTH_MAX], ndepths; /* --depths (1,2,3,4) */
   size_t width;               /* --width (30) */
   size_t seeds;               /* --seeds (1) */
@@ -64,6 +65,13 @@ void cli_args_init(cli_args *a);
  * --format takes csv.  0, or the exit status after a one-line message. */
 int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
                    int argc, char **argv);
+
+/* Sutskever's schedule needs a cap (--momentum-max > 0). */
+int cli_check_momentum(const cli_args *a);
+
+/* --stats-sample and --stats-every only with --monitor activations, the
+ * sample no larger than the evaluation set (of n images). */
+int cli_check_stats(const cli_args *a, size_t n);
 
 /* Apply option NAME (no dashes) with value ARG as the command line would
  * (for a sweep's grid values).  0, or the exit status after a message. */

@@ -27,6 +27,7 @@ void gc_run_config_init(gc_run_config *c)
   c->sigma_b = 0.0;
   c->momentum = t.momentum;
   c->nesterov = t.nesterov;
+  c->schedule = t.schedule;
   c->eta = t.eta;
   c->lambda = t.lambda;
   c->batch = t.batch;
@@ -37,6 +38,8 @@ void gc_run_config_init(gc_run_config *c)
   c->monitor = t.monitor;
   c->early_stop = t.early_stop;
   c->eval_batch = t.eval_batch;
+  c->stats_sample = GC_STATS_SAMPLE;
+  c->stats_every = 0;
 }
 
 int gc_run_config_set_sizes(gc_run_config *c, size_t nlayers,
@@ -111,6 +114,82 @@ void gc_run_train_config(gc_train_config *t, const gc_run_config *c)
   t->eval_batch = c->eval_batch;
   t->momentum = c->momentum;
   t->nesterov = c->nesterov;
+  t->schedule = c->schedule;
+}
+
+static double now(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Room for one more activation record. */
+static int reserve_record(gc_run_result *res)
+{
+  if (res->nrecords < res->records_cap) return GC_OK;
+  size_t cap = res->records_cap ? 2 * res->records_cap : 16;
+  gc_act_record *rec = realloc(res->act_records, cap * sizeof *rec);
+  if (rec) res->act_records = rec;
+  gc_layer_stats *ls = realloc(res->act_layers,
+                               cap * res->nhidden * sizeof *ls);
+  if (ls) res->act_layers = ls;
+  if (!rec || !ls)
+    return gc_error(GC_ENOMEM, "out of memory for %zu activation records",
+                    cap);
+  res->records_cap = cap;
+  return GC_OK;
+}
+
+/* Take one activation record of the net as it is now. */
+static int take_record(gc_run *r, size_t batches, unsigned kind)
+{
+  gc_run_result *res = &r->result;
+  size_t H = res->nhidden;
+  int st = reserve_record(res);
+  if (st) return st;
+  double t0 = now();
+  st = gc_actstats_run(res->act_layers + res->nrecords * H, r->stats);
+  res->stats_seconds += now() - t0;
+  if (st) return st;
+  gc_act_record *rec = &res->act_records[res->nrecords++];
+  memset(rec, 0, sizeof *rec); /* no uninitialised padding */
+  rec->batches = batches;
+  rec->epoch = r->trainer->epoch;
+  rec->kind = kind;
+  return GC_OK;
+}
+
+/* After step `batch` of the current epoch: a record every stats_every
+ * updates, except at the epoch's end, whose record gc_run_iterate takes */
+static int every_k(const gc_trainer *t, size_t batch, void *arg)
+{
+  gc_run *r = arg;
+  if (batch + 1 == r->batches_per_epoch) return GC_OK;
+  size_t done = t->epoch * r->batches_per_epoch + batch + 1;
+  return done % r->cfg.stats_every ? GC_OK
+                                   : take_record(r, done, GC_ACTREC_EVERY);
+}
+
+/* The activation monitor of a run and its first record. */
+static int monitor_alloc(gc_run *r, const gc_dataset *eval)
+{
+  const gc_run_config *c = &r->cfg;
+  if (!eval)
+    return gc_error(GC_EINVAL, "the activation monitor needs an evaluation "
+                    "set to take its sample from");
+  if (c->stats_sample == 0 || c->stats_sample > eval->n)
+    return gc_error(GC_EINVAL, "an activation sample of %zu images: must be "
+                    "from 1 to the evaluation set's %zu", c->stats_sample,
+                    eval->n);
+  int st = gc_actstats_alloc(&r->stats, r->net, eval, c->stats_sample, 0);
+  if (st) return st;
+  r->result.nhidden = r->stats->nhidden;
+  if (c->stats_every) {
+    r->trainer->step_hook = every_k;
+    r->trainer->step_arg = r;
+  }
+  return take_record(r, 0, GC_ACTREC_INITIAL);
 }
 
 static const gc_dataset *eval_data(const gc_run_config *c, const gc_mnist *m)
@@ -149,6 +228,9 @@ int gc_run_alloc(gc_run **out, const gc_run_config *c, const gc_mnist *data)
     st = gc_trainer_alloc(&r->trainer, r->net, &r->train, eval_data(c, data),
                           &t);
   }
+  if (!st) r->batches_per_epoch = (r->train.n + c->batch - 1) / c->batch;
+  if (!st && (c->monitor & GC_MONITOR_ACTIVATIONS))
+    st = monitor_alloc(r, eval_data(c, data));
   if (st) {
     gc_run_free(r);
     return st;
@@ -160,17 +242,11 @@ int gc_run_alloc(gc_run **out, const gc_run_config *c, const gc_mnist *data)
 void gc_run_free(gc_run *r)
 {
   if (!r) return;
+  gc_actstats_free(r->stats);
   gc_trainer_free(r->trainer);
   gc_net_free(r->net);
   gc_run_result_free(&r->result);
   free(r);
-}
-
-static double now(void)
-{
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* Fold epoch k's evaluation accuracy into the final and best values. */
@@ -192,6 +268,13 @@ int gc_run_iterate(gc_run *r)
     return gc_error(GC_EINVAL, "the run has done its %zu epochs", res->epochs);
   double t0 = now();
   int st = gc_trainer_epoch(r->trainer, &res->history[res->epochs]);
+  if (!st && r->stats) {
+    size_t done = r->trainer->epoch * r->batches_per_epoch;
+    unsigned kind = GC_ACTREC_EPOCH;
+    if (r->cfg.stats_every && done % r->cfg.stats_every == 0)
+      kind |= GC_ACTREC_EVERY;
+    st = take_record(r, done, kind);
+  }
   res->seconds += now() - t0;
   if (st) return st;
   record(res, &res->history[res->epochs]);
@@ -215,6 +298,12 @@ int gc_run_checkpoint(const gc_run *r, const char *path)
   run.sigma_b = r->cfg.sigma_b;
   snprintf(run.eval_set, sizeof run.eval_set, "%s",
            gc_eval_set_name(r->cfg.eval_set));
+  run.stats_sample = r->cfg.stats_sample;
+  run.stats_every = r->cfg.stats_every;
+  run.nhidden = r->result.nhidden;
+  run.nrecords = r->result.nrecords;
+  run.act_records = r->result.act_records;
+  run.act_layers = r->result.act_layers;
   return gc_checkpoint_save(path, r->trainer, &run, r->result.history);
 }
 
@@ -246,6 +335,7 @@ int gc_run_config_from_checkpoint(gc_run_config *c, const gc_checkpoint *ck)
   c->sigma_b = run->sigma_b;
   c->momentum = ck->cfg.momentum;
   c->nesterov = ck->cfg.nesterov;
+  c->schedule = ck->cfg.schedule;
   c->eta = ck->cfg.eta;
   c->lambda = ck->cfg.lambda;
   c->batch = ck->cfg.batch;
@@ -255,6 +345,10 @@ int gc_run_config_from_checkpoint(gc_run_config *c, const gc_checkpoint *ck)
   c->monitor = ck->cfg.monitor;
   c->early_stop = ck->cfg.early_stop;
   c->eval_batch = ck->cfg.eval_batch;
+  if (c->monitor & GC_MONITOR_ACTIVATIONS) {
+    c->stats_sample = run->stats_sample;
+    c->stats_every = run->stats_every;
+  }
   return GC_OK;
 }
 
@@ -275,6 +369,23 @@ int gc_run_restore(gc_run *r, const gc_checkpoint *ck)
     res->epochs++;
   }
   res->stopped_early = ck->stopped;
+  if (r->stats) { /* the records so far replace the initial one taken */
+    const gc_checkpoint_run *run = &ck->run;
+    if (run->nhidden != res->nhidden)
+      return gc_error(GC_EINVAL, "the checkpoint's activation records have "
+                      "%zu hidden layers, the run %zu", run->nhidden,
+                      res->nhidden);
+    res->nrecords = 0;
+    for (size_t i = 0; i < run->nrecords; i++) {
+      int st2 = reserve_record(res);
+      if (st2) return st2;
+      res->act_records[i] = run->act_records[i];
+      memcpy(res->act_layers + i * res->nhidden,
+             run->act_layers + i * res->nhidden,
+             res->nhidden * sizeof *res->act_layers);
+      res->nrecords++;
+    }
+  }
   return GC_OK;
 }
 
@@ -291,6 +402,8 @@ int gc_run_perform(gc_run_result *res, const gc_run_config *c,
   if (!st) {
     *res = r->result;
     r->result.history = NULL;
+    r->result.act_records = NULL;
+    r->result.act_layers = NULL;
   }
   gc_run_free(r);
   return st;
@@ -299,5 +412,15 @@ int gc_run_perform(gc_run_result *res, const gc_run_config *c,
 void gc_run_result_free(gc_run_result *res)
 {
   free(res->history);
+  free(res->act_records);
+  free(res->act_layers);
   res->history = NULL;
+  res->act_records = NULL;
+  res->act_layers = NULL;
+  res->nrecords = res->records_cap = 0;
+}
+
+const gc_layer_stats *gc_run_result_layers(const gc_run_result *res, size_t i)
+{
+  return i < res->nrecords ? res->act_layers + i * res->nhidden : NULL;
 }

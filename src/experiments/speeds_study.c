@@ -85,9 +85,9 @@ int gc_speeds_during_training(gc_speeds_train_result *r,
                     "%zu", c->train_size, data->training.n);
   r->config = *c;
   r->config.batch = c->train_size; /* batch gradient descent */
-  r->config.monitor = 0;
+  r->config.monitor = c->monitor & GC_MONITOR_ACTIVATIONS;
   r->config.early_stop = 0;
-  r->config.eval_set = GC_EVAL_SET_NONE;
+  if (!r->config.monitor) r->config.eval_set = GC_EVAL_SET_NONE;
   r->hidden = H;
   r->epochs = c->epochs;
   r->series = calloc(c->epochs * H, sizeof(double));
@@ -109,9 +109,12 @@ int gc_speeds_during_training(gc_speeds_train_result *r,
     }
     if (!st && hook) st = hook(run, arg);
   }
-  if (!st)
+  if (!st) {
     r->final_ratio = r->series[(r->epochs - 1) * H + H - 1] /
                      r->series[(r->epochs - 1) * H];
+    r->run = run->result;
+    memset(&run->result, 0, sizeof run->result);
+  }
   gc_run_free(run);
   if (st) gc_speeds_train_result_free(r);
   return st;
@@ -121,6 +124,7 @@ void gc_speeds_train_result_free(gc_speeds_train_result *r)
 {
   free(r->series);
   r->series = NULL;
+  gc_run_result_free(&r->run);
 }
 
 const double *gc_speeds_book(const size_t *sizes, size_t L)

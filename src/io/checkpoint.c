@@ -40,8 +40,35 @@ static const struct {
   {"eval-cost", GC_MONITOR_EVAL_COST},
   {"train-accuracy", GC_MONITOR_TRAIN_ACCURACY},
   {"train-cost", GC_MONITOR_TRAIN_COST},
+  {"activations", GC_MONITOR_ACTIVATIONS},
 };
 #define NMON (sizeof monitors / sizeof monitors[0])
+
+/* The activation monitor's settings and records, compactly. */
+static void write_activations(FILE *f, const gc_checkpoint_run *run)
+{
+  fprintf(f, " \"activations\": {\"sample\": %zu, \"every\": %zu, "
+          "\"hidden\": %zu, \"records\": [", run->stats_sample,
+          run->stats_every, run->nhidden);
+  for (size_t i = 0; i < run->nrecords; i++) {
+    const gc_act_record *r = &run->act_records[i];
+    fprintf(f, "%s[%zu, %zu, %u", i ? ",\n  " : "\n  ", r->batches, r->epoch,
+            r->kind);
+    for (size_t l = 0; l < run->nhidden; l++) {
+      const gc_layer_stats *s = &run->act_layers[i * run->nhidden + l];
+      const double v[] = {s->mean, s->sd, s->p2_5, s->p50, s->p97_5,
+                          s->saturated};
+      fprintf(f, ", [%zu", s->layer);
+      for (size_t k = 0; k < 6; k++) {
+        fputs(", ", f);
+        gc_json_put_double(f, v[k]);
+      }
+      fputc(']', f);
+    }
+    fputc(']', f);
+  }
+  fputs("]},\n", f);
+}
 
 static int write_checkpoint(FILE *f, const gc_trainer *t,
                             const gc_checkpoint_run *run,
@@ -71,6 +98,9 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
   fputs(", \"momentum\": ", f);
   gc_json_put_double(f, c->momentum);
   fprintf(f, ", \"nesterov\": %s", c->nesterov ? "true" : "false");
+  if (c->schedule != GC_SCHEDULE_CONSTANT)
+    fprintf(f, ", \"momentum_schedule\": \"%s\"",
+            gc_schedule_name(c->schedule));
   fprintf(f, "},\n \"updates\": %zu, \"epoch\": %zu, \"best_correct\": "
           "%zu, \"since_best\": %zu, \"stopped\": %s,\n \"rng\": {\"type\": \"%s\", \"size\": %zu, "
           "\"state\": \"", t->updates, t->epoch, t->best_correct, t->since_best,
@@ -103,7 +133,9 @@ static int write_checkpoint(FILE *f, const gc_trainer *t,
       gc_json_put_double(f, t->vel.data[i]);
     }
   }
-  fputs("],\n \"net\": ", f);
+  fputs("],\n", f);
+  if (c->monitor & GC_MONITOR_ACTIVATIONS) write_activations(f, run);
+  fputs(" \"net\": ", f);
   if (gc_net_write_json(f, t->net)) return -1;
   fputs("}\n", f);
   return ferror(f) ? -1 : 0;
@@ -294,13 +326,14 @@ static int get_monitor(gc_json *j, const char *at, unsigned *out)
 
 enum { C_BATCH, C_ETA, C_LAMBDA, C_SHUFFLE, C_MONITOR, C_EARLY, C_EVALBATCH,
        C_TRAINSIZE, C_EVALSIZE, C_EPOCHS, C_SEED, C_INIT, C_EVALSET,
-       C_SIGMAW, C_SIGMAB, C_MOMENTUM, C_NESTEROV, C_N };
+       C_SIGMAW, C_SIGMAB, C_MOMENTUM, C_NESTEROV, C_SCHEDULE, C_N };
 /* the keys from sigma_w on are optional (older checkpoints lack them) */
 #define C_REQUIRED C_SIGMAW
 static const char *const config_keys[C_N] = {
   "batch", "eta", "lambda", "shuffle_seed", "monitor", "early_stop",
   "eval_batch", "train_size", "eval_size", "epochs", "seed", "init",
-  "eval_set", "sigma_w", "sigma_b", "momentum", "nesterov"};
+  "eval_set", "sigma_w", "sigma_b", "momentum", "nesterov",
+  "momentum_schedule"};
 
 static int read_config(gc_json *j, const char *at, gc_checkpoint *ck)
 {
@@ -331,6 +364,16 @@ static int read_config(gc_json *j, const char *at, gc_checkpoint *ck)
   if (!(ck->run.sigma_w >= 0) || !(ck->run.sigma_b >= 0)) {
     j->p = v[ck->run.sigma_w >= 0 ? C_SIGMAB : C_SIGMAW];
     return gc_json_fail(j, "\"config\": sigma_w and sigma_b must be >= 0");
+  }
+  if (v[C_SCHEDULE]) {
+    char name[32];
+    j->p = v[C_SCHEDULE];
+    if ((st = gc_json_string(j, name, sizeof name,
+                             "\"config\".\"momentum_schedule\"")))
+      return st;
+    if (gc_schedule_from_name(&c->schedule, name))
+      return gc_json_fail(j, "\"config\".\"momentum_schedule\": %s",
+                          gc_strerror_last());
   }
   if (!(c->momentum >= 0 && c->momentum < 1) ||
       (c->nesterov && c->momentum == 0)) {
@@ -547,12 +590,112 @@ static int read_order(gc_json *j, const char *at, gc_checkpoint *ck)
   return gc_json_expect(j, ']', "\"order\"");
 }
 
+/* One number of an activation record. */
+static int act_number(gc_json *j, double *x, const char *ctx)
+{
+  int st = gc_json_expect(j, ',', ctx);
+  return st ? st : gc_json_number(j, x, ctx);
+}
+
+/* [batches, epoch, kind, [layer, 6 statistics] x hidden]: record i */
+static int read_act_record(gc_json *j, gc_checkpoint *ck, size_t i)
+{
+  gc_checkpoint_run *run = &ck->run;
+  char ctx[80];
+  double x[3];
+  int st;
+  snprintf(ctx, sizeof ctx, "\"activations\".\"records\"[%zu]", i);
+  if ((st = gc_json_expect(j, '[', ctx)) ||
+      (st = gc_json_number(j, &x[0], ctx)) ||
+      (st = act_number(j, &x[1], ctx)) || (st = act_number(j, &x[2], ctx)))
+    return st;
+  for (int k = 0; k < 3; k++)
+    if (x[k] != floor(x[k]) || x[k] < 0 || x[k] > 1e15)
+      return gc_json_fail(j, "%s: batches, epoch and kind must be whole "
+                          "numbers", ctx);
+  gc_act_record *r = &run->act_records[i];
+  r->batches = (size_t)x[0];
+  r->epoch = (size_t)x[1];
+  r->kind = (unsigned)x[2];
+  if (r->epoch > ck->epoch || r->kind < 1 || r->kind > 7)
+    return gc_json_fail(j, "%s: epoch %zu or kind %u out of range", ctx,
+                        r->epoch, r->kind);
+  for (size_t l = 0; l < run->nhidden; l++) {
+    gc_layer_stats *s = &run->act_layers[i * run->nhidden + l];
+    double layer, *v[] = {&s->mean, &s->sd, &s->p2_5, &s->p50, &s->p97_5,
+                          &s->saturated};
+    if ((st = gc_json_expect(j, ',', ctx)) ||
+        (st = gc_json_expect(j, '[', ctx)) ||
+        (st = gc_json_number(j, &layer, ctx)))
+      return st;
+    if (layer != (double)(l + 1))
+      return gc_json_fail(j, "%s: layer %.17g where %zu belongs", ctx, layer,
+                          l + 1);
+    s->layer = l + 1;
+    for (int k = 0; k < 6; k++)
+      if ((st = act_number(j, v[k], ctx))) return st;
+    if ((st = gc_json_expect(j, ']', ctx))) return st;
+  }
+  return gc_json_expect(j, ']', ctx);
+}
+
+enum { A_SAMPLE, A_EVERY, A_HIDDEN, A_RECORDS, A_N };
+static const char *const act_keys[A_N] = {"sample", "every", "hidden",
+                                          "records"};
+
+static int read_activations(gc_json *j, const char *at, gc_checkpoint *ck)
+{
+  gc_checkpoint_run *run = &ck->run;
+  const char *v[A_N];
+  int st;
+  j->p = at;
+  if ((st = collect(j, act_keys, A_N, v, "\"activations\"")) ||
+      (st = get_size(j, v[A_SAMPLE], "\"activations\".\"sample\"", 1e9,
+                     &run->stats_sample)) ||
+      (st = get_size(j, v[A_EVERY], "\"activations\".\"every\"", 1e9,
+                     &run->stats_every)) ||
+      (st = get_size(j, v[A_HIDDEN], "\"activations\".\"hidden\"", 1e6,
+                     &run->nhidden)))
+    return st;
+  /* count the records before allocating: each is an array */
+  j->p = v[A_RECORDS];
+  if ((st = gc_json_expect(j, '[', "\"activations\".\"records\""))) return st;
+  size_t n = 0;
+  const char *first = j->p;
+  if (!gc_json_accept(j, ']'))
+    for (;;) {
+      if ((st = gc_json_skip(j))) return st;
+      n++;
+      if (gc_json_accept(j, ']')) break;
+      if ((st = gc_json_expect(j, ',', "\"activations\".\"records\"")))
+        return st;
+    }
+  /* each layer of a record takes more than a byte of the text */
+  if (run->nhidden == 0 || n == 0 ||
+      run->nhidden > (size_t)(j->end - j->start) / n)
+    return gc_json_fail(j, "\"activations\": %zu records of %zu hidden "
+                        "layers", n, run->nhidden);
+  run->act_records = calloc(n, sizeof *run->act_records);
+  run->act_layers = calloc(n * run->nhidden, sizeof *run->act_layers);
+  if (!run->act_records || !run->act_layers)
+    return gc_error(GC_ENOMEM, "out of memory");
+  run->nrecords = n;
+  j->p = first;
+  for (size_t i = 0; i < n; i++) {
+    if (i && (st = gc_json_expect(j, ',', "\"activations\".\"records\"")))
+      return st;
+    if ((st = read_act_record(j, ck, i))) return st;
+  }
+  return GC_OK;
+}
+
 enum { K_FORMAT, K_VERSION, K_CONFIG, K_EPOCH, K_BEST, K_SINCE, K_STOPPED,
-       K_RNG, K_ORDER, K_HISTORY, K_NET, K_UPDATES, K_VELOCITY, K_N };
-#define K_REQUIRED K_UPDATES /* updates and velocity are optional */
+       K_RNG, K_ORDER, K_HISTORY, K_NET, K_UPDATES, K_VELOCITY, K_ACT, K_N };
+#define K_REQUIRED K_UPDATES /* updates, velocity, activations: optional */
 static const char *const top_keys[K_N] = {
   "format", "version", "config", "epoch", "best_correct", "since_best",
-  "stopped", "rng", "order", "history", "net", "updates", "velocity"};
+  "stopped", "rng", "order", "history", "net", "updates", "velocity",
+  "activations"};
 
 /* "velocity": exactly n finite numbers */
 static int read_velocity(gc_json *j, const char *at, size_t n,
@@ -621,6 +764,11 @@ static int parse(gc_checkpoint *ck, const char *text, size_t len,
   if ((st = read_rng(&j, v[K_RNG], ck))) return st;
   if ((st = read_order(&j, v[K_ORDER], ck))) return st;
   if ((st = read_history(&j, v[K_HISTORY], ck))) return st;
+  if (!v[K_ACT] != !(ck->cfg.monitor & GC_MONITOR_ACTIVATIONS))
+    return gc_json_fail(&j, "the activation monitor %s but \"activations\" "
+                        "%s", v[K_ACT] ? "is off" : "is on",
+                        v[K_ACT] ? "is there" : "is missing");
+  if (v[K_ACT] && (st = read_activations(&j, v[K_ACT], ck))) return st;
   /* the net: its own object, read by netio */
   j.p = v[K_NET];
   if ((st = gc_json_skip(&j))) return st;
@@ -679,6 +827,8 @@ void gc_checkpoint_free(gc_checkpoint *ck)
   free(ck->rng_state);
   free(ck->order);
   free(ck->history);
+  free(ck->run.act_records);
+  free(ck->run.act_layers);
   free(ck->velocity);
   free(ck);
 }
@@ -718,6 +868,7 @@ int gc_checkpoint_restore(gc_trainer *t, const gc_checkpoint *ck)
   SAME(eval_batch, "%zu");
   SAME(momentum, "%.17g");
   SAME(nesterov, "%d");
+  SAME(schedule, "%d");
 #undef SAME
   if (t->train->n != ck->train_size)
     return gc_error(GC_EINVAL, "the checkpoint trained on %zu examples, the "

@@ -23,6 +23,7 @@ void gc_train_config_default(gc_train_config *c)
   c->eval_batch = GC_EVAL_BATCH;
   c->momentum = 0.0;
   c->nesterov = 0;
+  c->schedule = GC_SCHEDULE_CONSTANT;
 }
 
 static const struct {
@@ -33,6 +34,7 @@ static const struct {
   {"eval-cost", GC_MONITOR_EVAL_COST},
   {"train-accuracy", GC_MONITOR_TRAIN_ACCURACY},
   {"train-cost", GC_MONITOR_TRAIN_COST},
+  {"activations", GC_MONITOR_ACTIVATIONS},
 };
 
 int gc_monitor_from_names(unsigned *monitor, const char *list)
@@ -53,7 +55,7 @@ int gc_monitor_from_names(unsigned *monitor, const char *list)
     if (i == k)
       return gc_error(GC_EINVAL, "unknown monitor '%.*s' (expected a list of "
                       "eval-accuracy, eval-cost, train-accuracy, train-cost, "
-                      "or none)", (int)len, p);
+                      "activations, or none)", (int)len, p);
     m |= monitor_names[i].flag;
     if (!p[len]) break;
     p += len + 1;
@@ -103,6 +105,9 @@ int gc_trainer_alloc(gc_trainer **out, gc_net *net, const gc_dataset *train,
                     "including, 1", cfg->momentum);
   if (cfg->nesterov && cfg->momentum == 0)
     return gc_error(GC_EINVAL, "Nesterov's momentum needs a momentum mu > 0");
+  if ((unsigned)cfg->schedule > GC_SCHEDULE_SUTSKEVER)
+    return gc_error(GC_EINVAL, "unknown momentum schedule %d",
+                    (int)cfg->schedule);
   size_t n0 = net->sizes[0], nL = net->sizes[net->nlayers - 1];
   size_t B = cfg->batch;
   if (n0 > ((size_t)-1) / sizeof(double) / B ||
@@ -131,7 +136,8 @@ int gc_trainer_alloc(gc_trainer **out, gc_net *net, const gc_dataset *train,
     gc_trainer_free(t);
     return st;
   }
-  if (cfg->monitor || cfg->early_stop) {
+  unsigned own = cfg->monitor & ~(unsigned)GC_MONITOR_ACTIVATIONS;
+  if (own || cfg->early_stop) {
     size_t big = train->n;
     if (eval && eval->n > big) big = eval->n;
     size_t cap = cfg->eval_batch ? cfg->eval_batch : GC_EVAL_BATCH;
@@ -176,7 +182,7 @@ static int update_biases(size_t k, double s, const double *g, double *b)
 
 double gc_trainer_momentum(const gc_trainer *t)
 {
-  return t->cfg.momentum;
+  return gc_schedule_momentum(t->cfg.schedule, t->cfg.momentum, t->updates);
 }
 
 /* The momentum step over k values of one layer (see train.h): s = -wd*w -
@@ -276,6 +282,7 @@ int gc_trainer_epoch(gc_trainer *t, gc_epoch_stats *stats)
     size_t m = n - k < B ? n - k : B;
     size_t k2 = k + m, m2 = n - k2 < B ? n - k2 : B; /* m2 = 0 at the end */
     int st = step(t, t->idx + k, m, no, t->idx + k2, m2);
+    if (!st && t->step_hook) st = t->step_hook(t, no, t->step_arg);
     if (st) return st;
   }
   t->epoch++;
