@@ -467,10 +467,11 @@ int cmd_jacobian(int argc, char **argv)
   if (st || a.help) return st ? st : cli_help(usage);
   if (a.load && (CLI_GIVEN(&a, OPT_WIDTH) || CLI_GIVEN(&a, OPT_DEPTH) ||
                  CLI_GIVEN(&a, OPT_INIT) || CLI_GIVEN(&a, OPT_ACTIVATION) ||
+                 CLI_GIVEN(&a, OPT_SIGMA_W2) || CLI_GIVEN(&a, OPT_SIGMA_B2) ||
                  CLI_GIVEN(&a, OPT_LYAPUNOV)))
     return cli_fail(CLI_USAGE, "--load takes the net's own sizes, "
                     "activation and weights (no --width, --depth, --init, "
-                    "--activation or --lyapunov)");
+                    "--activation, --sigma-w2, --sigma-b2 or --lyapunov)");
   int sig = CLI_GIVEN(&a, OPT_SIGMA_W2) || CLI_GIVEN(&a, OPT_SIGMA_B2);
   if (sig && !CLI_GIVEN(&a, OPT_INIT)) a.run.init = GC_INIT_GAUSSIAN;
   if (sig && a.run.init != GC_INIT_GAUSSIAN &&
