@@ -334,6 +334,25 @@ START_TEST(test_tanh_phases)
 }
 END_TEST
 
+/* Histogram of a log spectrum, by hand: bins of 0.5 from floor(-1.2/0.5)
+ * * 0.5 = -1.5 up to the bin of 0.7 */
+START_TEST(test_histogram)
+{
+  const double ls[] = {0.7, 0.5, 0.1, -0.2, -0.2, -1.2};
+  double c[8], f[8];
+  ck_assert_uint_eq(gc_jacobian_histogram(NULL, NULL, 0, ls, 6, 0.5), 5);
+  ck_assert_uint_eq(gc_jacobian_histogram(c, f, 8, ls, 6, 0.5), 5);
+  const double cc[] = {-1.25, -0.75, -0.25, 0.25, 0.75};
+  const double ff[] = {1, 0, 2, 1, 2};
+  for (int b = 0; b < 5; b++) {
+    ck_assert(fabs(c[b] - cc[b]) < 1e-15);
+    ck_assert_msg(fabs(f[b] - ff[b] / 6) < 1e-15, "bin %d: %g", b, f[b]);
+  }
+  const double bad[] = {0.0, -INFINITY};
+  ck_assert_uint_eq(gc_jacobian_histogram(c, f, 8, bad, 2, 0.5), 0);
+}
+END_TEST
+
 START_TEST(test_bad_input)
 {
   gc_jacobian *j = NULL;
@@ -369,6 +388,7 @@ static Suite *suite(void)
   tcase_add_test(t, test_zero_product);
   tcase_add_test(t, test_against_hand);
   tcase_add_test(t, test_tanh_phases);
+  tcase_add_test(t, test_histogram);
   tcase_add_test(t, test_bad_input);
   suite_add_tcase(s, t);
   return s;

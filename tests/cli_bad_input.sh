@@ -292,7 +292,7 @@ bad 181 argument "jacobian --lyapunov: a width beyond memory" 1 "gradchain jacob
 bad 182 argument "jacobian: a spectrum depth beyond the net" 2 "gradchain jacobian: --spectra: depth 20 is beyond the net's 10 layers" -- jacobian --spectra 5,20
 bad 183 argument "jacobian: negative sigma_w^2" 2 "gradchain jacobian: --sigma-w2 must be > 0 (got -1)" -- jacobian --sigma-w2 -1
 bad 184 argument "jacobian: --out without --spectra" 2 "gradchain jacobian: --out needs --spectra (the depths to plot)" -- jacobian --out dir
-bad 185 argument "jacobian --load with --width" 2 "gradchain jacobian: --load takes the net's own sizes, activation and weights (no --width, --depth, --init, --activation or --lyapunov)" -- jacobian --load net.json --width 10
+bad 185 argument "jacobian --load with --width" 2 "gradchain jacobian: --load takes the net's own sizes, activation and weights (no --width, --depth, --init, --activation, --sigma-w2, --sigma-b2 or --lyapunov)" -- jacobian --load net.json --width 10
 bad 186 argument "jacobian --lyapunov: fewer layers than blocks" 2 "gradchain jacobian: --lyapunov: 5 layers cannot make 10 blocks (--blocks)" -- jacobian --depth 5 --lyapunov
 bad 187 argument "meanfield --prec below 64 bits (the table's 16 to 1000000, the mean field's quadrature 64 to 4096)" 2 "gradchain meanfield: --prec: '20' is not a whole number from 64 to 4096" -- meanfield --prec 20
 bad 188 argument "meanfield --prec with --grid" 2 "gradchain meanfield: --prec re-evaluates a point (not with --critical or --grid)" -- meanfield --prec 128 --grid out

@@ -86,7 +86,7 @@ sig=$tmpd/sig
 "$GRADCHAIN" reproduce --quick --seeds 2 --out "$sig" --data "$data" 2>"$tmpd/serr" >/dev/null &
 pid=$!
 for _ in $(seq 1 3000); do
-  grep -q '\[3/4\].*\.\.\.$' "$tmpd/serr" 2>/dev/null && break
+  grep -q '\[3/[0-9]*\].*\.\.\.$' "$tmpd/serr" 2>/dev/null && break
   sleep 0.02
 done
 kill -INT "$pid" 2>/dev/null

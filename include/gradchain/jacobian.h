@@ -94,6 +94,16 @@ GC_API const gc_jacobian_layer *gc_jacobian_layers(const gc_jacobian *j);
 GC_API const double *gc_jacobian_log_spectrum(const gc_jacobian *j, size_t depth,
                                        size_t *count);
 
+/* A histogram of a log spectrum ls (count values, descending, as
+ * gc_jacobian_log_spectrum gives): bins of width bw aligned to multiples
+ * of bw, from the bin of the smallest value to that of the largest; bin b
+ * has centre lo + (b + 1/2) bw and frac[b] the fraction of the values in
+ * it.  Returns the number of bins (at most max; 0 if a value is not
+ * finite).  centre and frac may be NULL to count the bins. */
+GC_API size_t gc_jacobian_histogram(double *centre, double *frac, size_t max,
+                                    const double *ls, size_t count,
+                                    double bw);
+
 /* The k Lyapunov exponents (mean ln|R_ii| per factor, in the order of the
  * directions, which is descending up to noise) and their standard errors
  * (the spread of the blocks' means / sqrt(blocks)).  A product that

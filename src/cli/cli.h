@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <mpfr.h>
 
+#include "gradchain/activation.h"
 #include "gradchain/mnist.h"
 
 /* exit statuses */
@@ -69,6 +70,25 @@ void cli_json_mpfr(FILE *f, mpfr_srcptr x, size_t digits);
  * to digits; typed NULL: the double d. */
 void cli_json_typed(FILE *f, const char *typed, double d, mpfr_prec_t prec,
                     size_t digits);
+
+/* A phase diagram of gradchain meanfield --grid: n x n points over the
+ * sigma_w2 range w2r and sigma_b2 range b2r (rows of chi1 and xi_c at
+ * j*n + i, NaN where there is no q*), the critical sigma_w2 of each
+ * sigma_b2, the points without q*, the seconds taken.  Computed with the
+ * grid's lighter rules; on failure a message is printed and the status
+ * returned. */
+typedef struct cli_phase {
+  size_t n, missing;
+  double *sw, *sb, *chi, *xi, *crit;
+  double secs;
+} cli_phase;
+int cli_phase_compute(cli_phase *g, gc_activation act, size_t n,
+                      const double w2r[2], const double b2r[2]);
+void cli_phase_free(cli_phase *g);
+/* Its files DIR/NAME.csv (sigma_w2, sigma_b2, chi1, xi_c; a blank line
+ * after each row for pm3d) and DIR/NAME_critical.csv (sigma_b2, critical
+ * sigma_w2); empty fields for NaN. */
+int cli_phase_csv(const char *dir, const char *name, const cli_phase *g);
 
 /* The machine's physical memory in bytes (8e9 if unknown). */
 double cli_machine_bytes(void);

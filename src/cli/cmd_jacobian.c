@@ -328,19 +328,13 @@ static int write_files(const study *s, const cli_args *a)
     const gc_jacobian_layer *r = &gc_jacobian_layers(s->fwd)[a->spectra[i] - 1];
     floor_ln[i] = r->log_max_singular + log((double)r->depth * DBL_EPSILON);
     fprintf(o.f, "# depth %zu: ln_sigma_bin_centre,fraction\n", a->spectra[i]);
-    double lo = HIST_BW * floor(ls[cnt - 1] / HIST_BW);
-    size_t nb = (size_t)((ls[0] - lo) / HIST_BW) + 1, k = cnt;
-    if (!isfinite(ls[cnt - 1])) nb = 0; /* an exact 0: no histogram */
-    for (size_t b = 0; b < nb; b++) {
-      size_t c = 0;
-      while (k > 0 && ls[k - 1] < lo + HIST_BW * (double)(b + 1)) {
-        k--;
-        c++;
-      }
-      if (b + 1 == nb) c += k; /* the top edge */
-      fprintf(o.f, "%.6g,%.6g\n", lo + HIST_BW * ((double)b + 0.5),
-              (double)c / (double)cnt);
-    }
+    size_t nb = gc_jacobian_histogram(NULL, NULL, 0, ls, cnt, HIST_BW);
+    double *ce = malloc((nb + 1) * sizeof *ce), *fr = malloc((nb + 1) * sizeof *fr);
+    if (!ce || !fr) nb = 0;
+    nb = gc_jacobian_histogram(ce, fr, nb, ls, cnt, HIST_BW);
+    for (size_t b = 0; b < nb; b++) fprintf(o.f, "%.6g,%.6g\n", ce[b], fr[b]);
+    free(ce);
+    free(fr);
     fprintf(o.f, "\n\n");
   }
   if (outfile_commit(&o)) return CLI_FAIL;
@@ -473,10 +467,11 @@ int cmd_jacobian(int argc, char **argv)
   if (st || a.help) return st ? st : cli_help(usage);
   if (a.load && (CLI_GIVEN(&a, OPT_WIDTH) || CLI_GIVEN(&a, OPT_DEPTH) ||
                  CLI_GIVEN(&a, OPT_INIT) || CLI_GIVEN(&a, OPT_ACTIVATION) ||
+                 CLI_GIVEN(&a, OPT_SIGMA_W2) || CLI_GIVEN(&a, OPT_SIGMA_B2) ||
                  CLI_GIVEN(&a, OPT_LYAPUNOV)))
     return cli_fail(CLI_USAGE, "--load takes the net's own sizes, "
                     "activation and weights (no --width, --depth, --init, "
-                    "--activation or --lyapunov)");
+                    "--activation, --sigma-w2, --sigma-b2 or --lyapunov)");
   int sig = CLI_GIVEN(&a, OPT_SIGMA_W2) || CLI_GIVEN(&a, OPT_SIGMA_B2);
   if (sig && !CLI_GIVEN(&a, OPT_INIT)) a.run.init = GC_INIT_GAUSSIAN;
   if (sig && a.run.init != GC_INIT_GAUSSIAN &&

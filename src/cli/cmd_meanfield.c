@@ -225,13 +225,64 @@ static void csv_num(FILE *f, double x, char end)
   else fprintf(f, "%.10g%c", x, end);
 }
 
-static int write_grid(const args *a, const double *sw, const double *sb,
-                      const double *chi, const double *xi,
-                      const double *crit)
+void cli_phase_free(cli_phase *g)
 {
-  size_t n = a->gsize;
+  free(g->sw);
+  free(g->sb);
+  free(g->chi);
+  free(g->xi);
+  free(g->crit);
+  memset(g, 0, sizeof *g);
+}
+
+int cli_phase_compute(cli_phase *g, gc_activation act, size_t n,
+                      const double w2r[2], const double b2r[2])
+{
+  memset(g, 0, sizeof *g);
+  /* a picture needs less than the point's 1e-14: Gauss-Hermite 200 and 10
+   * Gauss-Legendre nodes per piece keep chi1 and xi_c to ~1e-7 */
+  gc_meanfield_params p;
+  gc_meanfield_params_default(&p);
+  p.nodes = 200;
+  p.nodes_2d = 10;
+  p.tol = 1e-10;
+  gc_meanfield *w = gc_meanfield_alloc(act, &p);
+  if (!w) return cli_fail_lib();
+  g->n = n;
+  g->sw = malloc(n * sizeof *g->sw);
+  g->sb = malloc(n * sizeof *g->sb);
+  g->chi = malloc(n * n * sizeof *g->chi);
+  g->xi = malloc(n * n * sizeof *g->xi);
+  g->crit = malloc(n * sizeof *g->crit);
+  int st = CLI_OK;
+  if (!g->sw || !g->sb || !g->chi || !g->xi || !g->crit)
+    st = cli_fail(CLI_FAIL, "out of memory for a %zu x %zu grid", n, n);
+  for (size_t i = 0; !st && i < n; i++) {
+    g->sw[i] = w2r[0] + (w2r[1] - w2r[0]) * (double)i / (double)(n - 1);
+    g->sb[i] = b2r[0] + (b2r[1] - b2r[0]) * (double)i / (double)(n - 1);
+  }
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  if (!st && gc_meanfield_grid(g->chi, g->xi, g->crit, &g->missing, w, n,
+                               g->sw, n, g->sb))
+    st = cli_fail_lib();
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  g->secs = (double)(t1.tv_sec - t0.tv_sec) +
+            1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+  gc_meanfield_free(w);
+  if (st) cli_phase_free(g);
+  return st;
+}
+
+int cli_phase_csv(const char *dir, const char *name, const cli_phase *g)
+{
+  size_t n = g->n;
+  const double *sw = g->sw, *sb = g->sb, *chi = g->chi, *xi = g->xi,
+               *crit = g->crit;
+  char file[256];
   outfile o;
-  if (outfile_open(&o, a->grid, "phase.csv")) return CLI_FAIL;
+  snprintf(file, sizeof file, "%s.csv", name);
+  if (outfile_open(&o, dir, file)) return CLI_FAIL;
   fprintf(o.f, "sigma_w2,sigma_b2,chi1,xi_c\n");
   for (size_t j = 0; j < n; j++) {
     for (size_t i = 0; i < n; i++) {
@@ -242,14 +293,20 @@ static int write_grid(const args *a, const double *sw, const double *sb,
     fputc('\n', o.f); /* gnuplot's pm3d wants blank lines between rows */
   }
   if (outfile_commit(&o)) return CLI_FAIL;
-  if (outfile_open(&o, a->grid, "phase_critical.csv")) return CLI_FAIL;
+  snprintf(file, sizeof file, "%s_critical.csv", name);
+  if (outfile_open(&o, dir, file)) return CLI_FAIL;
   fprintf(o.f, "sigma_b2,sigma_w2_critical\n");
-  for (size_t j = 0; j < n; j++)
-  {
+  for (size_t j = 0; j < n; j++) {
     fprintf(o.f, "%.10g,", sb[j]);
     csv_num(o.f, crit[j], '\n');
   }
-  if (outfile_commit(&o)) return CLI_FAIL;
+  return outfile_commit(&o) ? CLI_FAIL : CLI_OK;
+}
+
+static int write_grid(const args *a, const cli_phase *g)
+{
+  if (cli_phase_csv(a->grid, "phase", g)) return CLI_FAIL;
+  outfile o;
   if (outfile_open(&o, a->grid, "phase.gp")) return CLI_FAIL;
   fprintf(o.f,
           "# phase.gp -- made by gradchain meanfield --grid; run `gnuplot "
@@ -275,42 +332,16 @@ static int write_grid(const args *a, const double *sw, const double *sb,
 static int run_grid(const args *a)
 {
   size_t n = a->gsize;
-  /* a picture needs less than the point's 1e-14: Gauss-Hermite 200 and 10
-   * Gauss-Legendre nodes per piece keep chi1 and xi_c to ~1e-7 */
-  gc_meanfield_params p;
-  gc_meanfield_params_default(&p);
-  p.nodes = 200;
-  p.nodes_2d = 10;
-  p.tol = 1e-10;
-  gc_meanfield *w = gc_meanfield_alloc(a->act, &p);
-  if (!w) return cli_fail_lib();
-  double *sw = malloc(n * sizeof *sw), *sb = malloc(n * sizeof *sb);
-  double *chi = malloc(n * n * sizeof *chi), *xi = malloc(n * n * sizeof *xi);
-  double *crit = malloc(n * sizeof *crit);
-  int st = CLI_OK;
-  if (!sw || !sb || !chi || !xi || !crit) {
-    st = cli_fail(CLI_FAIL, "out of memory for a %zu x %zu grid", n, n);
-    goto out;
-  }
-  for (size_t i = 0; i < n; i++) {
-    sw[i] = a->w2r[0] + (a->w2r[1] - a->w2r[0]) * (double)i / (double)(n - 1);
-    sb[i] = a->b2r[0] + (a->b2r[1] - a->b2r[0]) * (double)i / (double)(n - 1);
-  }
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  size_t missing = 0;
-  if (gc_meanfield_grid(chi, xi, crit, &missing, w, n, sw, n, sb)) {
-    st = cli_fail_lib();
-    goto out;
-  }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  double secs = (double)(t1.tv_sec - t0.tv_sec) +
-                1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+  cli_phase g;
+  int st = cli_phase_compute(&g, a->act, n, a->w2r, a->b2r);
+  if (st) return st;
+  size_t missing = g.missing;
+  double secs = g.secs;
   if (make_dirs(a->grid)) {
     st = cli_fail(CLI_FAIL, "cannot create directory '%s'", a->grid);
     goto out;
   }
-  st = write_grid(a, sw, sb, chi, xi, crit);
+  st = write_grid(a, &g);
   if (st) goto out;
   int png = plot_available() && plot_run(a->grid, "phase.gp") == 0;
   if (a->fmt == CLI_JSON) {
@@ -330,12 +361,7 @@ static int run_grid(const args *a)
            png ? " and phase.png" : " (no gnuplot: no PNG)");
   }
 out:
-  free(sw);
-  free(sb);
-  free(chi);
-  free(xi);
-  free(crit);
-  gc_meanfield_free(w);
+  cli_phase_free(&g);
   return st;
 }
 

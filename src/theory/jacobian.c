@@ -439,6 +439,29 @@ int gc_jacobian_push(gc_jacobian *j, const double *A, size_t n, size_t m,
   return st;
 }
 
+size_t gc_jacobian_histogram(double *centre, double *frac, size_t max,
+                             const double *ls, size_t count, double bw)
+{
+  if (!count || !isfinite(ls[0]) || !isfinite(ls[count - 1]) || !(bw > 0))
+    return 0;
+  double lo = bw * floor(ls[count - 1] / bw);
+  size_t nb = (size_t)((ls[0] - lo) / bw) + 1;
+  if (!centre || !frac) return nb;
+  if (nb > max) nb = max;
+  size_t i = count; /* values below index i are not binned yet */
+  for (size_t b = 0; b < nb; b++) {
+    size_t c = 0;
+    while (i > 0 && ls[i - 1] < lo + bw * (double)(b + 1)) {
+      i--;
+      c++;
+    }
+    if (b + 1 == nb) c += i; /* the top edge */
+    centre[b] = lo + bw * ((double)b + 0.5);
+    frac[b] = (double)c / (double)count;
+  }
+  return nb;
+}
+
 int gc_jacobian_lyapunov(double *ex, double *se, const gc_jacobian *j)
 {
   size_t k = j->k, B = j->blocks;

@@ -56,6 +56,7 @@ static const struct stage stages[] = {
   {"problems", "the chapter's problems", stage_problems},
   {"speeds", "learning speeds at initialisation and during training", stage_speeds},
   {"depth", "accuracy against depth", stage_depth},
+  {"theory", "mean-field theory beside the chapter's nets", stage_theory},
   {NULL, NULL, NULL},
 };
 
