@@ -69,7 +69,8 @@ static int ratios(const stage_ctx *ctx, FILE *md)
     return cli_fail_lib();
   gc_mnist *m = NULL;
   if (gc_mnist_load(&m, ctx->data)) return cli_fail_lib();
-  outfile o = {NULL, NULL, NULL};
+  outfile o;
+  memset(&o, 0, sizeof o);
   int st = outfile_open(&o, ctx->dir, "theory_speeds.csv") ? CLI_FAIL : 0;
   if (!st)
     fprintf(o.f, "hidden,x,pair,measured,sd,theory,book\n");
