@@ -271,6 +271,22 @@ bad 166 argument "train: unknown momentum schedule" 2 "gradchain train: --moment
 bad 167 argument "train: momentum cap of 1" 2 "gradchain train: --momentum-max: '1' is not from 0 up to, not including, 1" -- train $E --momentum-max 1
 bad 168 argument "train: negative momentum cap" 2 "gradchain train: --momentum-max: '-0.1' is not from 0 up to, not including, 1" -- train $E --momentum-max -0.1
 bad 169 argument "train: Sutskever's schedule without a cap" 2 "gradchain train: --momentum-schedule sutskever: give its cap with --momentum-max MU (0 < MU < 1)" -- train $E --momentum-schedule sutskever
+# --- the remedies (issue 12): activations, outputs, costs, initialisers, momentum
+bad 200 argument "train: unknown activation" 2 "gradchain train: --activation: unknown activation 'swish' (expected sigmoid, tanh, relu, softplus, identity, leaky-relu, erf or hard-tanh)" -- train $E --activation swish
+bad 201 argument "train: unknown initialiser" 2 "gradchain train: --init: unknown initialiser 'xavier' (expected default, large, glorot, he, orthogonal, gaussian or uniform)" -- train $E --init xavier
+bad 202 argument "train: a list of activations not one per hidden layer" 2 "gradchain train: --activation: 3 activations for 2 hidden layers (give one, or one per hidden layer)" -- train $E --sizes 784,30,30,10 --activation tanh,relu,relu
+bad 203 argument "train: negative sigma_w" 2 "gradchain train: --sigma-w must be >= 0 (got -1)" -- train $E --init gaussian --sigma-w -1
+bad 204 argument "train: infinite sigma_b" 2 "gradchain train: --sigma-b: 'inf' is not a finite double" -- train $E --init gaussian --sigma-b inf
+bad 205 argument "train: momentum of 1" 2 "gradchain train: --momentum: '1' is not from 0 up to, not including, 1" -- train $E --momentum 1
+bad 206 argument "train: momentum not a number" 2 "gradchain train: --momentum: 'nan' is not a finite double" -- train $E --momentum nan
+bad 207 argument "train: --nesterov without momentum (refused, not ignored)" 2 "gradchain train: --nesterov: there is no momentum to take Nesterov's form (add --momentum MU, 0 < MU < 1)" -- train $E --nesterov
+bad 208 argument "train: softmax with the cross-entropy" 2 "gradchain train: --output softmax with --cost cross-entropy: a softmax output layer goes with the log-likelihood cost, not the cross-entropy: cross-entropy scores each output as an independent probability, and the softmax's sum to 1" -- train $E --output softmax
+bad 209 argument "train: softmax with the quadratic cost" 2 "gradchain train: --output softmax with --cost quadratic: a softmax output layer goes with the log-likelihood cost, not the quadratic: through the softmax the quadratic cost learns slowly again" -- train $E --output softmax --cost quadratic
+bad 210 argument "train: log-likelihood with a sigmoid output" 2 "gradchain train: --output sigmoid with --cost log-likelihood: the log-likelihood cost needs a softmax output layer: with independent outputs, -ln a_y falls by raising every output, right or wrong" -- train $E --cost log-likelihood
+bad 211 argument "chain: the log-likelihood cost (a chain has no softmax)" 2 "gradchain chain: --cost log-likelihood: the log-likelihood cost needs a softmax output layer: with independent outputs, -ln a_y falls by raising every output, right or wrong" -- chain --random 3 --cost log-likelihood
+bad 212 argument "train: sigma_w with an initialiser that has none" 2 "gradchain train: --sigma-w: the default initialiser does not take it (gaussian and orthogonal do)" -- train $E --sigma-w 2
+bad 213 argument "train: --momentum and --momentum-max together" 2 "gradchain train: --momentum and --momentum-max both set the momentum: give one" -- train $E --momentum 0.9 --momentum-max 0.9
+bad 214 argument "speeds: a list of activations not one per hidden layer" 2 "gradchain speeds: --activation: 3 activations for 2 hidden layers (give one, or one per hidden layer)" -- speeds $E --activation tanh,relu,relu
 # --- sweeps ---------------------------------------------------------------
 bad 140 argument "sweep: a grid item without =" 2 "gradchain sweep: the grid: 'hidden' is not KEY=VALUES" -- sweep --grid 'hidden width=30' --out s
 bad 141 argument "sweep: an unknown grid key" 2 "gradchain sweep: the grid: unknown key 'depth' (keys: hidden, width, activation, cost, init, eta, lambda, batch, epochs, train-size, seed)" -- sweep --grid depth=1..3 --out s

@@ -50,6 +50,12 @@ GC_API void gc_speeds_init_result_free(gc_speeds_init_result *res);
 GC_API void gc_speeds_ratios(double *mean, double *sd,
                              const gc_speeds_init_result *res);
 
+/* The ratio ||delta^last|| / ||delta^1|| of the last and the first hidden
+ * layer per seed, its mean and sd over the seeds (gsl sample sd; 0 for
+ * one seed); 1 for one hidden layer. */
+GC_API void gc_speeds_last_first(double *mean, double *sd,
+                                 const gc_speeds_init_result *res);
+
 /* The speeds before every epoch of c run as batch gradient descent on its
  * c->train_size training images (the mini-batch is all of them, nothing
  * is monitored): each epoch's one step has exactly the speeds' average

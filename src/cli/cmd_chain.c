@@ -100,6 +100,10 @@ static int parse(struct opts *o, int argc, char **argv)
   o->seed = a.run.seed;
   /* the book's chain: quadratic cost unless told */
   o->cost = CLI_GIVEN(&a, OPT_COST) ? a.run.cost : GC_COST_QUADRATIC;
+  /* a chain's output is its activation, never a softmax */
+  if (gc_output_cost_check(GC_OUTPUT_SIGMOID, o->cost))
+    return cli_fail(CLI_USAGE, "--cost %s: %s", gc_cost_name(o->cost),
+                    gc_strerror_last());
   o->act = a.act;
   o->prec = (long)a.prec;
   o->double_inputs = CLI_GIVEN(&a, OPT_DOUBLE_INPUTS);

@@ -15,6 +15,7 @@
 #include "cli/actout.h"
 #include "cli/options.h"
 #include "cli/outfile.h"
+#include "cli/runout.h"
 #include "cli/reproduce/stages.h"
 
 static const char usage[] =
@@ -40,6 +41,10 @@ static const char usage[] =
   "                   hidden layer (see gradchain train --help) before the\n"
   "                   first epoch and after each; --plot draws them too\n"
   "  --stats-sample N, --stats-every K   as for gradchain train\n"
+  "  --activation A, --output O, --cost C, --init I, --sigma-w S,\n"
+  "  --sigma-b S      the net, as for gradchain train\n"
+  "  --momentum MU, --nesterov\n"
+  "                   with --train: momentum, as for gradchain train\n"
   "  --momentum-max MU, --momentum-schedule constant|sutskever\n"
   "                   with --train: momentum, as for gradchain train\n"
   "  --data DIR       MNIST directory ($GRADCHAIN_DATA or the cache)\n"
@@ -129,7 +134,13 @@ static void init_json(FILE *f, const size_t *sizes, size_t L, const init_result 
                      sizes[l + 1] < TOP ? sizes[l + 1] : TOP);
     fputs("}", f);
   }
-  fputs("], \"per_seed\": [", f);
+  double rm, rsd;
+  gc_speeds_last_first(&rm, &rsd, r);
+  fputs("], \"last_first\": ", f);
+  cli_json_double(f, rm);
+  fputs(", \"last_first_sd\": ", f);
+  cli_json_double(f, rsd);
+  fputs(", \"per_seed\": [", f);
   for (size_t s = 0; s < r->seeds; s++) {
     if (s) fputs(", ", f);
     cli_json_doubles(f, r->per_seed + s * r->hidden, r->hidden);
@@ -140,11 +151,13 @@ static void init_json(FILE *f, const size_t *sizes, size_t L, const init_result 
 static void init_csv(FILE *f, const size_t *sizes, size_t L, const init_result *r)
 {
   const double *bk = book_speeds(sizes, L);
-  fputs("layer,mean,sd,book\n", f);
+  double rm, rsd;
+  gc_speeds_last_first(&rm, &rsd, r);
+  fputs("layer,mean,sd,book,last_first,last_first_sd\n", f);
   for (size_t l = 0; l < r->hidden; l++) {
     fprintf(f, "%zu,%.17g,%.17g,", l + 1, r->mean[l], r->sd[l]);
-    if (bk) fprintf(f, "%g\n", bk[l]);
-    else fputs("\n", f);
+    if (bk) fprintf(f, "%g", bk[l]);
+    fprintf(f, ",%.17g,%.17g\n", rm, rsd); /* the same on every row */
   }
 }
 
@@ -194,10 +207,12 @@ static void init_table(FILE *f, const size_t *sizes, size_t L,
   if (md)
     fprintf(f, "| net | hidden layer | ‖δ‖ (mean%s) | book |\n|---|---|---|---|\n",
             r->seeds > 1 ? " ± sd" : "");
-  else
+  else {
+    runout_remedies_text(f, &r->config);
     fprintf(f, "Speeds of learning at initialisation, %s, %zu seed%s\n"
             "%-6s  %-22s  %s\n", sz, r->seeds, r->seeds == 1 ? "" : "s",
             "layer", "||delta|| (mean +- sd)", "book");
+  }
   for (size_t l = 0; l < r->hidden; l++) {
     char v[64], b[16];
     if (r->seeds > 1) snprintf(v, sizeof v, "%.4f ± %.4f", r->mean[l], r->sd[l]);
@@ -206,6 +221,14 @@ static void init_table(FILE *f, const size_t *sizes, size_t L,
     else snprintf(b, sizeof b, "-");
     if (md) fprintf(f, "| %s | %zu | %s | %s |\n", l ? "" : sz, l + 1, v, b);
     else fprintf(f, "%-6zu  %-22s  %s\n", l + 1, v, b);
+  }
+  if (!md) {
+    double rm, rsd;
+    gc_speeds_last_first(&rm, &rsd, r);
+    if (r->seeds > 1)
+      fprintf(f, "last / first hidden layer: %.4g +- %.2g\n", rm, rsd);
+    else
+      fprintf(f, "last / first hidden layer: %.4g\n", rm);
   }
   if (!md) prediction(f, sizes, L, r);
   if (!md) {
@@ -259,6 +282,7 @@ static void train_text(FILE *f, const size_t *sizes, size_t L, const train_resul
 {
   char sz[256];
   sizes_str(sz, sizeof sz, sizes, L);
+  runout_remedies_text(f, &r->config);
   fprintf(f, "Speeds of learning during training, %s, %zu epochs\n%-7s", sz,
           r->epochs, "epoch");
   for (size_t l = 0; l < r->hidden; l++) fprintf(f, "  layer %-6zu", l + 1);
@@ -420,7 +444,8 @@ int stage_speeds(const stage_ctx *ctx, FILE *md)
 static const cli_opt speeds_opts[] = {
   OPT_SIZES, OPT_SEEDS, OPT_SEED, OPT_EXAMPLES, OPT_TRAIN, OPT_EPOCHS,
   OPT_ETA, OPT_LAMBDA, OPT_MONITOR, OPT_STATS_SAMPLE, OPT_STATS_EVERY,
-  OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
+  OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX, OPT_ACTIVATIONS, OPT_OUTPUT,
+  OPT_COST, OPT_INIT, OPT_SIGMA_W, OPT_SIGMA_B, OPT_MOMENTUM, OPT_NESTEROV,
   OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
 
 /* the study the options ask for, printed and plotted */
@@ -484,6 +509,7 @@ int cmd_speeds(int argc, char **argv)
   if (a.run.nlayers < 3)
     return cli_fail(CLI_USAGE, "--sizes: the speeds need at least one "
                     "hidden layer");
+  if ((st = cli_check_remedies(&a, a.run.nlayers - 2))) return st;
   gc_mnist *m = NULL;
   if (gc_mnist_load(&m, a.data)) return cli_fail_lib();
   const gc_run_config *c = &a.run;

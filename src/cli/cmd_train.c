@@ -19,15 +19,27 @@
 
 static const char usage[] =
   "Usage: gradchain train [OPTIONS]\n"
-  "Train a sigmoid network on MNIST by network2's mini-batch SGD with L2\n"
+  "Train a network on MNIST by network2's mini-batch SGD with L2\n"
   "regularisation; print the monitored values of every epoch.\n\n"
   "  --sizes N0,N1,...   layer sizes, input first (784,30,10)\n"
   "  --epochs N          epochs (30)\n"
   "  --batch M           mini-batch size (10)\n"
   "  --eta ETA           learning rate (0.1)\n"
   "  --lambda L          L2 regularisation parameter (5.0)\n"
-  "  --cost C            cross-entropy | quadratic (cross-entropy)\n"
-  "  --init I            default (w ~ N(0,1/n_in)) | large (w ~ N(0,1))\n"
+  "  --activation A      the hidden layers' activation, or a comma list, one\n"
+  "                      per hidden layer: sigmoid | tanh | relu |\n"
+  "                      leaky-relu | softplus | identity | erf |\n"
+  "                      hard-tanh (sigmoid)\n"
+  "  --output O          sigmoid | softmax (sigmoid)\n"
+  "  --cost C            cross-entropy | quadratic | log-likelihood\n"
+  "                      (cross-entropy); log-likelihood goes with softmax\n"
+  "                      and softmax with it only\n"
+  "  --init I            default (w ~ N(0,1/n_in), b ~ N(0,1)) | large\n"
+  "                      (w ~ N(0,1)) | glorot | he | orthogonal | gaussian\n"
+  "                      | uniform (default)\n"
+  "  --sigma-w S         gaussian: w ~ N(0, S^2/n_in); orthogonal: the gain\n"
+  "                      (1)\n"
+  "  --sigma-b S         gaussian: b ~ N(0, S^2) (0)\n"
   "  --seed S            seed of the initialisation and shuffling (1)\n"
   "  --monitor LIST      any of eval-accuracy,eval-cost,train-accuracy,\n"
   "                      train-cost,activations, or none (eval-accuracy);\n"
@@ -38,6 +50,9 @@ static const char usage[] =
   "  --stats-sample N    the activations' sample: the first N evaluation\n"
   "                      images (300)\n"
   "  --stats-every K     also take the activations every K mini-batches\n"
+  "  --momentum MU       classical momentum (0: none), in [0, 1)\n"
+  "  --nesterov          Nesterov's form of the momentum (refused without\n"
+  "                      --momentum)\n"
   "  --momentum-max MU   momentum (0: none), in [0, 1); with sutskever the\n"
   "                      cap of the schedule\n"
   "  --momentum-schedule constant | sutskever: mu_t = min(1 - 2^(-1 -\n"
@@ -135,6 +150,7 @@ static void print_text(const gc_run_result *res)
 {
   const gc_epoch_stats *st = res->history;
   unsigned mon = res->config.monitor;
+  runout_remedies_text(stdout, &res->config);
   printf("%5s", "epoch");
   if (mon & GC_MONITOR_EVAL_ACCURACY) printf("  %15s", "eval-accuracy");
   if (mon & GC_MONITOR_EVAL_COST) printf("  %15s", "eval-cost");
@@ -162,7 +178,8 @@ static const cli_opt train_opts[] = {
   OPT_SIZES, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA, OPT_COST, OPT_INIT,
   OPT_SEED, OPT_MONITOR, OPT_EVAL, OPT_TRAIN_SIZE, OPT_EARLY_STOP,
   OPT_STATS_SAMPLE, OPT_STATS_EVERY, OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
-  OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME,
+  OPT_ACTIVATIONS, OPT_OUTPUT, OPT_SIGMA_W, OPT_SIGMA_B, OPT_MOMENTUM,
+  OPT_NESTEROV, OPT_SAVE, OPT_CHECKPOINT, OPT_RESUME,
   OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET, OPT_HELP};
 
 #define GIVEN(a, o) CLI_GIVEN(a, o)
@@ -220,6 +237,30 @@ static int adopt(cli_args *a, const gc_checkpoint *ck)
            gc_schedule_name(k.schedule));
   if (GIVEN(a, OPT_MOMENTUM_MAX) && c->momentum != k.momentum)
     DIFFER("--momentum-max", "%.17g", c->momentum, k.momentum);
+  if (GIVEN(a, OPT_MOMENTUM) && c->momentum != k.momentum)
+    DIFFER("--momentum", "%.17g", c->momentum, k.momentum);
+  if (GIVEN(a, OPT_NESTEROV) && c->nesterov != k.nesterov)
+    return cli_fail(CLI_USAGE, "--nesterov disagrees with the checkpoint %s, "
+                    "whose momentum is classical; leave it out to continue "
+                    "that run", file);
+  if (GIVEN(a, OPT_OUTPUT) && c->output != k.output)
+    DIFFER("--output", "%s", gc_output_name(c->output),
+           gc_output_name(k.output));
+  if (GIVEN(a, OPT_SIGMA_W) && c->sigma_w != k.sigma_w)
+    DIFFER("--sigma-w", "%.17g", c->sigma_w, k.sigma_w);
+  if (GIVEN(a, OPT_SIGMA_B) && c->sigma_b != k.sigma_b)
+    DIFFER("--sigma-b", "%.17g", c->sigma_b, k.sigma_b);
+  if (GIVEN(a, OPT_ACTIVATIONS)) {
+    size_t h = k.nlayers - 2;
+    if (c->nacts && c->nacts != h)
+      return cli_fail(CLI_USAGE, "--activation: %zu activations for the %zu "
+                      "hidden layers of the checkpoint %s", c->nacts, h, file);
+    for (size_t l = 0; l < h; l++)
+      if ((c->nacts ? c->acts[l] : c->act) != (k.nacts ? k.acts[l] : k.act))
+        return cli_fail(CLI_USAGE, "--activation disagrees with the hidden "
+                        "layers' activations of the checkpoint %s; leave it "
+                        "out to continue that run", file);
+  }
   if (GIVEN(a, OPT_STATS_SAMPLE) && c->stats_sample != k.stats_sample)
     DIFFER("--stats-sample", "%zu", c->stats_sample, k.stats_sample);
   if (GIVEN(a, OPT_STATS_EVERY) && c->stats_every != k.stats_every)
@@ -387,6 +428,7 @@ int cmd_train(int argc, char **argv)
     }
   }
   if (!rc) rc = cli_check_momentum(&a);
+  if (!rc) rc = cli_check_remedies(&a, a.run.nlayers - 2);
   if (!rc && !(a.run.monitor & GC_MONITOR_ACTIVATIONS)) {
     if (a.format == CLI_CSV)
       rc = cli_fail(CLI_USAGE, "--format csv: train writes CSV only for the "

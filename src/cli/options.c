@@ -81,13 +81,42 @@ P(p_early_stop) { (void)csv; return p_count(arg, opt, 0, MAX_EPOCHS, &a->run.ear
 P(p_stats_sample) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_sample); }
 P(p_stats_every) { (void)csv; return p_count(arg, opt, 1, MAX_SET, &a->run.stats_every); }
 P(p_schedule) { (void)csv; return p_lib(gc_schedule_from_name(&a->run.schedule, arg), opt); }
-P(p_momentum_max)
+/* --momentum and --momentum-max (the cap of a schedule): mu in [0, 1) */
+P(p_momentum)
 {
   (void)csv;
   if (cli_parse_double(arg, opt, &a->run.momentum)) return CLI_USAGE;
   if (!(a->run.momentum >= 0 && a->run.momentum < 1))
     return cli_fail(CLI_USAGE, "%s: '%s' is not from 0 up to, not including, "
                     "1", opt, arg);
+  return CLI_OK;
+}
+P(p_nesterov) { (void)arg; (void)opt; (void)csv; a->run.nesterov = 1; return CLI_OK; }
+P(p_output) { (void)csv; return p_lib(gc_output_from_name(&a->run.output, arg), opt); }
+/* NAME, or NAME,NAME,... one per hidden layer */
+P(p_activations)
+{
+  (void)csv;
+  gc_run_config *c = &a->run;
+  size_t n = 0;
+  char buf[64];
+  for (const char *s = arg;; n++) {
+    const char *e = strchr(s, ',');
+    size_t len = e ? (size_t)(e - s) : strlen(s);
+    if (n >= GC_RUN_MAX_LAYERS - 2)
+      return cli_fail(CLI_USAGE, "%s: more than %d activations", opt,
+                      GC_RUN_MAX_LAYERS - 2);
+    if (len >= sizeof buf)
+      return cli_fail(CLI_USAGE, "%s: '%.*s...' is no activation", opt, 20, s);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    if (gc_activation_from_name(&c->acts[n], buf)) return p_lib(1, opt);
+    if (!e) break;
+    s = e + 1;
+  }
+  n++;
+  c->act = a->act = c->acts[0];
+  c->nacts = n > 1 ? n : 0;
   return CLI_OK;
 }
 P(p_depths)
@@ -175,6 +204,8 @@ static int p_range(const char *arg, const char *opt, double lo_min,
 P(p_wscale) { (void)csv; return p_var(arg, opt, 1, &a->wscale); }
 P(p_sigma_w2) { (void)csv; return p_var(arg, opt, 1, &a->sigma_w2); }
 P(p_sigma_b2) { (void)csv; return p_var(arg, opt, 0, &a->sigma_b2); }
+P(p_sigma_w) { (void)csv; return p_var(arg, opt, 0, &a->run.sigma_w); }
+P(p_sigma_b) { (void)csv; return p_var(arg, opt, 0, &a->run.sigma_b); }
 P(p_grid_size) { (void)csv; return p_count(arg, opt, 2, 1000, &a->grid_size); }
 P(p_w2_range) { (void)csv; return p_range(arg, opt, 1e-300, a->w2_range); }
 P(p_b2_range) { (void)csv; return p_range(arg, opt, 0, a->b2_range); }
@@ -247,7 +278,15 @@ static const struct {
   [OPT_STATS_EVERY] = {"stats-every", required_argument, p_stats_every},
   [OPT_MOMENTUM_SCHEDULE] = {"momentum-schedule", required_argument,
                              p_schedule},
-  [OPT_MOMENTUM_MAX] = {"momentum-max", required_argument, p_momentum_max},
+  [OPT_MOMENTUM_MAX] = {"momentum-max", required_argument, p_momentum},
+  /* --activation of a net (a list: one per hidden layer); the one
+   * activation of the chains, jacobian and the mean field: OPT_ACTIVATION */
+  [OPT_ACTIVATIONS] = {"activation", required_argument, p_activations},
+  [OPT_OUTPUT] = {"output", required_argument, p_output},
+  [OPT_SIGMA_W] = {"sigma-w", required_argument, p_sigma_w},
+  [OPT_SIGMA_B] = {"sigma-b", required_argument, p_sigma_b},
+  [OPT_MOMENTUM] = {"momentum", required_argument, p_momentum},
+  [OPT_NESTEROV] = {"nesterov", no_argument, p_nesterov},
   [OPT_DEPTHS] = {"depths", required_argument, p_depths},
   [OPT_WIDTH] = {"width", required_argument, p_width},
   [OPT_SEEDS] = {"seeds", required_argument, p_seeds},
@@ -409,6 +448,33 @@ int cli_check_momentum(const cli_args *a)
   if (a->run.schedule == GC_SCHEDULE_SUTSKEVER && a->run.momentum == 0)
     return cli_fail(CLI_USAGE, "--momentum-schedule sutskever: give its cap "
                     "with --momentum-max MU (0 < MU < 1)");
+  return CLI_OK;
+}
+
+int cli_check_remedies(const cli_args *a, size_t hidden)
+{
+  const gc_run_config *c = &a->run;
+  if (hidden && c->nacts && c->nacts != hidden)
+    return cli_fail(CLI_USAGE, "--activation: %zu activations for %zu hidden "
+                    "layer%s (give one, or one per hidden layer)", c->nacts,
+                    hidden, hidden == 1 ? "" : "s");
+  if (gc_output_cost_check(c->output, c->cost))
+    return cli_fail(CLI_USAGE, "--output %s with --cost %s: %s",
+                    gc_output_name(c->output), gc_cost_name(c->cost),
+                    gc_strerror_last());
+  if (CLI_GIVEN(a, OPT_SIGMA_W) && c->init != GC_INIT_GAUSSIAN &&
+      c->init != GC_INIT_ORTHOGONAL)
+    return cli_fail(CLI_USAGE, "--sigma-w: the %s initialiser does not take "
+                    "it (gaussian and orthogonal do)", gc_init_name(c->init));
+  if (CLI_GIVEN(a, OPT_SIGMA_B) && c->init != GC_INIT_GAUSSIAN)
+    return cli_fail(CLI_USAGE, "--sigma-b: the %s initialiser does not take "
+                    "it (gaussian does)", gc_init_name(c->init));
+  if (CLI_GIVEN(a, OPT_MOMENTUM) && CLI_GIVEN(a, OPT_MOMENTUM_MAX))
+    return cli_fail(CLI_USAGE, "--momentum and --momentum-max both set the "
+                    "momentum: give one");
+  if (c->nesterov && c->momentum == 0)
+    return cli_fail(CLI_USAGE, "--nesterov: there is no momentum to take "
+                    "Nesterov's form (add --momentum MU, 0 < MU < 1)");
   return CLI_OK;
 }
 

@@ -24,6 +24,10 @@ typedef enum cli_opt {
   OPT_SIZES, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA, OPT_COST, OPT_INIT,
   OPT_SEED, OPT_MONITOR, OPT_EVAL, OPT_SET, OPT_TRAIN_SIZE, OPT_EARLY_STOP,
   OPT_STATS_SAMPLE, OPT_STATS_EVERY, OPT_MOMENTUM_SCHEDULE, OPT_MOMENTUM_MAX,
+  /* the remedies: --activation (a list: one per hidden layer), --output,
+   * --sigma-w, --sigma-b, --momentum, --nesterov */
+  OPT_ACTIVATIONS, OPT_OUTPUT, OPT_SIGMA_W, OPT_SIGMA_B, OPT_MOMENTUM,
+  OPT_NESTEROV,
   /* the studies */
   OPT_DEPTHS, OPT_WIDTH, OPT_SEEDS, OPT_EXAMPLES, OPT_TRAIN,
   /* files and output */
@@ -105,6 +109,14 @@ int cli_args_parse(cli_args *a, const cli_opt *allowed, size_t n, int csv,
 
 /* Sutskever's schedule needs a cap (--momentum-max > 0). */
 int cli_check_momentum(const cli_args *a);
+
+/* The remedies' options together: a list of activations as long as the
+ * hidden layers (hidden: their number; 0: any net takes it, as depth's
+ * depths are checked by the caller), the output and the cost a pair the
+ * library accepts, --sigma-w/--sigma-b only for the initialisers that
+ * take them, --momentum and --momentum-max not both, --nesterov only with
+ * momentum. */
+int cli_check_remedies(const cli_args *a, size_t hidden);
 
 /* --stats-sample and --stats-every only with --monitor activations, the
  * sample no larger than the evaluation set (of n images). */

@@ -13,6 +13,37 @@ static void key_double(FILE *f, const char *sep, const char *key, double v)
   cli_json_double(f, v);
 }
 
+/* the hidden layers' activations: "tanh" or "tanh,relu,..." */
+static void acts(FILE *f, const gc_run_config *c)
+{
+  if (!c->nacts) fputs(gc_activation_name(c->act), f);
+  for (size_t l = 0; l < c->nacts; l++)
+    fprintf(f, "%s%s", l ? "," : "", gc_activation_name(c->acts[l]));
+}
+
+int runout_is_default(const gc_run_config *c)
+{
+  return !c->nacts && c->act == GC_ACT_SIGMOID &&
+         c->output == GC_OUTPUT_SIGMOID &&
+         (c->init == GC_INIT_DEFAULT || c->init == GC_INIT_LARGE) &&
+         c->momentum == 0;
+}
+
+void runout_remedies_text(FILE *f, const gc_run_config *c)
+{
+  if (runout_is_default(c)) return; /* network2's: the output of before */
+  fputs("# activation ", f);
+  acts(f, c);
+  fprintf(f, ", output %s, cost %s, init %s", gc_output_name(c->output),
+          gc_cost_name(c->cost), gc_init_name(c->init));
+  if (c->init == GC_INIT_GAUSSIAN || c->init == GC_INIT_ORTHOGONAL)
+    fprintf(f, " (sigma_w %g, sigma_b %g)", c->sigma_w, c->sigma_b);
+  if (c->momentum > 0)
+    fprintf(f, ", momentum %g%s", c->momentum,
+            c->nesterov ? " (Nesterov)" : "");
+  fputc('\n', f);
+}
+
 void runout_config(FILE *f, const gc_run_result *res, const void *arg)
 {
   (void)arg;
@@ -26,6 +57,14 @@ void runout_config(FILE *f, const gc_run_result *res, const void *arg)
   key_double(f, ", ", "eta", c->eta);
   key_double(f, ", ", "lambda", c->lambda);
   fprintf(f, ", \"seed\": %lu", c->seed);
+  if (!runout_is_default(c)) { /* network2's runs: the keys of before */
+    fputs(", \"activation\": \"", f);
+    acts(f, c);
+    fprintf(f, "\", \"output\": \"%s\", \"init\": \"%s\"",
+            gc_output_name(c->output), gc_init_name(c->init));
+    key_double(f, ", ", "sigma_w", c->sigma_w);
+    key_double(f, ", ", "sigma_b", c->sigma_b);
+  }
   if (c->momentum > 0) {
     key_double(f, ", ", "momentum_max", c->momentum);
     fprintf(f, ", \"momentum_schedule\": \"%s\", \"nesterov\": %s",

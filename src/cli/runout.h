@@ -30,4 +30,14 @@ void runout_json(FILE *f, const gc_run_result *res, const runout_style *s);
  * when there is one), as train prints them. */
 void runout_config(FILE *f, const gc_run_result *res, const void *arg);
 
+/* Whether a run has network2's net and update (sigmoid layers, sigmoid
+ * output, the default or large initialiser, no momentum): then the
+ * outputs keep the form they had before the remedies, keys and lines
+ * added only for the others. */
+int runout_is_default(const gc_run_config *c);
+
+/* For the others, a line "# activation ..., output ..., cost ..., init
+ * ..., momentum ..." (train's and speeds' text). */
+void runout_remedies_text(FILE *f, const gc_run_config *c);
+
 #endif

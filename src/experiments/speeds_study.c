@@ -160,3 +160,20 @@ void gc_speeds_ratios(double *mean, double *sd, const gc_speeds_init_result *r)
   }
   free(col);
 }
+
+void gc_speeds_last_first(double *mean, double *sd,
+                          const gc_speeds_init_result *r)
+{
+  size_t H = r->hidden, S = r->seeds;
+  double *col = malloc((S ? S : 1) * sizeof *col);
+  if (!col || !H || !S) { /* out of memory: no number rather than a wrong one */
+    *mean = *sd = NAN;
+    free(col);
+    return;
+  }
+  for (size_t s = 0; s < S; s++)
+    col[s] = r->per_seed[s * H + H - 1] / r->per_seed[s * H];
+  *mean = gsl_stats_mean(col, 1, S);
+  *sd = S > 1 ? gsl_stats_sd(col, 1, S) : 0;
+  free(col);
+}
