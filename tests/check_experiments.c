@@ -272,6 +272,10 @@ START_TEST(test_depth_study)
     ck_assert_double_eq_tol(row->best_sd,
                             fabs(row->best[0] - row->best[1]) / sqrt(2),
                             1e-15);
+    double e0 = (double)row->best_epoch[0], e1 = (double)row->best_epoch[1];
+    ck_assert_double_eq_tol(row->best_epoch_mean, (e0 + e1) / 2, 1e-15);
+    ck_assert_double_eq_tol(row->best_epoch_sd, fabs(e0 - e1) / sqrt(2),
+                            1e-15);
   }
   gc_depth_result_free(&res);
   ck_assert(isnan(gc_depth_book(30, 5)) && gc_depth_book(30, 1) == 0.9648);

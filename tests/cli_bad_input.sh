@@ -287,6 +287,8 @@ bad 211 argument "chain: the log-likelihood cost (a chain has no softmax)" 2 "gr
 bad 212 argument "train: sigma_w with an initialiser that has none" 2 "gradchain train: --sigma-w: the default initialiser does not take it (gaussian and orthogonal do)" -- train $E --sigma-w 2
 bad 213 argument "train: --momentum and --momentum-max together" 2 "gradchain train: --momentum and --momentum-max both set the momentum: give one" -- train $E --momentum 0.9 --momentum-max 0.9
 bad 214 argument "speeds: a list of activations not one per hidden layer" 2 "gradchain speeds: --activation: 3 activations for 2 hidden layers (give one, or one per hidden layer)" -- speeds $E --activation tanh,relu,relu
+bad 215 argument "depth: a list of activations and depths of other lengths" 2 "gradchain depth: --activation: 2 activations, but a net of --depths has 1 hidden layer (give one activation for every depth)" -- depth $E --depths 1..2 --activation tanh,relu
+bad 216 argument "depth: a range that runs down" 2 "gradchain depth: --depths: '2' is not a whole number from 3 to 1000000" -- depth $E --depths 3..2
 # --- sweeps ---------------------------------------------------------------
 bad 140 argument "sweep: a grid item without =" 2 "gradchain sweep: the grid: 'hidden' is not KEY=VALUES" -- sweep --grid 'hidden width=30' --out s
 bad 141 argument "sweep: an unknown grid key" 2 "gradchain sweep: the grid: unknown key 'depth' (keys: hidden, width, activation, cost, init, eta, lambda, batch, epochs, train-size, seed)" -- sweep --grid depth=1..3 --out s

@@ -56,6 +56,7 @@ typedef struct gc_depth_row {
   double final_mean, final_sd, best_mean, best_sd; /* sd 0 for one seed */
   double *final, *best;         /* per seed */
   size_t *best_epoch;           /* per seed */
+  double best_epoch_mean, best_epoch_sd; /* of best_epoch over the seeds */
 } gc_depth_row;
 
 typedef struct gc_depth_result {

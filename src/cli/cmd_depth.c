@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/outfile.h"
+#include "cli/runout.h"
 #include "cli/reproduce/stages.h"
 #include "cli/sweep.h"
 
@@ -21,14 +22,19 @@ static const char usage[] =
   "Trains [784,W,10], [784,W,W,10], ... (W = --width) with the chapter's\n"
   "settings over several seeds and prints, for each number of hidden layers,\n"
   "the mean and standard deviation of the final and of the best validation\n"
-  "accuracy beside the book's value.\n\n"
-  "  --depths LIST     numbers of hidden layers (1,2,3,4)\n"
+  "accuracy, and the epoch of the best, beside the book's value.\n\n"
+  "  --depths LIST     numbers of hidden layers, a list of numbers and\n"
+  "                    ranges A..B (1,2,3,4; 1..10 is ten depths)\n"
   "  --width W         neurons per hidden layer (30)\n"
   "  --epochs N        epochs (30)\n"
   "  --batch M         mini-batch size (10)\n"
   "  --eta ETA         learning rate (0.1)\n"
   "  --lambda L        L2 regularisation (5.0)\n"
   "  --seeds N         seeds 1..N (1)\n"
+  "  --activation A    the hidden layers' activation (sigmoid); a list, one\n"
+  "                    per hidden layer, only when every depth has that many\n"
+  "  --output O, --cost C, --init I, --sigma-w S, --sigma-b S, --momentum MU,\n"
+  "  --nesterov        the net and its update, as for gradchain train\n"
   "  --train-size N    train on the first N training images (all 50000)\n"
   "  --data DIR        MNIST directory ($GRADCHAIN_DATA or the cache)\n"
   "  --plot DIR        also write depth.csv, depth.gp and depth.png there\n"
@@ -78,7 +84,14 @@ static void print_json(FILE *f, const gc_depth_result *res)
   cli_json_double(f, c->base.eta);
   fputs(", \"lambda\": ", f);
   cli_json_double(f, c->base.lambda);
-  fprintf(f, ", \"seeds\": %zu, \"rows\": [", c->seeds);
+  fprintf(f, ", \"seeds\": %zu", c->seeds);
+  runout_remedies_keys(f, &c->base);
+  if (c->base.momentum > 0) {
+    fputs(", \"momentum\": ", f);
+    cli_json_double(f, c->base.momentum);
+    fprintf(f, ", \"nesterov\": %s", c->base.nesterov ? "true" : "false");
+  }
+  fputs(", \"rows\": [", f);
   for (size_t d = 0; d < c->ndepths; d++) {
     const gc_depth_row *r = &res->rows[d];
     fprintf(f, "%s\n  {\"hidden\": %zu, \"final_mean\": ", d ? "," : "", r->hidden);
@@ -89,12 +102,20 @@ static void print_json(FILE *f, const gc_depth_result *res)
     cli_json_double(f, r->best_mean);
     fputs(", \"best_sd\": ", f);
     cli_json_double(f, r->best_sd);
+    fputs(", \"best_epoch_mean\": ", f);
+    cli_json_double(f, r->best_epoch_mean);
+    fputs(", \"best_epoch_sd\": ", f);
+    cli_json_double(f, r->best_epoch_sd);
     fputs(", \"book\": ", f);
     cli_json_double(f, gc_depth_book(c->width, r->hidden));
     fputs(", \"final\": ", f);
     cli_json_doubles(f, r->final, c->seeds);
     fputs(", \"best\": ", f);
     cli_json_doubles(f, r->best, c->seeds);
+    fputs(", \"best_epoch\": [", f);
+    for (size_t s = 0; s < c->seeds; s++)
+      fprintf(f, s ? ", %zu" : "%zu", r->best_epoch[s]);
+    fputc(']', f);
     fputs("}", f);
   }
   fputs("]}\n", f);
@@ -103,14 +124,15 @@ static void print_json(FILE *f, const gc_depth_result *res)
 static void print_csv(FILE *f, const gc_depth_result *res)
 {
   const gc_depth_config *c = &res->config;
-  fputs("hidden,final_mean,final_sd,best_mean,best_sd,book\n", f);
+  fputs("hidden,final_mean,final_sd,best_mean,best_sd,book,best_epoch_mean,"
+        "best_epoch_sd\n", f);
   for (size_t d = 0; d < c->ndepths; d++) {
     const gc_depth_row *r = &res->rows[d];
     double b = gc_depth_book(c->width, r->hidden);
     fprintf(f, "%zu,%.6f,%.6f,%.6f,%.6f,", r->hidden, r->final_mean,
             r->final_sd, r->best_mean, r->best_sd);
-    if (isnan(b)) fputs("\n", f);
-    else fprintf(f, "%.4f\n", b);
+    if (!isnan(b)) fprintf(f, "%.4f", b);
+    fprintf(f, ",%.4f,%.4f\n", r->best_epoch_mean, r->best_epoch_sd);
   }
 }
 
@@ -122,13 +144,16 @@ static void print_table(FILE *f, const gc_depth_result *res,
   const char *sep = markdown ? " | " : "  ";
   if (markdown)
     fprintf(f, "| hidden layers | sizes | final accuracy (%%) | best accuracy "
-            "(%%) | book (%%) |\n|---|---|---|---|---|\n");
-  else
-    fprintf(f, "%-7s  %-24s  %-16s  %-16s  %s\n", "hidden", "sizes",
-            "final (%)", "best (%)", "book (%)");
+            "(%%) | epoch of the best | book (%%) |\n"
+            "|---|---|---|---|---|---|\n");
+  else {
+    runout_remedies_text(f, &c->base);
+    fprintf(f, "%-7s  %-24s  %-16s  %-16s  %-14s  %s\n", "hidden", "sizes",
+            "final (%)", "best (%)", "best epoch", "book (%)");
+  }
   for (size_t d = 0; d < c->ndepths; d++) {
     const gc_depth_row *r = &res->rows[d];
-    char sizes[128], fin[48], bst[48], bk[16];
+    char sizes[128], fin[48], bst[48], bk[16], ep[48];
     int n = snprintf(sizes, sizeof sizes, "[784");
     for (size_t l = 0; l < r->hidden && n < 100; l++)
       n += snprintf(sizes + n, sizeof sizes - (size_t)n, ",%zu", c->width);
@@ -136,7 +161,10 @@ static void print_table(FILE *f, const gc_depth_result *res,
     if (c->seeds > 1) {
       snprintf(fin, sizeof fin, "%.2f ± %.2f", 100 * r->final_mean, 100 * r->final_sd);
       snprintf(bst, sizeof bst, "%.2f ± %.2f", 100 * r->best_mean, 100 * r->best_sd);
+      snprintf(ep, sizeof ep, "%.1f ± %.1f", r->best_epoch_mean,
+               r->best_epoch_sd);
     } else {
+      snprintf(ep, sizeof ep, "%zu", r->best_epoch[0]);
       snprintf(fin, sizeof fin, "%.2f", 100 * r->final_mean);
       snprintf(bst, sizeof bst, "%.2f", 100 * r->best_mean);
     }
@@ -144,11 +172,12 @@ static void print_table(FILE *f, const gc_depth_result *res,
     if (isnan(b)) snprintf(bk, sizeof bk, "-");
     else snprintf(bk, sizeof bk, "%.2f", 100 * b);
     if (markdown)
-      fprintf(f, "| %zu%s%s%s%s%s%s%s%s |\n", r->hidden, sep, sizes, sep, fin,
-              sep, bst, sep, bk);
-    else
-      fprintf(f, "%-7zu  %-24s  %-16s  %-16s  %s\n", r->hidden, sizes, fin,
-              bst, bk);
+      fprintf(f, "| %zu%s%s%s%s%s%s%s%s%s%s |\n", r->hidden, sep, sizes, sep,
+              fin, sep, bst, sep, ep, sep, bk);
+    else /* ± is two bytes, one column */
+      fprintf(f, "%-7zu  %-24s  %-*s  %-*s  %-*s  %s\n", r->hidden, sizes,
+              16 + (c->seeds > 1), fin, 16 + (c->seeds > 1), bst,
+              14 + (c->seeds > 1), ep, bk);
   }
 }
 
@@ -206,6 +235,8 @@ int stage_depth(const stage_ctx *ctx, FILE *md)
 
 static const cli_opt depth_opts[] = {
   OPT_DEPTHS, OPT_WIDTH, OPT_EPOCHS, OPT_BATCH, OPT_ETA, OPT_LAMBDA,
+  OPT_ACTIVATIONS, OPT_OUTPUT, OPT_COST, OPT_INIT, OPT_SIGMA_W, OPT_SIGMA_B,
+  OPT_MOMENTUM, OPT_NESTEROV,
   OPT_SEEDS, OPT_TRAIN_SIZE, OPT_DATA, OPT_PLOT, OPT_FORMAT, OPT_QUIET,
   OPT_HELP};
 
@@ -220,6 +251,13 @@ int cmd_depth(int argc, char **argv)
     if (a.depths[d] > GC_DEPTH_MAX)
       return cli_fail(CLI_USAGE, "--depths: %zu hidden layers: a depth is 1 "
                       "to %d", a.depths[d], GC_DEPTH_MAX);
+  if ((st = cli_check_remedies(&a, 0))) return st;
+  for (size_t d = 0; d < a.ndepths && a.run.nacts; d++)
+    if (a.depths[d] != a.run.nacts)
+      return cli_fail(CLI_USAGE, "--activation: %zu activations, but a net of "
+                      "--depths has %zu hidden layer%s (give one activation "
+                      "for every depth)", a.run.nacts, a.depths[d],
+                      a.depths[d] == 1 ? "" : "s");
   gc_depth_config c;
   gc_depth_config_init(&c);
   c.base = a.run;

@@ -119,20 +119,33 @@ P(p_activations)
   c->nacts = n > 1 ? n : 0;
   return CLI_OK;
 }
+/* a list of depths and ranges A..B (A <= B), e.g. 1..4,6,8 */
 P(p_depths)
 {
   (void)csv;
-  size_t *d, n;
-  if (cli_parse_sizes(arg, opt, 1, MAX_DEPTH_LIST, &d, &n)) return CLI_USAGE;
-  int st = n > GC_DEPTH_MAX
-               ? cli_fail(CLI_USAGE, "%s: at most %d depths", opt, GC_DEPTH_MAX)
-               : CLI_OK;
-  if (!st) {
-    memcpy(a->depths, d, n * sizeof *d);
-    a->ndepths = n;
+  size_t n = 0;
+  char buf[64];
+  for (const char *s = arg;; ) {
+    const char *e = strchr(s, ',');
+    size_t len = e ? (size_t)(e - s) : strlen(s), lo, hi;
+    if (len >= sizeof buf)
+      return cli_fail(CLI_USAGE, "%s: '%.*s...' is not a depth", opt, 20, s);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *dots = strstr(buf, "..");
+    if (dots) *dots = '\0';
+    if (cli_parse_size(buf, opt, 1, MAX_DEPTH_LIST, &lo)) return CLI_USAGE;
+    hi = lo;
+    if (dots && cli_parse_size(dots + 2, opt, lo, MAX_DEPTH_LIST, &hi))
+      return CLI_USAGE;
+    if (hi - lo >= (size_t)GC_DEPTH_MAX - n)
+      return cli_fail(CLI_USAGE, "%s: at most %d depths", opt, GC_DEPTH_MAX);
+    for (size_t k = lo; k <= hi; k++) a->depths[n++] = k;
+    if (!e) break;
+    s = e + 1;
   }
-  free(d);
-  return st;
+  a->ndepths = n;
+  return CLI_OK;
 }
 P(p_width) { (void)csv; return p_count(arg, opt, 1, GC_NET_MAX_WIDTH, &a->width); }
 P(p_seeds) { (void)csv; return p_count(arg, opt, 1, MAX_SEEDS, &a->seeds); }

@@ -29,6 +29,17 @@ int runout_is_default(const gc_run_config *c)
          c->momentum == 0;
 }
 
+void runout_remedies_keys(FILE *f, const gc_run_config *c)
+{
+  if (runout_is_default(c)) return; /* network2's runs: the keys of before */
+  fputs(", \"activation\": \"", f);
+  acts(f, c);
+  fprintf(f, "\", \"output\": \"%s\", \"init\": \"%s\"",
+          gc_output_name(c->output), gc_init_name(c->init));
+  key_double(f, ", ", "sigma_w", c->sigma_w);
+  key_double(f, ", ", "sigma_b", c->sigma_b);
+}
+
 void runout_remedies_text(FILE *f, const gc_run_config *c)
 {
   if (runout_is_default(c)) return; /* network2's: the output of before */
@@ -57,14 +68,7 @@ void runout_config(FILE *f, const gc_run_result *res, const void *arg)
   key_double(f, ", ", "eta", c->eta);
   key_double(f, ", ", "lambda", c->lambda);
   fprintf(f, ", \"seed\": %lu", c->seed);
-  if (!runout_is_default(c)) { /* network2's runs: the keys of before */
-    fputs(", \"activation\": \"", f);
-    acts(f, c);
-    fprintf(f, "\", \"output\": \"%s\", \"init\": \"%s\"",
-            gc_output_name(c->output), gc_init_name(c->init));
-    key_double(f, ", ", "sigma_w", c->sigma_w);
-    key_double(f, ", ", "sigma_b", c->sigma_b);
-  }
+  runout_remedies_keys(f, c);
   if (c->momentum > 0) {
     key_double(f, ", ", "momentum_max", c->momentum);
     fprintf(f, ", \"momentum_schedule\": \"%s\", \"nesterov\": %s",

@@ -36,6 +36,10 @@ void runout_config(FILE *f, const gc_run_result *res, const void *arg);
  * added only for the others. */
 int runout_is_default(const gc_run_config *c);
 
+/* For the others, the keys "activation", "output", "init", "sigma_w",
+ * "sigma_b", each after ", " (a JSON object's). */
+void runout_remedies_keys(FILE *f, const gc_run_config *c);
+
 /* For the others, a line "# activation ..., output ..., cost ..., init
  * ..., momentum ..." (train's and speeds' text). */
 void runout_remedies_text(FILE *f, const gc_run_config *c);

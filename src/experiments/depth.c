@@ -57,6 +57,14 @@ static void row_stats(gc_depth_row *r, size_t n)
   r->best_mean = gsl_stats_mean(r->best, 1, n);
   r->final_sd = n > 1 ? gsl_stats_sd(r->final, 1, n) : 0;
   r->best_sd = n > 1 ? gsl_stats_sd(r->best, 1, n) : 0;
+  double m = 0, q = 0; /* Welford: the mean and sd of the best epochs */
+  for (size_t s = 0; s < n; s++) {
+    double e = (double)r->best_epoch[s], d = e - m;
+    m += d / (double)(s + 1);
+    q += d * (e - m);
+  }
+  r->best_epoch_mean = n ? m : NAN;
+  r->best_epoch_sd = n > 1 ? sqrt(q / (double)(n - 1)) : 0;
 }
 
 /* The default runner: the runs on OpenMP threads, each independent and
