@@ -116,7 +116,7 @@ static int mean_figure(const stage_ctx *ctx, FILE *md, const char *name,
         l + cols >= H ? "mini-batches seen" : "", name, H, l, l + 1, H, l,
         l + 1);
   snprintf(body + n, cap - n, "unset multiplot\n");
-  int st = stage_figure(ctx, md, fig, caption, body);
+  int st = stage_figure_data(ctx, md, fig, name, caption, body);
   free(body);
   return st;
 }
@@ -143,7 +143,7 @@ static int line_figure(const stage_ctx *ctx, FILE *md, const char *name,
         "'%s.csv' skip 1 every %zu::%zu using 1:%d with linespoints lc %zu "
         "lw 2 pt 7 ps 0.5 title 'hidden layer %zu'%s", name, H, l, col,
         l + 1, l + 1, l + 1 < H ? ", " : "\n");
-  int st = stage_figure(ctx, md, fig, cap2, body);
+  int st = stage_figure_data(ctx, md, fig, name, cap2, body);
   free(body);
   return st;
 }

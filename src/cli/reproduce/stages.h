@@ -28,5 +28,9 @@ int stage_saturation(const stage_ctx *ctx, FILE *md);
  * saying how to draw it) to md. */
 int stage_figure(const stage_ctx *ctx, FILE *md, const char *name,
                  const char *caption, const char *body);
+/* The same for a figure drawn from DATA.csv rather than NAME.csv. */
+int stage_figure_data(const stage_ctx *ctx, FILE *md, const char *name,
+                      const char *data, const char *caption,
+                      const char *body);
 
 #endif
