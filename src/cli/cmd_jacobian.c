@@ -16,12 +16,13 @@
 static const char usage[] =
   "Usage: gradchain jacobian [OPTIONS]\n"
   "The input-output Jacobian J = D_L W_L ... D_1 W_1 of a random net of\n"
-  "--width n and --depth L (or of a saved net), and the backward product of\n"
-  "the chapter's equation 124 (delta^L to delta^(L-k)): at every depth the\n"
-  "mean squared singular value beside chi1^depth of mean-field theory, the\n"
-  "largest singular value and, at the --spectra depths, the whole spectrum\n"
-  "(GSL SVD) and the smallest.  The input has |x|^2/n chosen so that the\n"
-  "first layer's pre-activations have length q* (or is an MNIST image).\n\n"
+  "--width n and --depth L (or of a saved net), and with --backward the\n"
+  "backward product of the chapter's equation 124 (delta^L to delta^(L-k)):\n"
+  "at every depth the mean squared singular value beside chi1^depth of\n"
+  "mean-field theory, the largest singular value and, at the --spectra\n"
+  "depths, the whole spectrum (GSL SVD) and the smallest.  The input has\n"
+  "|x|^2/n chosen so that the first layer's pre-activations have length q*\n"
+  "(or is an MNIST image).\n\n"
   "  --width N          width of every layer (30)\n"
   "  --depth L          number of weight layers (10)\n"
   "  --activation NAME  sigmoid (default), tanh, relu, ... as in meanfield\n"
@@ -40,6 +41,8 @@ static const char usage[] =
   "  --lyapunov         the Lyapunov spectrum (QR, layer by layer; the net\n"
   "                     is drawn one layer at a time, J only)\n"
   "  --blocks B         blocks of layers for its standard errors (10)\n"
+  "  --backward         the backward product too (as many dense products\n"
+  "                     again; not with --lyapunov)\n"
   "  --format F         text | json (text)\n"
   "  --help             this text\n";
 
@@ -48,7 +51,7 @@ static const char usage[] =
 static const cli_opt jac_opts[] = {
     OPT_WIDTH, OPT_DEPTH, OPT_ACTIVATION, OPT_INIT, OPT_SIGMA_W2,
     OPT_SIGMA_B2, OPT_SEED, OPT_LOAD, OPT_DATA, OPT_SPECTRA, OPT_OUT,
-    OPT_LYAPUNOV, OPT_BLOCKS, OPT_FORMAT, OPT_HELP};
+    OPT_LYAPUNOV, OPT_BLOCKS, OPT_BACKWARD, OPT_FORMAT, OPT_HELP};
 
 /* a saved net, an MNIST image as the input, and what the command refuses
  * in its own words before the library runs */
@@ -87,6 +90,7 @@ static int prepare(gc_jacobian_study_config *c, inputs *in, const cli_args *a)
   c->nspectra = a->nspectra;
   c->lyapunov = a->lyapunov;
   c->blocks = a->blocks;
+  c->backward = a->backward;
   size_t L = a->depth;
   if (a->load) {
     if (gc_net_load(&in->net, a->load)) return cli_fail_lib();
@@ -363,6 +367,9 @@ int cmd_jacobian(int argc, char **argv)
     return cli_fail(CLI_USAGE, "--sigma-w2 and --sigma-b2 go with --init "
                     "gaussian or orthogonal (not %s)",
                     gc_init_name(a.run.init));
+  if (a.backward && a.lyapunov)
+    return cli_fail(CLI_USAGE, "--backward goes with a stored net, not with "
+                    "--lyapunov (which draws J one layer at a time)");
   if (a.out && !a.nspectra)
     return cli_fail(CLI_USAGE, "--out needs --spectra (the depths to plot)");
   gc_jacobian_study_config c;
