@@ -670,6 +670,17 @@ START_TEST(test_jacobian_study)
   gc_error_clear();
   ck_assert_int_eq(gc_jacobian_study_run(&s, &c), GC_EINVAL);
   ck_assert_str_ne(gc_strerror_last(), "");
+  /* a stored net of 10^5 x 10^5 x 999 doubles (8e4 GB): refused before
+   * allocating */
+  c.nspectra = 0;
+  c.width = 100000;
+  c.depth = 1000;
+  ck_assert_double_eq_tol(gc_jacobian_study_bytes(&c), 8.0e5 * 1e5 * 1e3,
+                          1e3);
+  gc_error_clear();
+  ck_assert_int_eq(gc_jacobian_study_run(&s, &c), GC_ERANGE);
+  ck_assert_ptr_null(s);
+  ck_assert_str_ne(gc_strerror_last(), "");
   gc_net_free(net);
   gsl_rng_free(g);
   gsl_rng_free(gi);

@@ -61,8 +61,9 @@ typedef struct gc_jacobian_study {
 
 GC_API void gc_jacobian_study_config_init(gc_jacobian_study_config *c);
 
-/* Bytes the study's stored net and products need (the Lyapunov study
- * draws the net one layer at a time: its products only). */
+/* Bytes the study's stored net needs (0 for a given net and for the
+ * Lyapunov study, which draws the net one layer at a time; the products'
+ * own size is refused by gc_jacobian_alloc). */
 GC_API double gc_jacobian_study_bytes(const gc_jacobian_study_config *c);
 
 /* Run the study into *out (free with gc_jacobian_study_free).  GC_EINVAL

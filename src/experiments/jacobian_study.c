@@ -14,6 +14,7 @@
 #include "gradchain/meanfield.h"
 #include "gradchain/run.h"
 #include "core/gsl_handler.h"
+#include "core/machine.h"
 
 void gc_jacobian_study_config_init(gc_jacobian_study_config *c)
 {
@@ -115,6 +116,11 @@ int gc_jacobian_study_run(gc_jacobian_study **out,
   if (!c->net && (c->width == 0 || c->depth == 0))
     return gc_error(GC_EINVAL, "a Jacobian study needs width and depth >= 1 "
                     "(got %zu, %zu)", c->width, c->depth);
+  double need = gc_jacobian_study_bytes(c);
+  if (need > 0.8 * gc_machine_bytes())
+    return gc_error(GC_ERANGE, "a net of width %zu and depth %zu needs %.3g "
+                    "GB, more than 80%% of this machine's memory", c->width,
+                    c->depth, need / 1e9);
   gc_jacobian_study *s = calloc(1, sizeof *s);
   if (!s) return gc_error(GC_ENOMEM, "out of memory");
   s->input_width = input_width(c);
