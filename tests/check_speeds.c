@@ -40,6 +40,26 @@ static void reference(const gc_net *net, const double *x, const double *y,
     }
 }
 
+/* The last/first ratio from per-seed speeds written in the test: seeds
+ * (1, 2, 8) -> 8 and (2, 1, 3) -> 1.5: mean 4.75, sd |8 - 1.5|/sqrt(2). */
+START_TEST(test_speeds_last_first)
+{
+  double per_seed[] = {1, 2, 8, 2, 1, 3};
+  gc_speeds_init_result r;
+  memset(&r, 0, sizeof r);
+  r.seeds = 2;
+  r.hidden = 3;
+  r.per_seed = per_seed;
+  double m, sd;
+  gc_speeds_last_first(&m, &sd, &r);
+  ck_assert_double_eq_tol(m, 4.75, 1e-15);
+  ck_assert_double_eq_tol(sd, 6.5 / sqrt(2), 1e-14);
+  r.seeds = 1;
+  gc_speeds_last_first(&m, &sd, &r);
+  ck_assert(m == 8 && sd == 0);
+}
+END_TEST
+
 START_TEST(test_speeds_match_reference)
 {
   size_t sizes[] = {6, 5, 4, 3, 3};
@@ -98,5 +118,6 @@ int main(void)
   Suite *s = suite_create("speeds");
   TCase *tc = test_case(s, "speeds");
   tcase_add_test(tc, test_speeds_match_reference);
+  tcase_add_test(tc, test_speeds_last_first);
   return test_run(s);
 }

@@ -57,10 +57,13 @@ out=$tmpd/res
 if "$GRADCHAIN" reproduce --quick --seeds 2 --out "$out" --data "$data" --quiet >/dev/null 2>"$tmpd/err"; then
   pass
   for f in report.md chain_gradients.csv width.csv speeds_init.json depth.csv depth.json speeds_train_4hidden.csv \
+           remedies_depth.csv remedies_speeds.csv \
            saturation_sigmoid_default.csv saturation_tanh_glorot.csv saturation_momentum.csv; do
     [[ -s $out/$f ]] && pass || fail "reproduce did not write $f"
   done
   grep -q '| 1 | \[784,30,10\] |' "$out/report.md" && pass || fail "report lacks the depth table"
+  grep -q '^## What helps' "$out/report.md" && grep -q 'quick run: 1 to 8 hidden layers' "$out/report.md" \
+    && pass || fail "report lacks the remedies stage or its quick-run note"
   grep -q 'Quick run' "$out/report.md" && pass || fail "quick report does not say so"
   # the report's table shows the depth.csv numbers
   f1=$(awk -F, '$1 == 1 { printf "%.2f", 100 * $2 }' "$out/depth.csv")

@@ -57,9 +57,14 @@ static const char usage[] =
 typedef gc_speeds_init_result init_result;
 typedef gc_speeds_train_result train_result;
 
-static const double *book_speeds(const size_t *sizes, size_t L)
+/* the book's values, for the book's net only (sigmoid, default init,
+ * cross-entropy) */
+static const double *book_speeds(const gc_run_config *c, const size_t *sizes,
+                                 size_t L)
 {
-  return gc_speeds_book(sizes, L);
+  int book = runout_is_default(c) && c->init == GC_INIT_DEFAULT &&
+             c->cost == GC_COST_CROSS_ENTROPY;
+  return book ? gc_speeds_book(sizes, L) : NULL;
 }
 
 /* The run of a speeds study in reproduce: the defaults with these sizes. */
@@ -118,7 +123,7 @@ static void json_sizes(FILE *f, const size_t *sizes, size_t L)
 
 static void init_json(FILE *f, const size_t *sizes, size_t L, const init_result *r)
 {
-  const double *bk = book_speeds(sizes, L);
+  const double *bk = book_speeds(&r->config, sizes, L);
   fputs("{\"sizes\": ", f);
   json_sizes(f, sizes, L);
   fputs(", \"layers\": [", f);
@@ -150,7 +155,7 @@ static void init_json(FILE *f, const size_t *sizes, size_t L, const init_result 
 
 static void init_csv(FILE *f, const size_t *sizes, size_t L, const init_result *r)
 {
-  const double *bk = book_speeds(sizes, L);
+  const double *bk = book_speeds(&r->config, sizes, L);
   double rm, rsd;
   gc_speeds_last_first(&rm, &rsd, r);
   fputs("layer,mean,sd,book,last_first,last_first_sd\n", f);
@@ -178,7 +183,7 @@ static void prediction(FILE *f, const size_t *sizes, size_t L,
     fprintf(f, "\nmean field: no prediction (%s)\n", gc_strerror_last());
     return;
   }
-  const double *bk = book_speeds(sizes, L);
+  const double *bk = book_speeds(&r->config, sizes, L);
   double mean[GC_RUN_MAX_LAYERS], sd[GC_RUN_MAX_LAYERS];
   gc_speeds_ratios(mean, sd, r);
   fprintf(f, "\nMean field (%s, %s init: sigma_w^2 = %g, sigma_b^2 = %g): "
@@ -201,7 +206,7 @@ static void prediction(FILE *f, const size_t *sizes, size_t L,
 static void init_table(FILE *f, const size_t *sizes, size_t L,
                        const init_result *r, int md)
 {
-  const double *bk = book_speeds(sizes, L);
+  const double *bk = book_speeds(&r->config, sizes, L);
   char sz[256];
   sizes_str(sz, sizeof sz, sizes, L);
   if (md)

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -57,6 +58,8 @@ static const struct stage stages[] = {
   {"speeds", "learning speeds at initialisation and during training", stage_speeds},
   {"depth", "accuracy against depth", stage_depth},
   {"theory", "mean-field theory beside the chapter's nets", stage_theory},
+  {"remedies", "what helps: activations, initialisers, softmax, momentum",
+   stage_remedies},
   {"saturation", "activation saturation and the momentum schedule", stage_saturation},
   {NULL, NULL, NULL},
 };
@@ -186,6 +189,19 @@ int cmd_reproduce(int argc, char **argv)
   return rc;
 }
 
+/* CPU time of this process and its finished children (the pool's runs):
+ * on a loaded machine the honest measure beside the wall clock */
+static double cpu_seconds(void)
+{
+  struct rusage s, c;
+  getrusage(RUSAGE_SELF, &s);
+  getrusage(RUSAGE_CHILDREN, &c);
+  return (double)(s.ru_utime.tv_sec + s.ru_stime.tv_sec + c.ru_utime.tv_sec +
+                  c.ru_stime.tv_sec) +
+         1e-6 * (double)(s.ru_utime.tv_usec + s.ru_stime.tv_usec +
+                         c.ru_utime.tv_usec + c.ru_stime.tv_usec);
+}
+
 static int run_stages(const stage_ctx *cp, int force)
 {
   stage_ctx c = *cp;
@@ -214,6 +230,7 @@ static int run_stages(const stage_ctx *cp, int force)
     stamp(st, sizeof st, &c, s->name);
     fputs(st, o.f);
     time_t ts = time(NULL);
+    double cpu0 = cpu_seconds();
     if (s->run(&c, o.f)) {
       outfile_abort(&o);
       if (interrupted) /* e.g. a child (gnuplot) got the SIGINT too */
@@ -225,8 +242,9 @@ static int run_stages(const stage_ctx *cp, int force)
     }
     if (outfile_commit(&o)) return CLI_FAIL;
     if (!c.quiet)
-      fprintf(stderr, "reproduce: [%zu/%zu] %s done in %lds\n", i + 1, nst,
-              s->title, (long)(time(NULL) - ts));
+      fprintf(stderr, "reproduce: [%zu/%zu] %s done in %lds (%.0f s of CPU)"
+              "\n", i + 1, nst, s->title, (long)(time(NULL) - ts),
+              cpu_seconds() - cpu0);
   }
 
   outfile rep;

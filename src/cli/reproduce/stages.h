@@ -21,6 +21,7 @@ int stage_problems(const stage_ctx *ctx, FILE *md);
 int stage_speeds(const stage_ctx *ctx, FILE *md);
 int stage_depth(const stage_ctx *ctx, FILE *md);
 int stage_theory(const stage_ctx *ctx, FILE *md);
+int stage_remedies(const stage_ctx *ctx, FILE *md);
 int stage_saturation(const stage_ctx *ctx, FILE *md);
 
 /* Write NAME.gp in ctx->dir: a pngcairo header for NAME.png followed by
