@@ -30,7 +30,7 @@ typedef struct gc_evaluator {
   const gc_net *net;
   size_t cap;          /* rows per forward pass */
   size_t lanes;        /* omp_get_max_threads() when allocated (1 without
-                          OpenMP) */
+                          OpenMP, or inside a region that cannot nest) */
   gc_workspace **ws;   /* [lanes] */
   double **x, **y;     /* [lanes]: cap x sizes[0], cap x sizes[L-1] */
   double *c;           /* [nc]: each example's cost, summed in order */

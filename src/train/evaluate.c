@@ -24,7 +24,10 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
   ev->net = net;
   ev->cap = cap;
 #ifdef _OPENMP
-  ev->lanes = (size_t)omp_get_max_threads();
+  /* inside a parallel region that cannot nest (gc_depth_study's runs)
+   * the batches run on the caller's thread alone */
+  ev->lanes = omp_get_active_level() >= omp_get_max_active_levels()
+                  ? 1 : (size_t)omp_get_max_threads();
 #else
   ev->lanes = 1;
 #endif
