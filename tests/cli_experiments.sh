@@ -28,6 +28,10 @@ rows=$(awk -F, 'NR > 1' "$tmpd/depth.csv" | wc -l)
 "$GRADCHAIN" depth --data "$data" --depths 1,2 --width 8 --epochs 2 --format json --quiet >"$tmpd/depth.json"
 j1=$(grep -o '"hidden": 1, "final_mean": [0-9.e+-]*' "$tmpd/depth.json" | awk '{ print $4 }')
 if [[ -n $j1 ]] && close "$j1" "$d1" 1e-6; then pass; else fail "depth json $j1 vs csv $d1"; fi
+# the book's accuracy stands beside the book's net only: width 30, one hidden
+# layer of sigmoids has it; the same net with tanh has none
+expect_output "depth book for the sigmoid net" '"hidden": 1,.*"book": 0\.9647999' -- depth --data "$data" --depths 1 --epochs 1 --format json --quiet
+expect_output "no book beside tanh" '"hidden": 1,.*"book": null' -- depth --data "$data" --depths 1 --epochs 1 --activation tanh --format json --quiet
 # learnable data: one hidden layer does far better than chance
 awk -v a="$d1" 'BEGIN { exit !(a > 0.5) }' && pass || fail "accuracy $d1 not above chance"
 

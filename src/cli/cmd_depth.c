@@ -17,6 +17,16 @@
 #include "cli/reproduce/stages.h"
 #include "cli/sweep.h"
 
+
+/* The book's accuracy, for the book's nets only (network2's sigmoid net,
+ * default initialiser, cross-entropy): NaN beside anything else. */
+static double depth_book(const gc_depth_config *c, size_t hidden)
+{
+  int book = runout_is_default(&c->base) && c->base.init == GC_INIT_DEFAULT &&
+             c->base.cost == GC_COST_CROSS_ENTROPY;
+  return book ? gc_depth_book(c->width, hidden) : NAN;
+}
+
 static const char usage[] =
   "Usage: gradchain depth [OPTIONS]\n\n"
   "Trains [784,W,10], [784,W,W,10], ... (W = --width) with the chapter's\n"
@@ -107,7 +117,7 @@ static void print_json(FILE *f, const gc_depth_result *res)
     fputs(", \"best_epoch_sd\": ", f);
     cli_json_double(f, r->best_epoch_sd);
     fputs(", \"book\": ", f);
-    cli_json_double(f, gc_depth_book(c->width, r->hidden));
+    cli_json_double(f, depth_book(c, r->hidden));
     fputs(", \"final\": ", f);
     cli_json_doubles(f, r->final, c->seeds);
     fputs(", \"best\": ", f);
@@ -128,7 +138,7 @@ static void print_csv(FILE *f, const gc_depth_result *res)
         "best_epoch_sd\n", f);
   for (size_t d = 0; d < c->ndepths; d++) {
     const gc_depth_row *r = &res->rows[d];
-    double b = gc_depth_book(c->width, r->hidden);
+    double b = depth_book(c, r->hidden);
     fprintf(f, "%zu,%.6f,%.6f,%.6f,%.6f,", r->hidden, r->final_mean,
             r->final_sd, r->best_mean, r->best_sd);
     if (!isnan(b)) fprintf(f, "%.4f", b);
@@ -168,7 +178,7 @@ static void print_table(FILE *f, const gc_depth_result *res,
       snprintf(fin, sizeof fin, "%.2f", 100 * r->final_mean);
       snprintf(bst, sizeof bst, "%.2f", 100 * r->best_mean);
     }
-    double b = gc_depth_book(c->width, r->hidden);
+    double b = depth_book(c, r->hidden);
     if (isnan(b)) snprintf(bk, sizeof bk, "-");
     else snprintf(bk, sizeof bk, "%.2f", 100 * b);
     if (markdown)
