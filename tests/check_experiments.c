@@ -558,6 +558,139 @@ START_TEST(test_chain_study)
 }
 END_TEST
 
+/* The layers of two products agree bit for bit. */
+static void same_layers(const gc_jacobian *a, const gc_jacobian *b)
+{
+  ck_assert_uint_eq(gc_jacobian_depth(a), gc_jacobian_depth(b));
+  const gc_jacobian_layer *ra = gc_jacobian_layers(a),
+                          *rb = gc_jacobian_layers(b);
+  for (size_t l = 0; l < gc_jacobian_depth(a); l++) {
+    ck_assert(ra[l].log_mean_sq == rb[l].log_mean_sq);
+    ck_assert(ra[l].log_max_singular == rb[l].log_max_singular);
+    ck_assert(ra[l].has_spectrum == rb[l].has_spectrum);
+    if (ra[l].has_spectrum)
+      ck_assert(ra[l].log_min_singular == rb[l].log_min_singular);
+  }
+}
+
+/* The Jacobian study against its pieces driven here: the net from a
+ * generator seeded S, the input (|x|^2/n = (q* - sigma_b2)/sigma_w2) from
+ * one seeded S + 1, theory from gc_meanfield_point; J, the backward
+ * product and the Lyapunov exponents pushed by hand. */
+START_TEST(test_jacobian_study)
+{
+  const size_t n = 24, L = 6, sp[] = {2, 6};
+  const double sw2 = 1.5, sb2 = 0.05;
+  const unsigned long seed = 7;
+  gc_jacobian_study_config c;
+  gc_jacobian_study_config_init(&c);
+  c.width = n;
+  c.depth = L;
+  c.act = GC_ACT_TANH;
+  c.init = GC_INIT_GAUSSIAN;
+  c.sigma_w2 = sw2;
+  c.sigma_b2 = sb2;
+  c.seed = seed;
+  c.spectra = sp;
+  c.nspectra = 2;
+  gc_jacobian_study *s = NULL;
+  ck_assert_int_eq(gc_jacobian_study_run(&s, &c), GC_OK);
+
+  gc_meanfield *mf = gc_meanfield_alloc(GC_ACT_TANH, NULL);
+  gc_meanfield_result r;
+  /* the initialiser draws N(0, sigma_w^2/n): theory at sigma_w^2 */
+  const double w2 = sqrt(sw2) * sqrt(sw2), b2 = sqrt(sb2) * sqrt(sb2);
+  ck_assert_int_eq(gc_meanfield_point(&r, mf, w2, b2), GC_OK);
+  gc_meanfield_free(mf);
+  ck_assert(s->have_theory && s->q_star == r.q_star && s->chi1 == r.chi1);
+  ck_assert(s->sigma_w2 == w2 && s->sigma_b2 == b2);
+  ck_assert_double_eq_tol(gc_jacobian_study_chi1_pow(s, 3), pow(r.chi1, 3),
+                          1e-15);
+
+  gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937), *gi = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(g, seed);
+  gsl_rng_set(gi, seed + 1);
+  double x[24];
+  gc_jacobian_input(x, n, (r.q_star - b2) / w2, gi);
+  size_t sizes[7];
+  for (size_t l = 0; l <= L; l++) sizes[l] = n;
+  gc_net *net = NULL;
+  ck_assert_int_eq(gc_net_alloc(&net, L + 1, sizes, GC_ACT_TANH,
+                                GC_COST_QUADRATIC), GC_OK);
+  ck_assert_int_eq(gc_net_init_sigma(net, GC_INIT_GAUSSIAN, sqrt(sw2),
+                                     sqrt(sb2), g), GC_OK);
+  gc_jacobian_params pf = {sp, 2, 0, 0}, pb = {sp, 1, 0, 0};
+  gc_jacobian *f = NULL, *b = NULL;
+  ck_assert_int_eq(gc_jacobian_alloc(&f, n, n, L, &pf), GC_OK);
+  ck_assert_int_eq(gc_jacobian_alloc(&b, n, n, L - 1, &pb), GC_OK);
+  ck_assert_int_eq(gc_jacobian_of_net(f, b, net, x), GC_OK);
+  same_layers(s->fwd, f);
+  same_layers(s->bwd, b);
+  gc_jacobian_study_free(s);
+
+  /* the same net given, with its input: the same products; without the
+   * backward product, J alone */
+  c.net = net;
+  c.input = x;
+  c.input_width = n;
+  c.backward = 0;
+  ck_assert_int_eq(gc_jacobian_study_run(&s, &c), GC_OK);
+  same_layers(s->fwd, f);
+  ck_assert_ptr_null(s->bwd);
+  gc_jacobian_study_free(s);
+  gc_jacobian_free(f);
+  gc_jacobian_free(b);
+
+  /* Lyapunov: the net drawn layer by layer from seed S */
+  c.net = NULL;
+  c.input = NULL;
+  c.lyapunov = 1;
+  c.blocks = 3;
+  c.nspectra = 0;
+  ck_assert_int_eq(gc_jacobian_study_run(&s, &c), GC_OK);
+  gc_jacobian_params pl = {NULL, 0, n, 3};
+  ck_assert_int_eq(gc_jacobian_alloc(&f, n, n, L, &pl), GC_OK);
+  gsl_rng_set(g, seed);
+  ck_assert_int_eq(gc_jacobian_random(f, n, n, L, GC_ACT_TANH,
+                                      GC_INIT_GAUSSIAN, sqrt(sw2), sqrt(sb2),
+                                      x, g), GC_OK);
+  double e1[24], s1[24], e2[24], s2[24];
+  ck_assert_int_eq(gc_jacobian_lyapunov(e1, s1, s->fwd), GC_OK);
+  ck_assert_int_eq(gc_jacobian_lyapunov(e2, s2, f), GC_OK);
+  for (size_t i = 0; i < n; i++) ck_assert(e1[i] == e2[i] && s1[i] == s2[i]);
+  gc_jacobian_study_free(s);
+  gc_jacobian_free(f);
+
+  /* refusals: more blocks than layers, a spectrum beyond the net */
+  c.blocks = L + 1;
+  gc_error_clear();
+  ck_assert_int_eq(gc_jacobian_study_run(&s, &c), GC_EINVAL);
+  ck_assert_ptr_null(s);
+  ck_assert_str_ne(gc_strerror_last(), "");
+  c.lyapunov = 0;
+  const size_t far[] = {L + 1};
+  c.spectra = far;
+  c.nspectra = 1;
+  gc_error_clear();
+  ck_assert_int_eq(gc_jacobian_study_run(&s, &c), GC_EINVAL);
+  ck_assert_str_ne(gc_strerror_last(), "");
+  /* a stored net of 10^5 x 10^5 x 999 doubles (8e4 GB): refused before
+   * allocating */
+  c.nspectra = 0;
+  c.width = 100000;
+  c.depth = 1000;
+  ck_assert_double_eq_tol(gc_jacobian_study_bytes(&c), 8.0e5 * 1e5 * 1e3,
+                          1e3);
+  gc_error_clear();
+  ck_assert_int_eq(gc_jacobian_study_run(&s, &c), GC_ERANGE);
+  ck_assert_ptr_null(s);
+  ck_assert_str_ne(gc_strerror_last(), "");
+  gc_net_free(net);
+  gsl_rng_free(g);
+  gsl_rng_free(gi);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("experiments");
@@ -572,5 +705,6 @@ int main(void)
   tcase_add_test(tc, test_speeds_at_init);
   tcase_add_test(tc, test_speeds_during_training);
   tcase_add_test(tc, test_chain_study);
+  tcase_add_test(tc, test_jacobian_study);
   return test_run(s);
 }

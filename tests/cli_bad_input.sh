@@ -316,6 +316,7 @@ bad 187 argument "meanfield --prec below 64 bits (the table's 16 to 1000000, the
 bad 188 argument "meanfield --prec with --grid" 2 "gradchain meanfield: --prec re-evaluates a point (not with --critical or --grid)" -- meanfield --prec 128 --grid out
 bad 189 argument "meanfield --prec with csv" 2 "gradchain meanfield: --prec prints text or json (not csv)" -- meanfield --prec 128 --format csv
 bad 190 argument "jacobian: variances with an initialiser that has none" 2 "gradchain jacobian: --sigma-w2 and --sigma-b2 go with --init gaussian or orthogonal (not he)" -- jacobian --init he --sigma-w2 2
+bad 191 argument "jacobian: --backward with --lyapunov" 2 "gradchain jacobian: --backward goes with a stored net, not with --lyapunov (which draws J one layer at a time)" -- jacobian --backward --lyapunov
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

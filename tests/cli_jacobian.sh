@@ -21,7 +21,7 @@ else
 fi
 
 for t in 1 2; do
-  OMP_NUM_THREADS=$t "$GRADCHAIN" jacobian --width 60 --depth 8 --activation tanh --spectra 1,8 --out "$tmpd/s$t" --format json >"$tmpd/j$t" 2>"$tmpd/err" || fail "spectra on $t threads: $(cat "$tmpd/err")"
+  OMP_NUM_THREADS=$t "$GRADCHAIN" jacobian --width 60 --depth 8 --activation tanh --spectra 1,8 --backward --out "$tmpd/s$t" --format json >"$tmpd/j$t" 2>"$tmpd/err" || fail "spectra on $t threads: $(cat "$tmpd/err")"
   sed -i 's/"seconds": .*//' "$tmpd/j$t"
 done
 if cmp -s "$tmpd/s1/spectra.csv" "$tmpd/s2/spectra.csv" && cmp -s "$tmpd/j1" "$tmpd/j2" &&

@@ -34,6 +34,7 @@
 #include "gradchain/problem_activation.h"
 #include "gradchain/meanfield.h"
 #include "gradchain/jacobian.h"
+#include "gradchain/jacobian_study.h"
 #include "gradchain/meanfield_mpfr.h"
 
 #endif

@@ -133,6 +133,10 @@ GC_API int gc_eval_set_from_name(gc_eval_set *s, const char *name);
 /* The net of a run, initialised as the seed rule says. */
 GC_API int gc_run_net_alloc(gc_net **net, const gc_run_config *c);
 
+/* The seed of the data's generator (the trainer's shuffling, a study's
+ * input) in a run of seed `seed`: seed + 1. */
+GC_API unsigned long gc_run_data_seed(unsigned long seed);
+
 /* The trainer's configuration of a run (shuffling seed = seed + 1). */
 GC_API void gc_run_train_config(gc_train_config *t, const gc_run_config *c);
 

@@ -116,7 +116,7 @@ static int mean_figure(const stage_ctx *ctx, FILE *md, const char *name,
         l + cols >= H ? "mini-batches seen" : "", name, H, l, l + 1, H, l,
         l + 1);
   snprintf(body + n, cap - n, "unset multiplot\n");
-  int st = stage_figure(ctx, md, fig, caption, body);
+  int st = stage_figure_data(ctx, md, fig, name, caption, body);
   free(body);
   return st;
 }
@@ -125,6 +125,7 @@ static int mean_figure(const stage_ctx *ctx, FILE *md, const char *name,
  * against the mini-batches seen, one line per layer. */
 static int line_figure(const stage_ctx *ctx, FILE *md, const char *name,
                        const char *what, int col, const char *label,
+                       const char *yrange,
                        const char *caption, const char *title,
                        const gc_run_result *res)
 {
@@ -135,13 +136,14 @@ static int line_figure(const stage_ctx *ctx, FILE *md, const char *name,
   snprintf(cap2, sizeof cap2, "%s, %s", caption, title);
   size_t n = (size_t)snprintf(body, cap,
       "set title \"%s\" noenhanced\nset xlabel 'mini-batches seen'\n"
-      "set ylabel '%s'\nset key outside right top\nplot ", cap2, label);
+      "set ylabel '%s'\nset yrange %s\nset key outside right top\nplot ",
+      cap2, label, yrange);
   for (size_t l = 0; l < H; l++)
     n += (size_t)snprintf(body + n, cap - n,
         "'%s.csv' skip 1 every %zu::%zu using 1:%d with linespoints lc %zu "
         "lw 2 pt 7 ps 0.5 title 'hidden layer %zu'%s", name, H, l, col,
         l + 1, l + 1, l + 1 < H ? ", " : "\n");
-  int st = stage_figure(ctx, md, fig, cap2, body);
+  int st = stage_figure_data(ctx, md, fig, name, cap2, body);
   free(body);
   return st;
 }
@@ -157,11 +159,11 @@ int act_plot(const stage_ctx *ctx, FILE *md, const char *name,
   if (outfile_commit(&o)) return CLI_FAIL;
   int st = mean_figure(ctx, md, name, title, res);
   if (!st)
-    st = line_figure(ctx, md, name, "sd", 5, "standard deviation",
+    st = line_figure(ctx, md, name, "sd", 5, "standard deviation", "[0:*]",
                      "Standard deviation of the activations of each hidden "
                      "layer", title, res);
   if (!st)
-    st = line_figure(ctx, md, name, "saturated", 9, "fraction saturated",
+    st = line_figure(ctx, md, name, "saturated", 9, "fraction saturated", "[0:1]",
                      "Fraction of saturated activations in each hidden layer",
                      title, res);
   return st;

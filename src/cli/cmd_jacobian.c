@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "gradchain/gradchain.h"
 #include "gradchain/init.h"
@@ -18,12 +16,13 @@
 static const char usage[] =
   "Usage: gradchain jacobian [OPTIONS]\n"
   "The input-output Jacobian J = D_L W_L ... D_1 W_1 of a random net of\n"
-  "--width n and --depth L (or of a saved net), and the backward product of\n"
-  "the chapter's equation 124 (delta^L to delta^(L-k)): at every depth the\n"
-  "mean squared singular value beside chi1^depth of mean-field theory, the\n"
-  "largest singular value and, at the --spectra depths, the whole spectrum\n"
-  "(GSL SVD) and the smallest.  The input has |x|^2/n chosen so that the\n"
-  "first layer's pre-activations have length q* (or is an MNIST image).\n\n"
+  "--width n and --depth L (or of a saved net), and with --backward the\n"
+  "backward product of the chapter's equation 124 (delta^L to delta^(L-k)):\n"
+  "at every depth the mean squared singular value beside chi1^depth of\n"
+  "mean-field theory, the largest singular value and, at the --spectra\n"
+  "depths, the whole spectrum (GSL SVD) and the smallest.  The input has\n"
+  "|x|^2/n chosen so that the first layer's pre-activations have length q*\n"
+  "(or is an MNIST image).\n\n"
   "  --width N          width of every layer (30)\n"
   "  --depth L          number of weight layers (10)\n"
   "  --activation NAME  sigmoid (default), tanh, relu, ... as in meanfield\n"
@@ -42,6 +41,8 @@ static const char usage[] =
   "  --lyapunov         the Lyapunov spectrum (QR, layer by layer; the net\n"
   "                     is drawn one layer at a time, J only)\n"
   "  --blocks B         blocks of layers for its standard errors (10)\n"
+  "  --backward         the backward product too (as many dense products\n"
+  "                     again; not with --lyapunov)\n"
   "  --format F         text | json (text)\n"
   "  --help             this text\n";
 
@@ -50,24 +51,14 @@ static const char usage[] =
 static const cli_opt jac_opts[] = {
     OPT_WIDTH, OPT_DEPTH, OPT_ACTIVATION, OPT_INIT, OPT_SIGMA_W2,
     OPT_SIGMA_B2, OPT_SEED, OPT_LOAD, OPT_DATA, OPT_SPECTRA, OPT_OUT,
-    OPT_LYAPUNOV, OPT_BLOCKS, OPT_FORMAT, OPT_HELP};
+    OPT_LYAPUNOV, OPT_BLOCKS, OPT_BACKWARD, OPT_FORMAT, OPT_HELP};
 
-typedef struct study {
-  gc_net *net;         /* stored net (not with --lyapunov) */
-  double *x;           /* the input */
-  size_t n0, n, L;     /* input width, width, depth */
-  double sw2, sb2, q_star, chi1;
-  int have_theory;
-  gc_jacobian *fwd, *bwd;
-  double secs, cpu;
-} study;
-
-static double wall(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
+/* a saved net, an MNIST image as the input, and what the command refuses
+ * in its own words before the library runs */
+typedef struct inputs {
+  gc_net *net;
+  double *x;
+} inputs;
 
 /* MNIST training image 0 into *x (784 values) */
 static int mnist_input(double **x, size_t *n0, const char *dir)
@@ -85,155 +76,52 @@ static int mnist_input(double **x, size_t *n0, const char *dir)
   return CLI_OK;
 }
 
-static void theory(study *s, gc_activation act)
+static int prepare(gc_jacobian_study_config *c, inputs *in, const cli_args *a)
 {
-  gc_meanfield *w = gc_meanfield_alloc(act, NULL);
-  gc_meanfield_result r;
-  s->have_theory = w && gc_meanfield_point(&r, w, s->sw2, s->sb2) == 0;
-  s->q_star = s->have_theory ? r.q_star : NAN;
-  s->chi1 = s->have_theory ? r.chi1 : NAN;
-  double d;
-  /* no q*, but chi1 does not depend on q: the theory still holds */
-  if (!s->have_theory && w && gc_meanfield_homogeneous(w) &&
-      gc_meanfield_expect(&d, NULL, w, GC_MF_DPHI2, 1.0) == 0) {
-    s->have_theory = 1;
-    s->chi1 = s->sw2 * d;
-  }
-  gc_meanfield_free(w);
-}
-
-static int build(study *s, const cli_args *a)
-{
+  gc_jacobian_study_config_init(c);
+  c->width = a->width;
+  c->depth = a->depth;
+  c->act = a->act;
+  c->init = a->run.init;
+  c->sigma_w2 = a->sigma_w2;
+  c->sigma_b2 = a->sigma_b2;
+  c->seed = a->run.seed;
+  c->spectra = a->spectra;
+  c->nspectra = a->nspectra;
+  c->lyapunov = a->lyapunov;
+  c->blocks = a->blocks;
+  c->backward = a->backward;
   size_t L = a->depth;
-  /* the net from seed S, the input from S + 1 (the trainer's rule) */
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  gsl_rng *rin = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!rng || !rin) {
-    gsl_rng_free(rng);
-    gsl_rng_free(rin);
-    return cli_fail(CLI_FAIL, "out of memory");
-  }
-  gsl_rng_set(rng, a->run.seed);
-  gsl_rng_set(rin, a->run.seed + 1);
-  int st = CLI_OK;
-  gc_activation act = a->act;
   if (a->load) {
-    if (gc_net_load(&s->net, a->load)) {
-      st = cli_fail_lib();
-      goto out;
-    }
-    act = GC_ACT_SIGMOID; /* a saved net is a sigmoid net */
-    L = s->net->nlayers - 1;
-    s->n = 0;
-    for (size_t l = 1; l <= L; l++)
-      if (s->net->sizes[l] > s->n) s->n = s->net->sizes[l];
-    gc_jacobian_net_variances(&s->sw2, &s->sb2, s->net);
-    st = mnist_input(&s->x, &s->n0, a->data);
-    if (!st && s->n0 != s->net->sizes[0])
-      st = cli_fail(CLI_FAIL, "%s has %zu inputs; an MNIST image has %zu",
-                    a->load, s->net->sizes[0], s->n0);
-    s->L = L;
-    theory(s, act);
-    goto out;
+    if (gc_net_load(&in->net, a->load)) return cli_fail_lib();
+    c->net = in->net;
+    L = in->net->nlayers - 1;
   }
-  s->n = a->width;
-  s->L = L;
-  gc_jacobian_init_variances(&s->sw2, &s->sb2, a->run.init, s->n, s->n,
-                             sqrt(a->sigma_w2), sqrt(a->sigma_b2));
-  theory(s, act);
-  if (a->data) {
-    st = mnist_input(&s->x, &s->n0, a->data);
-    if (st) goto out;
-  } else {
-    s->n0 = s->n;
-    s->x = malloc(s->n0 * sizeof *s->x);
-    if (!s->x) {
-      st = cli_fail(CLI_FAIL, "out of memory");
-      goto out;
-    }
-    /* z^1 has length sigma_w2 |x|^2/n + sigma_b2 = q* */
-    double q = isfinite(s->q_star) && s->q_star > s->sb2
-                   ? (s->q_star - s->sb2) / s->sw2 : 1.0;
-    gc_jacobian_input(s->x, s->n0, q, rin);
+  if (a->load || a->data) {
+    int st = mnist_input(&in->x, &c->input_width, a->data);
+    if (st) return st;
+    c->input = in->x;
+    if (a->load && c->input_width != in->net->sizes[0])
+      return cli_fail(CLI_FAIL, "%s has %zu inputs; an MNIST image has %zu",
+                      a->load, in->net->sizes[0], c->input_width);
   }
-  if (a->lyapunov) goto out; /* drawn layer by layer later */
-  /* the stored net: refuse what memory cannot hold, before allocating */
-  double bytes = 8.0 * (double)s->n * ((double)s->n0 +
-                                       (double)s->n * (double)(L - 1));
-  double mem = cli_machine_bytes();
-  if (bytes > 0.8 * mem) {
-    st = cli_fail(CLI_FAIL, "a net of width %zu and depth %zu needs %.3g GB, "
-                  "more than 80%% of this machine's memory (--lyapunov draws "
-                  "one layer at a time)", s->n, L, bytes / 1e9);
-    goto out;
-  }
-  size_t *sizes = malloc((L + 1) * sizeof *sizes);
-  if (!sizes) {
-    st = cli_fail(CLI_FAIL, "out of memory");
-    goto out;
-  }
-  sizes[0] = s->n0;
-  for (size_t l = 1; l <= L; l++) sizes[l] = s->n;
-  if (gc_net_alloc(&s->net, L + 1, sizes, act, GC_COST_QUADRATIC) ||
-      gc_net_init_sigma(s->net, a->run.init, sqrt(a->sigma_w2),
-                        sqrt(a->sigma_b2), rng))
-    st = cli_fail_lib();
-  free(sizes);
-out:
-  gsl_rng_free(rng);
-  gsl_rng_free(rin);
-  return st;
-}
-
-static int run(study *s, const cli_args *a)
-{
-  gc_jacobian_params p = {a->spectra, a->nspectra, 0, a->blocks};
+  double bytes = gc_jacobian_study_bytes(c);
+  if (bytes > 0.8 * cli_machine_bytes())
+    return cli_fail(CLI_FAIL, "a net of width %zu and depth %zu needs %.3g "
+                    "GB, more than 80%% of this machine's memory (--lyapunov "
+                    "draws one layer at a time)", c->width, c->depth,
+                    bytes / 1e9);
   for (size_t i = 0; i < a->nspectra; i++)
-    if (a->spectra[i] > s->L)
+    if (a->spectra[i] > L)
       return cli_fail(CLI_USAGE, "--spectra: depth %zu is beyond the net's "
-                      "%zu layers", a->spectra[i], s->L);
-  size_t nmin = s->n0 < s->n ? s->n0 : s->n;
-  if (a->lyapunov) p.lyapunov = nmin;
-  if (a->lyapunov && s->L < a->blocks)
+                      "%zu layers", a->spectra[i], L);
+  if (a->lyapunov && L < a->blocks)
     return cli_fail(CLI_USAGE, "--lyapunov: %zu layers cannot make %zu "
-                    "blocks (--blocks)", s->L, a->blocks);
-  double t0 = wall();
-  clock_t c0 = clock();
-  if (gc_jacobian_alloc(&s->fwd, s->n0, s->n, s->L, &p)) return cli_fail_lib();
-  int st = 0;
-  if (a->lyapunov) {
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!rng) return cli_fail(CLI_FAIL, "out of memory");
-    gsl_rng_set(rng, a->run.seed);
-    st = gc_jacobian_random(s->fwd, s->n0, s->n, s->L, a->act, a->run.init,
-                            sqrt(a->sigma_w2), sqrt(a->sigma_b2), s->x, rng);
-    gsl_rng_free(rng);
-  } else {
-    size_t nL = s->net->sizes[s->L];
-    gc_jacobian_params q = {a->spectra, 0, 0, 0};
-    /* the backward product has L-1 factors: spectra at depths < L */
-    size_t ns = 0, *sp = malloc((a->nspectra + 1) * sizeof *sp);
-    if (!sp) return cli_fail(CLI_FAIL, "out of memory");
-    for (size_t i = 0; i < a->nspectra; i++)
-      if (a->spectra[i] < s->L) sp[ns++] = a->spectra[i];
-    q.spectrum_depths = sp;
-    q.nspectrum = ns;
-    if (s->L > 1) st = gc_jacobian_alloc(&s->bwd, nL, s->n, s->L - 1, &q);
-    free(sp);
-    if (!st) st = gc_jacobian_of_net(s->fwd, s->bwd, s->net, s->x);
-  }
-  if (st) return cli_fail_lib();
-  s->secs = wall() - t0;
-  s->cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+                    "blocks (--blocks)", L, a->blocks);
   return CLI_OK;
 }
 
-static double chi1_pow(const study *s, size_t l)
-{
-  return s->have_theory ? pow(s->chi1, (double)l) : NAN;
-}
-
-static void json_layers(const study *s, const gc_jacobian *j)
+static void json_layers(const gc_jacobian_study *s, const gc_jacobian *j)
 {
   const gc_jacobian_layer *r = gc_jacobian_layers(j);
   size_t D = gc_jacobian_depth(j);
@@ -245,7 +133,7 @@ static void json_layers(const study *s, const gc_jacobian *j)
     printf(", \"log_mean_sq_singular\": ");
     cli_json_double(stdout, r[l].log_mean_sq);
     printf(", \"chi1_pow\": ");
-    cli_json_double(stdout, chi1_pow(s, r[l].depth));
+    cli_json_double(stdout, gc_jacobian_study_chi1_pow(s, r[l].depth));
     printf(", \"max_singular\": ");
     cli_json_double(stdout, r[l].max_singular);
     printf(", \"min_singular\": ");
@@ -267,7 +155,7 @@ static void json_exps(const double *v, size_t n)
   printf("]");
 }
 
-static void text_layers(const study *s, const gc_jacobian *j,
+static void text_layers(const gc_jacobian_study *s, const gc_jacobian *j,
                         const char *what)
 {
   const gc_jacobian_layer *r = gc_jacobian_layers(j);
@@ -277,7 +165,7 @@ static void text_layers(const study *s, const gc_jacobian *j,
   for (size_t l = 0; l < D; l++) {
     printf("  %5zu  %-14.6g  %-14.6g  %-12.6g  ", r[l].depth,
            isnan(r[l].mean_sq) ? exp(r[l].log_mean_sq) : r[l].mean_sq,
-           chi1_pow(s, r[l].depth), r[l].max_singular);
+           gc_jacobian_study_chi1_pow(s, r[l].depth), r[l].max_singular);
     if (r[l].has_spectrum) printf("%.6g\n", r[l].min_singular);
     else printf("-\n");
     if (isnan(r[l].mean_sq))
@@ -286,7 +174,7 @@ static void text_layers(const study *s, const gc_jacobian *j,
   }
 }
 
-static int write_files(const study *s, const cli_args *a)
+static int write_files(const gc_jacobian_study *s, const cli_args *a)
 {
   if (make_dirs(a->out))
     return cli_fail(CLI_FAIL, "cannot create directory '%s'", a->out);
@@ -301,7 +189,7 @@ static int write_files(const study *s, const cli_args *a)
     for (size_t l = 0; l < gc_jacobian_depth(j); l++)
       fprintf(o.f, "%s,%zu,%.10g,%.10g,%.10g,%.10g,%.10g\n",
               b ? "backward" : "jacobian", r[l].depth, r[l].mean_sq,
-              r[l].log_mean_sq, chi1_pow(s, r[l].depth), r[l].max_singular,
+              r[l].log_mean_sq, gc_jacobian_study_chi1_pow(s, r[l].depth), r[l].max_singular,
               r[l].min_singular);
   }
   if (outfile_commit(&o)) return CLI_FAIL;
@@ -350,7 +238,7 @@ static int write_files(const study *s, const cli_args *a)
           "set xlabel 'ln σ'\nset ylabel 'fraction of singular values per "
           "bin of %g'\n"
           "set key top left\nset style fill transparent solid 0.35\n",
-          gc_activation_name(a->load ? GC_ACT_SIGMOID : a->act), s->n,
+          gc_activation_name(a->load ? GC_ACT_SIGMOID : a->act), s->width,
           a->load ? "saved net" : gc_init_name(a->run.init),
           HIST_BW);
   for (size_t i = 0; i < a->nspectra; i++)
@@ -368,12 +256,12 @@ static int write_files(const study *s, const cli_args *a)
   return CLI_OK;
 }
 
-static int print(const study *s, const cli_args *a)
+static int print(const gc_jacobian_study *s, const cli_args *a)
 {
   size_t k = 0;
   double *ex = NULL, *se = NULL;
   if (a->lyapunov) {
-    k = s->n0 < s->n ? s->n0 : s->n;
+    k = s->input_width < s->width ? s->input_width : s->width;
     ex = malloc(k * sizeof *ex);
     se = malloc(k * sizeof *se);
     if (!ex || !se || gc_jacobian_lyapunov(ex, se, s->fwd)) {
@@ -385,12 +273,12 @@ static int print(const study *s, const cli_args *a)
   const char *act = gc_activation_name(a->load ? GC_ACT_SIGMOID : a->act);
   if (a->format == CLI_JSON) {
     printf("{\"width\": %zu, \"input_width\": %zu, \"depth\": %zu, "
-           "\"activation\": ", s->n, s->n0, s->L);
+           "\"activation\": ", s->width, s->input_width, s->depth);
     cli_json_string(stdout, act);
     printf(", \"sigma_w2\": ");
-    cli_json_double(stdout, s->sw2);
+    cli_json_double(stdout, s->sigma_w2);
     printf(", \"sigma_b2\": ");
-    cli_json_double(stdout, s->sb2);
+    cli_json_double(stdout, s->sigma_b2);
     printf(", \"q_star\": ");
     cli_json_double(stdout, s->q_star);
     printf(", \"chi1\": ");
@@ -425,12 +313,12 @@ static int print(const study *s, const cli_args *a)
       json_exps(se, k);
       printf("}");
     }
-    printf(", \"seconds\": %.3f, \"cpu_seconds\": %.3f}\n", s->secs, s->cpu);
+    printf(", \"seconds\": %.3f, \"cpu_seconds\": %.3f}\n", s->seconds, s->cpu_seconds);
   } else {
     printf("Jacobian products, activation %s, %s init: width %zu, depth "
            "%zu, sigma_w^2 = %.6g, sigma_b^2 = %.6g%s\n", act,
-           a->load ? "saved" : gc_init_name(a->run.init), s->n, s->L, s->sw2,
-           s->sb2, a->load ? " (measured from the saved net)" : "");
+           a->load ? "saved" : gc_init_name(a->run.init), s->width, s->depth, s->sigma_w2,
+           s->sigma_b2, a->load ? " (measured from the saved net)" : "");
     if (s->have_theory && isnan(s->q_star))
       printf("mean field: no fixed point q*, but for %s chi1 = %.6g at any "
              "q\n", act, s->chi1);
@@ -438,7 +326,7 @@ static int print(const study *s, const cli_args *a)
       printf("mean field: q* = %.6g, chi1 = %.6g (per layer, the squared "
              "gradient changes by chi1)\n", s->q_star, s->chi1);
     else
-      printf("mean field: no fixed point q* (%s)\n", gc_strerror_last());
+      printf("mean field: no fixed point q* (%s)\n", s->theory_error);
     text_layers(s, s->fwd, "input-output Jacobian J = D_l W_l ... D_1 W_1:");
     if (s->bwd)
       text_layers(s, s->bwd, "backward product (equation 124), delta^L to "
@@ -451,7 +339,7 @@ static int print(const study *s, const cli_args *a)
         else if (i == 5)
           printf("  ...\n");
     }
-    printf("\nin %.2f s (CPU %.2f s)\n", s->secs, s->cpu);
+    printf("\nin %.2f s (CPU %.2f s)\n", s->seconds, s->cpu_seconds);
   }
   free(ex);
   free(se);
@@ -479,17 +367,20 @@ int cmd_jacobian(int argc, char **argv)
     return cli_fail(CLI_USAGE, "--sigma-w2 and --sigma-b2 go with --init "
                     "gaussian or orthogonal (not %s)",
                     gc_init_name(a.run.init));
+  if (a.backward && a.lyapunov)
+    return cli_fail(CLI_USAGE, "--backward goes with a stored net, not with "
+                    "--lyapunov (which draws J one layer at a time)");
   if (a.out && !a.nspectra)
     return cli_fail(CLI_USAGE, "--out needs --spectra (the depths to plot)");
-  study s;
-  memset(&s, 0, sizeof s);
-  st = build(&s, &a);
-  if (!st) st = run(&s, &a);
-  if (!st && a.out) st = write_files(&s, &a);
-  if (!st) st = print(&s, &a);
-  gc_jacobian_free(s.fwd);
-  gc_jacobian_free(s.bwd);
-  gc_net_free(s.net);
-  free(s.x);
+  gc_jacobian_study_config c;
+  inputs in = {NULL, NULL};
+  gc_jacobian_study *s = NULL;
+  st = prepare(&c, &in, &a);
+  if (!st && gc_jacobian_study_run(&s, &c)) st = cli_fail_lib();
+  if (!st && a.out) st = write_files(s, &a);
+  if (!st) st = print(s, &a);
+  gc_jacobian_study_free(s);
+  gc_net_free(in.net);
+  free(in.x);
   return st;
 }

@@ -266,6 +266,7 @@ P(p_spectra)
   return st;
 }
 P(p_lyapunov) { (void)arg; (void)opt; (void)csv; a->lyapunov = 1; return CLI_OK; }
+P(p_backward) { (void)arg; (void)opt; (void)csv; a->backward = 1; return CLI_OK; }
 P(p_blocks) { (void)csv; return p_count(arg, opt, 2, 1000000, &a->blocks); }
 #undef P
 
@@ -363,6 +364,7 @@ static const struct {
   [OPT_SPECTRA] = {"spectra", required_argument, p_spectra},
   [OPT_LYAPUNOV] = {"lyapunov", no_argument, p_lyapunov},
   [OPT_BLOCKS] = {"blocks", required_argument, p_blocks},
+  [OPT_BACKWARD] = {"backward", no_argument, p_backward},
 };
 
 void cli_args_init(cli_args *a)

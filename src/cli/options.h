@@ -50,7 +50,7 @@ typedef enum cli_opt {
   /* the theory: Jacobian products (and --depth of the chains, --activation
    * and --sigma-w2, --sigma-b2 of the mean field) */
   OPT_DEPTH, OPT_ACTIVATION, OPT_SIGMA_W2, OPT_SIGMA_B2, OPT_SPECTRA,
-  OPT_LYAPUNOV, OPT_BLOCKS,
+  OPT_LYAPUNOV, OPT_BLOCKS, OPT_BACKWARD,
   OPT_COUNT
 } cli_opt;
 
@@ -74,6 +74,7 @@ typedef struct cli_args {
   double sigma_w2, sigma_b2;  /* --sigma-w2, --sigma-b2 (1, 0) */
   size_t spectra[CLI_MAX_SPECTRA], nspectra; /* --spectra (none) */
   int lyapunov;               /* --lyapunov */
+  int backward;               /* --backward */
   size_t blocks;              /* --blocks (10) */
   /* chains and problems; the numbers of --weights ... --b are in text[] */
   size_t random;              /* --random (a chain's length) */

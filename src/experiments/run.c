@@ -102,14 +102,16 @@ int gc_run_net_alloc(gc_net **net, const gc_run_config *c)
   return st;
 }
 
-/* ... the shuffling from S + 1. */
+/* ... the data (the shuffling, a study's input) from S + 1. */
+unsigned long gc_run_data_seed(unsigned long seed) { return seed + 1; }
+
 void gc_run_train_config(gc_train_config *t, const gc_run_config *c)
 {
   gc_train_config_default(t);
   t->batch = c->batch;
   t->eta = c->eta;
   t->lambda = c->lambda;
-  t->seed = c->seed + 1;
+  t->seed = gc_run_data_seed(c->seed);
   t->monitor = c->monitor;
   t->early_stop = c->early_stop;
   t->eval_batch = c->eval_batch;

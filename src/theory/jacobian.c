@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_eigen.h>
@@ -16,6 +15,7 @@
 #include "gradchain/jacobian.h"
 #include "gradchain/kernels.h"
 #include "core/gsl_handler.h"
+#include "core/machine.h"
 
 #define POWER_MAX_ITER 500
 #define POWER_BLOCK 8
@@ -56,12 +56,6 @@ double gc_jacobian_bytes(size_t n0, size_t maxw, size_t maxd,
     b += 8.0 * (2 * k * w + w * k + w * w + w * k + (double)p->blocks * k);
   }
   return b;
-}
-
-static double machine_bytes(void)
-{
-  long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-  return pages > 0 && psize > 0 ? (double)pages * (double)psize : 8e9;
 }
 
 void gc_jacobian_free(gc_jacobian *j)
@@ -111,7 +105,7 @@ int gc_jacobian_alloc(gc_jacobian **out, size_t n0, size_t maxw,
     if (p->spectrum_depths[s] < 1 || p->spectrum_depths[s] > maxd)
       return gc_error(GC_EINVAL, "spectrum depth %zu outside 1 .. %zu",
                       p->spectrum_depths[s], maxd);
-  double need = gc_jacobian_bytes(n0, maxw, maxd, p), have = machine_bytes();
+  double need = gc_jacobian_bytes(n0, maxw, maxd, p), have = gc_machine_bytes();
   if (need > 0.8 * have)
     return gc_error(GC_ERANGE, "a Jacobian product of width %zu and depth "
                     "%zu needs %.3g GB, more than 80%% of this machine's "

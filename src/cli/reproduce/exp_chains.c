@@ -13,6 +13,13 @@
 int stage_figure(const stage_ctx *ctx, FILE *md, const char *name,
                  const char *caption, const char *body)
 {
+  return stage_figure_data(ctx, md, name, name, caption, body);
+}
+
+int stage_figure_data(const stage_ctx *ctx, FILE *md, const char *name,
+                      const char *data, const char *caption,
+                      const char *body)
+{
   char gp[256];
   snprintf(gp, sizeof gp, "%s.gp", name);
   outfile o;
@@ -28,11 +35,11 @@ int stage_figure(const stage_ctx *ctx, FILE *md, const char *name,
   if (outfile_commit(&o)) return CLI_FAIL;
   if (plot_available() && plot_run(ctx->dir, gp) == 0)
     fprintf(md, "\n![%s](%s.png)\n\n*%s* (data: `%s.csv`, script: `%s`)\n",
-            caption, name, caption, name, gp);
+            caption, name, caption, data, gp);
   else
     fprintf(md, "\n*%s*: gnuplot was not available, so no picture; the data "
             "are in `%s.csv`; draw them with `gnuplot %s` (Debian package "
-            "gnuplot-nox).\n", caption, name, gp);
+            "gnuplot-nox).\n", caption, data, gp);
   return 0;
 }
 

@@ -22,11 +22,16 @@ int stage_speeds(const stage_ctx *ctx, FILE *md);
 int stage_depth(const stage_ctx *ctx, FILE *md);
 int stage_theory(const stage_ctx *ctx, FILE *md);
 int stage_remedies(const stage_ctx *ctx, FILE *md);
+int stage_saturation(const stage_ctx *ctx, FILE *md);
 
 /* Write NAME.gp in ctx->dir: a pngcairo header for NAME.png followed by
  * BODY; run gnuplot when it is there.  Appends the image link (or a note
  * saying how to draw it) to md. */
 int stage_figure(const stage_ctx *ctx, FILE *md, const char *name,
                  const char *caption, const char *body);
+/* The same for a figure drawn from DATA.csv rather than NAME.csv. */
+int stage_figure_data(const stage_ctx *ctx, FILE *md, const char *name,
+                      const char *data, const char *caption,
+                      const char *body);
 
 #endif
