@@ -106,8 +106,10 @@ static int figures(const stage_ctx *ctx, FILE *md, size_t train,
       "epochs, mean ± sd over %d seed%s)'\n"
       "set xlabel 'hidden layers of 30 neurons'\n"
       "set ylabel 'best validation accuracy (%%)'\n"
-      "set xtics 1\nset xrange [0.5:%zu.5]\nset yrange [0:100]\n"
-      "set key right center box opaque font ',9'\nplot ",
+      "set xtics 1\nset xrange [0.5:%zu.5]\n"
+      /* the key above 100 %%, where no accuracy can be */
+      "set yrange [0:130]\nset ytics 0,20,100\n"
+      "set key top center horizontal maxrows 3 box opaque font ',9'\nplot ",
       train, epochs, ctx->seeds, ctx->seeds == 1 ? "" : "s", nd);
   for (size_t k = 0; k < NREM; k++)
     n += snprintf(body + n, sizeof body - (size_t)n,
