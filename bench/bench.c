@@ -63,6 +63,23 @@ static double now(void)
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* CPU seconds of all the process's threads */
+static double cpu_all(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* validation passes timed per epoch */
+#define EPASSES 15
+
 static volatile double sink; /* keeps results alive */
 
 static int max_threads(void)
@@ -250,6 +267,7 @@ static double time_kernel(const shape *s, gsl_rng *r, double target,
 
 typedef struct {
   double train_s, eval_s, flops_train, flops_eval;
+  double eval_med, eval_cpu; /* median wall and process CPU of a pass */
   double part[4]; /* seconds in: batch scaling, forward, deltas,
                      gradient + SGD step */
   size_t correct;
@@ -296,10 +314,9 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
   int st = gc_net_alloc(&net, L, sizes, GC_ACT_SIGMOID, GC_COST_CROSS_ENTROPY);
   if (st) return st;
   gc_net_init(net, GC_INIT_DEFAULT, r);
-  gc_workspace *ws, *wse;
+  gc_workspace *ws;
   gc_params grad;
   if ((st = gc_workspace_alloc(&ws, net, B))) return st;
-  if ((st = gc_workspace_alloc(&wse, net, EB))) return st;
   if ((st = gc_params_alloc_like(&grad, net))) return st;
 
   const double eta = 0.5, lambda = 5.0;
@@ -341,20 +358,28 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
    * total (they are the same clock with more than one thread) */
   double wsum = part[0] + part[1] + part[2] + part[3];
   for (int k = 0; k < 4 && wsum > 0; k++) part[k] *= (t1 - t0) / wsum;
+  /* the validation pass as the trainer runs it (gc_evaluator_run, its
+   * batches shared by the threads), EPASSES times: the best by the bench
+   * clock, the median by the wall clock, and the median CPU seconds of
+   * the whole process (every thread's, spinning included) */
+  gc_evaluator *ev;
+  if ((st = gc_evaluator_alloc(&ev, net, EB))) return st;
   size_t correct = 0;
-  for (size_t s = 0; s < Nval; s += EB) {
-    size_t nb = Nval - s < EB ? Nval - s : EB;
-    gc_dataset_batch(x, NULL, &val, NULL, s, nb);
-    if ((st = gc_net_forward(net, wse, x, nb))) return st;
-    const double *a = gc_net_output(net, wse);
-    for (size_t i = 0; i < nb; i++) {
-      size_t best = 0;
-      for (size_t k = 1; k < 10; k++)
-        if (a[i * 10 + k] > a[i * 10 + best]) best = k;
-      correct += best == val.labels[s + i];
-    }
+  double eb = INFINITY, ew[EPASSES], ec[EPASSES];
+  for (int k = 0; k < EPASSES; k++) {
+    double c0 = cpu_all(), w0 = wall(), b0 = now();
+    if ((st = gc_evaluator_run(NULL, &correct, ev, &val, 0.0))) return st;
+    double b1 = now();
+    ew[k] = wall() - w0;
+    ec[k] = cpu_all() - c0;
+    if (b1 - b0 < eb) eb = b1 - b0;
   }
-  double t2 = now();
+  gc_evaluator_free(ev);
+  qsort(ew, EPASSES, sizeof *ew, cmp_double);
+  qsort(ec, EPASSES, sizeof *ec, cmp_double);
+  double t2 = t1 + eb;
+  res->eval_med = ew[EPASSES / 2];
+  res->eval_cpu = ec[EPASSES / 2];
 
   double nparams = 0; /* p.n counts the padding between layers too */
   for (size_t l = 1; l < L; l++) nparams += (double)(sizes[l] * (sizes[l - 1] + 1));
@@ -368,7 +393,6 @@ static int run_epoch(size_t N, size_t Nval, size_t B, gsl_rng *r,
   sink = net->p.data[0];
   gc_params_free(&grad);
   gc_workspace_free(ws);
-  gc_workspace_free(wse);
   gc_net_free(net);
   free(img); free(lab); free(perm); free(x); free(y);
   return GC_OK;
@@ -520,10 +544,17 @@ int main(int argc, char **argv)
       }
       if (e.train_s < best.train_s) {
         double ev = best.eval_s < e.eval_s ? best.eval_s : e.eval_s;
+        double em = best.eval_med, ec = best.eval_cpu;
         best = e;
-        best.eval_s = ev;
+        if (ev < e.eval_s) {
+          best.eval_s = ev;
+          best.eval_med = em;
+          best.eval_cpu = ec;
+        }
       } else if (e.eval_s < best.eval_s) {
         best.eval_s = e.eval_s;
+        best.eval_med = e.eval_med;
+        best.eval_cpu = e.eval_cpu;
       }
     }
     double gtr = best.flops_train / best.train_s * 1e-9;
@@ -538,9 +569,12 @@ int main(int argc, char **argv)
            "deltas %.3f s, gradient + SGD step %.3f s\n",
            best.part[0], best.part[1], best.part[2], best.part[3]);
     printf("  eval:  %zu examples  %.3f s  %.0f examples/s  %.2f GFLOP  "
-           "%.2f GFLOP/s  (batches of 500)\n",
+           "%.2f GFLOP/s  (gc_evaluator_run, batches of 500)\n",
            Nval, best.eval_s, (double)Nval / best.eval_s,
            best.flops_eval * 1e-9, gev);
+    printf("         of %d passes: best %.2f ms, median %.2f ms wall, "
+           "median CPU of all threads %.2f ms\n", EPASSES,
+           1e3 * best.eval_s, 1e3 * best.eval_med, 1e3 * best.eval_cpu);
     double ep = (best.train_s + best.eval_s) * (50000.0 / (double)N);
     printf("  epoch + evaluation (scaled to 50,000 + 10,000): %.3f s; "
            "30 epochs: %.2f s\n", ep, 30 * ep);

@@ -463,6 +463,32 @@ START_TEST(test_evaluator_threads)
   ck_assert_double_eq_tol(c[2], cd, 1e-13 * cd);
   ck_assert_uint_eq(ok[2], okd);
   gc_evaluator_free(e);
+  /* allocated on a thread of a region that cannot nest (as in
+   * gc_depth_study's runs): one lane, the same bits */
+  int levels = omp_get_max_active_levels();
+  omp_set_max_active_levels(1);
+  size_t lanes[2] = {0, 0}, okn[2] = {0, 0}, team = 0;
+  double cn[2] = {0, 0};
+  int stn[2] = {-1, -1};
+#pragma omp parallel num_threads(2)
+  {
+    int i = omp_get_thread_num();
+    if (i == 0) team = (size_t)omp_get_num_threads();
+    gc_evaluator *en;
+    stn[i] = gc_evaluator_alloc(&en, net, 3);
+    if (!stn[i]) {
+      lanes[i] = en->lanes;
+      stn[i] = gc_evaluator_run(&cn[i], &okn[i], en, &ev.d, 2.0);
+      gc_evaluator_free(en);
+    }
+  }
+  omp_set_max_active_levels(levels);
+  for (size_t i = 0; i < team; i++) {
+    ck_assert_int_eq(stn[i], GC_OK);
+    if (team == 2) ck_assert_uint_eq(lanes[i], 1);
+    ck_assert(memcmp(&c[0], &cn[i], sizeof c[0]) == 0);
+    ck_assert_uint_eq(ok[0], okn[i]);
+  }
   gc_net_free(net);
   test_synth_free(&ev);
 }

@@ -57,8 +57,8 @@ out=$tmpd/res
 if "$GRADCHAIN" reproduce --quick --seeds 2 --out "$out" --data "$data" --quiet >/dev/null 2>"$tmpd/err"; then
   pass
   for f in report.md chain_gradients.csv width.csv speeds_init.json depth.csv depth.json speeds_train_4hidden.csv \
-           saturation_sigmoid_default.csv saturation_tanh_glorot.csv saturation_momentum.csv \
-           remedies_depth.csv remedies_speeds.csv; do
+           remedies_depth.csv remedies_speeds.csv \
+           saturation_sigmoid_default.csv saturation_tanh_glorot.csv saturation_momentum.csv; do
     [[ -s $out/$f ]] && pass || fail "reproduce did not write $f"
   done
   grep -q '| 1 | \[784,30,10\] |' "$out/report.md" && pass || fail "report lacks the depth table"

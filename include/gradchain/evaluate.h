@@ -24,16 +24,17 @@ extern "C" {
 /* Rows per forward pass when evaluating, unless told otherwise. */
 #define GC_EVAL_BATCH ((size_t)500)
 
-/* Buffers for evaluating one net: per lane (one per thread) a workspace,
- * the scaled batch and its examples' costs. */
+/* Buffers for evaluating one net: per lane (one per thread) a workspace
+ * and the scaled batch; the examples' costs of the last data set. */
 typedef struct gc_evaluator {
   const gc_net *net;
   size_t cap;          /* rows per forward pass */
   size_t lanes;        /* omp_get_max_threads() when allocated (1 without
-                          OpenMP) */
+                          OpenMP, or inside a region that cannot nest) */
   gc_workspace **ws;   /* [lanes] */
   double **x, **y;     /* [lanes]: cap x sizes[0], cap x sizes[L-1] */
-  double **c;          /* [lanes]: cap costs */
+  double *c;           /* [nc]: each example's cost, summed in order */
+  size_t nc;           /* grown to the largest data set evaluated */
 } gc_evaluator;
 
 /* cap == 0 means GC_EVAL_BATCH.  Holds one lane per OpenMP thread. */
@@ -41,10 +42,11 @@ GC_API int gc_evaluator_alloc(gc_evaluator **ev, const gc_net *net, size_t cap);
 GC_API void gc_evaluator_free(gc_evaluator *ev);
 
 /* *cost (if cost != NULL) and *correct (if correct != NULL) over d.  The
- * net's current parameters are used; nothing is allocated.  Batches are
- * shared by OpenMP's threads (at most ev->lanes of them); the costs are
- * still summed example after example in order, so the result is the same
- * bits on any number of threads. */
+ * net's current parameters are used; nothing is allocated except, for the
+ * cost, room for d's costs the first time d is larger than any data set
+ * evaluated before.  Batches are shared by OpenMP's threads (at most
+ * ev->lanes of them); the costs are still summed example after example in
+ * order, so the result is the same bits on any number of threads. */
 GC_API int gc_evaluator_run(double *cost, size_t *correct, gc_evaluator *ev,
                             const gc_dataset *d, double lambda);
 

@@ -1,6 +1,7 @@
 /* evaluate.c -- network2's total_cost() and accuracy() over a data set,
  * through the core forward pass in batches of GC_EVAL_BATCH rows. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -23,15 +24,17 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
   ev->net = net;
   ev->cap = cap;
 #ifdef _OPENMP
-  ev->lanes = (size_t)omp_get_max_threads();
+  /* inside a parallel region that cannot nest (gc_depth_study's runs)
+   * the batches run on the caller's thread alone */
+  ev->lanes = omp_get_active_level() >= omp_get_max_active_levels()
+                  ? 1 : (size_t)omp_get_max_threads();
 #else
   ev->lanes = 1;
 #endif
   ev->ws = calloc(ev->lanes, sizeof *ev->ws);
   ev->x = calloc(ev->lanes, sizeof *ev->x);
   ev->y = calloc(ev->lanes, sizeof *ev->y);
-  ev->c = calloc(ev->lanes, sizeof *ev->c);
-  if (!ev->ws || !ev->x || !ev->y || !ev->c) {
+  if (!ev->ws || !ev->x || !ev->y) {
     gc_evaluator_free(ev);
     return gc_error(GC_ENOMEM, "out of memory");
   }
@@ -43,8 +46,7 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
     }
     ev->x[q] = gc_kernel_calloc(cap * n0);
     ev->y[q] = malloc(cap * nL * sizeof *ev->y[q]);
-    ev->c[q] = malloc(cap * sizeof *ev->c[q]);
-    if (!ev->x[q] || !ev->y[q] || !ev->c[q]) {
+    if (!ev->x[q] || !ev->y[q]) {
       gc_evaluator_free(ev);
       return gc_error(GC_ENOMEM, "out of memory for an evaluation batch");
     }
@@ -56,12 +58,10 @@ int gc_evaluator_alloc(gc_evaluator **out, const gc_net *net, size_t cap)
 void gc_evaluator_free(gc_evaluator *ev)
 {
   if (!ev) return;
-  for (size_t q = 0; ev->ws && ev->x && ev->y && ev->c && q < ev->lanes;
-       q++) {
+  for (size_t q = 0; ev->ws && ev->x && ev->y && q < ev->lanes; q++) {
     gc_workspace_free(ev->ws[q]);
     free(ev->x[q]);
     free(ev->y[q]);
-    free(ev->c[q]);
   }
   free(ev->ws);
   free(ev->x);
@@ -105,17 +105,24 @@ int gc_evaluator_run(double *cost, size_t *correct, gc_evaluator *ev,
   if (d->nclasses != nL)
     return gc_error(GC_EINVAL, "the data have %zu classes but the net's "
                     "last layer has %zu neurons", d->nclasses, nL);
-  /* batch q on the lane of the thread that takes it; the costs are added
-   * to csum in the order of the examples (the ordered block), as one
-   * thread would */
+  if (cost && d->n > ev->nc) {
+    double *c = realloc(ev->c, d->n * sizeof *c);
+    if (!c) return gc_error(GC_ENOMEM, "out of memory for %zu costs", d->n);
+    ev->c = c;
+    ev->nc = d->n;
+  }
+  /* A thread takes whole batches on its lane and keeps each example's
+   * cost in ev->c; they are added in the order of the examples after the
+   * loop, as one thread would.  No thread waits for another's batch, so
+   * a thread that the machine's load delays holds up only the end. */
   const size_t nb = (d->n + ev->cap - 1) / ev->cap;
-  double csum = 0.0;
-  size_t ok = 0;
+  size_t ok = 0, errq = nb;
   int status = GC_OK;
+  char msg[256] = "";
 #ifdef _OPENMP
   int threads = omp_get_max_threads();
   if ((size_t)threads > ev->lanes) threads = (int)ev->lanes;
-#pragma omp parallel for ordered schedule(static, 1) num_threads(threads) \
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) \
     reduction(+ : ok) if (nb >= 2)
 #endif
   for (size_t q = 0; q < nb; q++) {
@@ -129,23 +136,30 @@ int gc_evaluator_run(double *cost, size_t *correct, gc_evaluator *ev,
     gc_dataset_batch(ev->x[lane], cost ? ev->y[lane] : NULL, d, NULL, first, B);
     gc_workspace *ws = ev->ws[lane];
     int st = gc_net_forward(net, ws, ev->x[lane], B);
+    if (st) {
+      /* the first failing batch's error, whichever thread ran it (the
+       * message is thread-local) */
+#ifdef _OPENMP
+#pragma omp critical /* unnamed: a named one is an exported symbol */
+#endif
+      if (q < errq) {
+        errq = q;
+        status = st;
+        snprintf(msg, sizeof msg, "%s", gc_strerror_last());
+      }
+      continue;
+    }
     const double *a = gc_net_output(net, ws);
-    for (size_t i = 0; !st && i < B; i++) {
+    for (size_t i = 0; i < B; i++) {
       if (cost)
-        ev->c[lane][i] = gc_cost_value(net->cost, nL, a + i * nL,
-                                       ev->y[lane] + i * nL);
+        ev->c[first + i] = gc_cost_value(net->cost, nL, a + i * nL,
+                                         ev->y[lane] + i * nL);
       if (correct && gc_argmax(nL, a + i * nL) == d->labels[first + i]) ok++;
     }
-#ifdef _OPENMP
-#pragma omp ordered
-#endif
-    {
-      if (st && !status) status = st;
-      if (cost && !st)
-        for (size_t i = 0; i < B; i++) csum += ev->c[lane][i];
-    }
   }
-  if (status) return status;
+  if (status) return gc_error(status, "%s", msg);
+  double csum = 0.0;
+  for (size_t i = 0; cost && i < d->n; i++) csum += ev->c[i];
   double n = (double)d->n;
   if (cost) *cost = csum / n + 0.5 * (lambda / n) * gc_net_weight_sqnorm(net);
   if (correct) *correct = ok;

@@ -58,9 +58,9 @@ static const struct stage stages[] = {
   {"speeds", "learning speeds at initialisation and during training", stage_speeds},
   {"depth", "accuracy against depth", stage_depth},
   {"theory", "mean-field theory beside the chapter's nets", stage_theory},
-  {"saturation", "activation saturation and the momentum schedule", stage_saturation},
   {"remedies", "what helps: activations, initialisers, softmax, momentum",
    stage_remedies},
+  {"saturation", "activation saturation and the momentum schedule", stage_saturation},
   {NULL, NULL, NULL},
 };
 
