@@ -7,6 +7,7 @@
  * the double point within its error estimate. */
 #include <check.h>
 #include <math.h>
+#include <string.h>
 
 #include "gradchain/gradchain.h"
 
@@ -110,6 +111,57 @@ START_TEST(test_erf_point)
 }
 END_TEST
 
+/* The decimal problem: sigma_w2 = 1.3 and sigma_b2 = 0.1 as typed (neither
+ * is a double).  q* by bisection on erf's closed form with the decimals
+ * read here by mpfr_set_str at 250 bits; the double problem's q* differs
+ * from it in the 16th digit or so, far above 2^-196. */
+START_TEST(test_erf_point_decimal)
+{
+  const mpfr_prec_t p = 200;
+  gc_meanfield *w = gc_meanfield_alloc(GC_ACT_ERF, NULL);
+  gc_meanfield_result r;
+  ck_assert_int_eq(gc_meanfield_point(&r, w, 1.3, 0.1), 0);
+  mpfr_t q, c, qd, cd, sw, sb, lo, hi, mid, f;
+  mpfr_inits2(p, q, c, qd, cd, (mpfr_ptr)0);
+  mpfr_inits2(p + 50, sw, sb, lo, hi, mid, f, (mpfr_ptr)0);
+  mpfr_set_str(sw, "1.3", 10, RND);
+  mpfr_set_str(sb, "0.1", 10, RND);
+  ck_assert_int_eq(gc_meanfield_mpfr_point_decimal(q, c, NULL, GC_ACT_ERF,
+                                                   "1.3", "0.1", r.q_star,
+                                                   p), 0);
+  ck_assert_int_eq(gc_meanfield_mpfr_point(qd, cd, NULL, GC_ACT_ERF, 1.3,
+                                           0.1, r.q_star, p), 0);
+  mpfr_set_d(lo, 0.1, RND);
+  mpfr_set_d(hi, 10, RND);
+  for (int k = 0; k < (int)p + 30; k++) {
+    mpfr_add(mid, lo, hi, RND);
+    mpfr_div_2ui(mid, mid, 1, RND);
+    erf_phi2(f, mid);
+    mpfr_mul(f, f, sw, RND);
+    mpfr_add(f, f, sb, RND);
+    mpfr_sub(f, f, mid, RND);
+    if (mpfr_sgn(f) > 0) mpfr_set(lo, mid, RND);
+    else mpfr_set(hi, mid, RND);
+  }
+  ck_assert(close_rel(q, lo, p - 4));
+  ck_assert(!close_rel(qd, lo, 60)); /* the double problem is another one */
+  mpfr_const_pi(f, RND);
+  mpfr_mul(f, f, lo, RND);
+  mpfr_add_ui(f, f, 1, RND);
+  mpfr_rec_sqrt(f, f, RND);
+  mpfr_mul(f, f, sw, RND);
+  ck_assert(close_rel(c, f, p - 4));
+  /* a string MPFR cannot read is refused, naming the variance */
+  gc_error_clear();
+  ck_assert_int_eq(gc_meanfield_mpfr_point_decimal(q, c, NULL, GC_ACT_ERF,
+                                                   "1.3x", "0.1", r.q_star,
+                                                   p), GC_EINVAL);
+  ck_assert_ptr_nonnull(strstr(gc_strerror_last(), "sigma_w^2"));
+  mpfr_clears(q, c, qd, cd, sw, sb, lo, hi, mid, f, (mpfr_ptr)0);
+  gc_meanfield_free(w);
+}
+END_TEST
+
 START_TEST(test_relu)
 {
   mpfr_t q, c, r;
@@ -176,6 +228,7 @@ static Suite *suite(void)
   tcase_set_timeout(t, 120);
   tcase_add_test(t, test_erf_expectations);
   tcase_add_test(t, test_erf_point);
+  tcase_add_test(t, test_erf_point_decimal);
   tcase_add_test(t, test_relu);
   tcase_add_test(t, test_against_double);
   tcase_add_test(t, test_bad_input);

@@ -13,8 +13,9 @@ expect_output "csv header" '^activation,sigma_w2,sigma_b2,q_star,q_star_err,chi1
 expect_output "chaotic phase" '"phase": "chaotic"' -- meanfield --activation tanh --sigma-w2 2.5 --sigma-b2 0.05 --format json
 expect_output "the chapter's sigmoid" 'learns 4\.88' -- meanfield
 expect_output "help" 'Usage: gradchain meanfield' -- meanfield --help
-# MPFR: ReLU's q* = 0.2/(1 - 0.75) = 0.8 (the doubles 1.5 and 0.2 exactly)
-expect_output "mpfr relu" 'q\*      = 0\.80000000000000004440892098500626161695  \(38 digits\)' -- meanfield --activation relu --sigma-w2 1.5 --sigma-b2 0.2 --prec 128
+# MPFR: ReLU's q* = 0.2/(1 - 0.75) = 0.8 exactly: the decimals 1.5 and 0.2 as typed
+# (with the double nearest 0.2 it would be 0.80000000000000004440892...)
+expect_output "mpfr relu" 'q\*      = 0\.80000000000000000000000000000000000000  \(38 digits\)' -- meanfield --activation relu --sigma-w2 1.5 --sigma-b2 0.2 --prec 128
 expect_output "mpfr json" '"mpfr": \{"prec": 128, "q_star": "1\.30213403630578632467070513370084512[0-9]*", "q_star_digits": 38, "chi1": "0\.0419597346363679873883286419922273529[0-9]*", "chi1_digits": 3[78]' -- meanfield --prec 128 --format json
 
 for t in 1 2; do

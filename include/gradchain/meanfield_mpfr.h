@@ -49,6 +49,16 @@ GC_API int gc_meanfield_mpfr_point(mpfr_t q_star, mpfr_t chi1,
                                    double sigma_w2, double sigma_b2,
                                    double q_start, mpfr_prec_t prec);
 
+/* The same for sigma_w2 and sigma_b2 given as decimal strings, read into
+ * MPFR at the working precision (correctly rounded, never through a
+ * double): the digits then belong to the decimal problem typed.  GC_EINVAL
+ * (naming the variance) for a string gc_mpfr_set_str does not read. */
+GC_API int gc_meanfield_mpfr_point_decimal(mpfr_t q_star, mpfr_t chi1,
+                                           size_t *iters, gc_activation act,
+                                           const char *sigma_w2,
+                                           const char *sigma_b2,
+                                           double q_start, mpfr_prec_t prec);
+
 #ifdef __cplusplus
 }
 #endif

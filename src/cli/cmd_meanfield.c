@@ -50,6 +50,8 @@ typedef struct args {
   size_t gsize;
   double w2r[2], b2r[2];
   size_t prec;
+  /* the variances as typed, for --prec (defaults: their shortest text) */
+  char sw2_text[64], sb2_text[64];
 } args;
 
 static int parse(args *a, int argc, char **argv)
@@ -67,7 +69,15 @@ static int parse(args *a, int argc, char **argv)
               CLI_GIVEN(&o, OPT_SIGMA_B2) ? o.sigma_b2 : 1.0,
               CLI_GIVEN(&o, OPT_CRITICAL), o.text[OPT_PHASE], o.grid_size,
               {o.w2_range[0], o.w2_range[1]}, {o.b2_range[0], o.b2_range[1]},
-              0};
+              0, "", ""};
+  if (CLI_GIVEN(&o, OPT_SIGMA_W2))
+    snprintf(a->sw2_text, sizeof a->sw2_text, "%s", o.text[OPT_SIGMA_W2]);
+  else
+    snprintf(a->sw2_text, sizeof a->sw2_text, "%.17g", a->sw2);
+  if (CLI_GIVEN(&o, OPT_SIGMA_B2))
+    snprintf(a->sb2_text, sizeof a->sb2_text, "%s", o.text[OPT_SIGMA_B2]);
+  else
+    snprintf(a->sb2_text, sizeof a->sb2_text, "%.17g", a->sb2);
   /* the quadrature in MPFR: at most 4096 bits, at least the double's 64 */
   if (o.prec && cli_parse_size(o.text[OPT_PREC], "--prec", 64, 4096, &a->prec))
     return CLI_USAGE;
@@ -104,11 +114,14 @@ static int run_mpfr(mp_digits *m, const args *a, const gc_meanfield_result *r)
   mpfr_inits2(pr, qr, cr, (mpfr_ptr)0);
   mpfr_inits2(53, qd, cd, (mpfr_ptr)0);
   size_t it2;
-  int e = gc_meanfield_mpfr_point(q, c, &m->iters, a->act, a->sw2, a->sb2,
-                                  r->q_star, p);
+  /* the variances as typed, read at each precision (the digits are those
+   * of the decimal problem) */
+  int e = gc_meanfield_mpfr_point_decimal(q, c, &m->iters, a->act,
+                                          a->sw2_text, a->sb2_text,
+                                          r->q_star, p);
   if (!e)
-    e = gc_meanfield_mpfr_point(qr, cr, &it2, a->act, a->sw2, a->sb2,
-                                r->q_star, pr);
+    e = gc_meanfield_mpfr_point_decimal(qr, cr, &it2, a->act, a->sw2_text,
+                                        a->sb2_text, r->q_star, pr);
   if (!e) {
     char tmp[64];
     m->qd = gc_mpfr_confirmed_digits(m->q, sizeof m->q, q, qr, p);
@@ -148,7 +161,8 @@ static int run_point(const args *a, gc_meanfield *w)
     if (a->prec)
       printf(", \"mpfr\": {\"prec\": %zu, \"q_star\": \"%s\", "
              "\"q_star_digits\": %zu, \"chi1\": \"%s\", \"chi1_digits\": %zu, "
-             "\"double_q_star_digits\": %zu, \"double_chi1_digits\": %zu}",
+             "\"double_q_star_digits\": %zu, \"double_chi1_digits\": %zu, "
+             "\"inputs\": \"decimal\"}",
              a->prec, m.q, m.qd, m.chi, m.chid, m.dq, m.dchi);
     printf("}\n");
   } else if (a->fmt == CLI_CSV) {
@@ -177,10 +191,13 @@ static int run_point(const args *a, gc_meanfield *w)
       printf("\n  MPFR, %zu bits (trapezoid rule halved until two sums agree, "
              "or closed\n  forms in erf; q* by %zu secant steps); digits "
              "confirmed by a run at\n  %zu bits:\n"
+             "  inputs: as typed (sigma_w^2 = %s, sigma_b^2 = %s: decimal, "
+             "correctly\n  rounded to the working precision)\n"
              "  q*      = %s  (%zu digits)\n"
              "  chi1    = %s  (%zu digits)\n"
              "  the double values above agree with these to %zu and %zu "
-             "digits\n", a->prec, m.iters, a->prec + 64, m.q, m.qd, m.chi,
+             "digits\n", a->prec, m.iters, a->prec + 64, a->sw2_text,
+             a->sb2_text, m.q, m.qd, m.chi,
              m.chid, m.dq, m.dchi);
   }
   return CLI_OK;

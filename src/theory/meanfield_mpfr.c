@@ -7,6 +7,7 @@
 #include "gradchain/error.h"
 #include "gradchain/meanfield_mpfr.h"
 #include "gradchain/mpfr_expneg.h"
+#include "gradchain/mpfr_digits.h"
 #include "chain/mpfr_activation.h"
 
 #define RND MPFR_RNDN
@@ -182,47 +183,49 @@ int gc_meanfield_mpfr_expect(mpfr_t val, size_t *nodes, gc_activation act,
 }
 
 /* f = sigma_w2 E[phi^2](q) + sigma_b2 - q */
-static int gap(mpfr_ptr f, gc_activation act, double sw2, double sb2,
-               mpfr_srcptr q)
+static int gap(mpfr_ptr f, gc_activation act, mpfr_srcptr sw2,
+               mpfr_srcptr sb2, mpfr_srcptr q)
 {
   int st = gc_meanfield_mpfr_expect(f, NULL, act, GC_MF_PHI2, q);
   if (st) return st;
-  mpfr_mul_d(f, f, sw2, RND);
-  mpfr_add_d(f, f, sb2, RND);
+  mpfr_mul(f, f, sw2, RND);
+  mpfr_add(f, f, sb2, RND);
   mpfr_sub(f, f, q, RND);
   return GC_OK;
 }
 
-int gc_meanfield_mpfr_point(mpfr_t q_star, mpfr_t chi1, size_t *iters,
-                            gc_activation act, double sw2, double sb2,
-                            double q_start, mpfr_prec_t prec)
+/* The secant iteration on sigma_w2 and sigma_b2 as MPFR numbers (read from
+ * doubles or from decimal strings by the two entry points below). */
+static int point(mpfr_t q_star, mpfr_t chi1, size_t *iters,
+                 gc_activation act, mpfr_srcptr sw2, mpfr_srcptr sb2,
+                 double q_start, mpfr_prec_t prec)
 {
   if (iters) *iters = 0;
-  if (!isfinite(sw2) || !isfinite(sb2) || !(sw2 > 0) || !(sb2 >= 0) ||
-      !isfinite(q_start) || q_start < 0)
+  if (!mpfr_number_p(sw2) || !mpfr_number_p(sb2) || mpfr_sgn(sw2) <= 0 ||
+      mpfr_sgn(sb2) < 0 || !isfinite(q_start) || q_start < 0)
     return gc_error(GC_EINVAL, "sigma_w^2 = %g, sigma_b^2 = %g, q* = %g: "
                     "need sigma_w^2 > 0, sigma_b^2 >= 0, q* >= 0 finite",
-                    sw2, sb2, q_start);
+                    mpfr_get_d(sw2, RND), mpfr_get_d(sb2, RND), q_start);
   mpfr_prec_t wp = prec + GUARD;
   mpfr_t q0, q1, f0, f1, t;
   mpfr_inits2(wp, q0, q1, f0, f1, t, (mpfr_ptr)0);
   int st = GC_OK;
   int homog = act == GC_ACT_RELU || act == GC_ACT_LEAKY_RELU ||
               act == GC_ACT_IDENTITY;
-  if (q_start == 0 && sb2 == 0) {
+  if (q_start == 0 && mpfr_zero_p(sb2)) {
     mpfr_set_ui(q1, 0, RND); /* the trivial fixed point */
   } else if (homog) {
     /* E[phi^2](q) = c q: q* = sigma_b2 / (1 - sigma_w2 c) */
     mpfr_set_ui(t, 1, RND);
     st = gc_meanfield_mpfr_expect(f0, NULL, act, GC_MF_PHI2, t);
     if (!st) {
-      mpfr_mul_d(f0, f0, sw2, RND);
+      mpfr_mul(f0, f0, sw2, RND);
       mpfr_ui_sub(f0, 1, f0, RND);
       if (mpfr_sgn(f0) <= 0)
         st = gc_error(GC_ERANGE, "no fixed point q*: sigma_w^2 E[phi(z)^2] "
                       ">= 1");
       else {
-        mpfr_set_d(q1, sb2, RND);
+        mpfr_set(q1, sb2, RND);
         mpfr_div(q1, q1, f0, RND);
       }
     }
@@ -257,10 +260,40 @@ int gc_meanfield_mpfr_point(mpfr_t q_star, mpfr_t chi1, size_t *iters,
     mpfr_set(q_star, q1, RND);
     st = gc_meanfield_mpfr_expect(t, NULL, act, GC_MF_DPHI2, q1);
     if (!st) {
-      mpfr_mul_d(t, t, sw2, RND);
+      mpfr_mul(t, t, sw2, RND);
       mpfr_set(chi1, t, RND);
     }
   }
   mpfr_clears(q0, q1, f0, f1, t, (mpfr_ptr)0);
+  return st;
+}
+
+int gc_meanfield_mpfr_point(mpfr_t q_star, mpfr_t chi1, size_t *iters,
+                            gc_activation act, double sigma_w2,
+                            double sigma_b2, double q_start, mpfr_prec_t prec)
+{
+  mpfr_t w, b;
+  mpfr_inits2(53, w, b, (mpfr_ptr)0);
+  mpfr_set_d(w, sigma_w2, RND); /* exact */
+  mpfr_set_d(b, sigma_b2, RND);
+  int st = point(q_star, chi1, iters, act, w, b, q_start, prec);
+  mpfr_clears(w, b, (mpfr_ptr)0);
+  return st;
+}
+
+int gc_meanfield_mpfr_point_decimal(mpfr_t q_star, mpfr_t chi1, size_t *iters,
+                                    gc_activation act, const char *sigma_w2,
+                                    const char *sigma_b2, double q_start,
+                                    mpfr_prec_t prec)
+{
+  /* the typed decimals, correctly rounded at the working precision */
+  mpfr_t w, b;
+  mpfr_inits2(prec + GUARD, w, b, (mpfr_ptr)0);
+  int st = gc_mpfr_set_str(w, sigma_w2, RND);
+  if (st) gc_error(st, "sigma_w^2: %s", gc_strerror_last());
+  else if ((st = gc_mpfr_set_str(b, sigma_b2, RND)))
+    gc_error(st, "sigma_b^2: %s", gc_strerror_last());
+  if (!st) st = point(q_star, chi1, iters, act, w, b, q_start, prec);
+  mpfr_clears(w, b, (mpfr_ptr)0);
   return st;
 }
