@@ -40,6 +40,28 @@ static void erf_phi2(mpfr_ptr r, mpfr_srcptr q)
   mpfr_clears(t, pi, (mpfr_ptr)0);
 }
 
+/* erf's q*: bisection on sw (2/pi) asin(pi q/(2 + pi q)) + sb - q over
+ * [0.1, 10], to lo's precision plus 30 steps */
+static void erf_qstar(mpfr_ptr lo, mpfr_srcptr sw, mpfr_srcptr sb)
+{
+  mpfr_prec_t p = mpfr_get_prec(lo);
+  mpfr_t hi, mid, f;
+  mpfr_inits2(p, hi, mid, f, (mpfr_ptr)0);
+  mpfr_set_d(lo, 0.1, RND); /* f(0.1) > 0 > f(10) */
+  mpfr_set_d(hi, 10, RND);
+  for (int k = 0; k < (int)p + 30; k++) {
+    mpfr_add(mid, lo, hi, RND);
+    mpfr_div_2ui(mid, mid, 1, RND);
+    erf_phi2(f, mid);
+    mpfr_mul(f, f, sw, RND);
+    mpfr_add(f, f, sb, RND);
+    mpfr_sub(f, f, mid, RND);
+    if (mpfr_sgn(f) > 0) mpfr_set(lo, mid, RND);
+    else mpfr_set(hi, mid, RND);
+  }
+  mpfr_clears(hi, mid, f, (mpfr_ptr)0);
+}
+
 START_TEST(test_erf_expectations)
 {
   const mpfr_prec_t precs[] = {64, 256, 1024};
@@ -84,18 +106,9 @@ START_TEST(test_erf_point)
   size_t it;
   ck_assert_int_eq(gc_meanfield_mpfr_point(q, c, &it, GC_ACT_ERF, sw, sb,
                                            r.q_star, p), 0);
-  mpfr_set_d(lo, 0.1, RND); /* f(0.1) > 0 > f(10) */
-  mpfr_set_d(hi, 10, RND);
-  for (int k = 0; k < (int)p + 30; k++) {
-    mpfr_add(mid, lo, hi, RND);
-    mpfr_div_2ui(mid, mid, 1, RND);
-    erf_phi2(f, mid);
-    mpfr_mul_d(f, f, sw, RND);
-    mpfr_add_d(f, f, sb, RND);
-    mpfr_sub(f, f, mid, RND);
-    if (mpfr_sgn(f) > 0) mpfr_set(lo, mid, RND);
-    else mpfr_set(hi, mid, RND);
-  }
+  mpfr_set_d(mid, sw, RND);
+  mpfr_set_d(f, sb, RND);
+  erf_qstar(lo, mid, f);
   ck_assert(close_rel(q, lo, p - 4));
   mpfr_const_pi(f, RND);
   mpfr_mul(f, f, lo, RND);
@@ -131,18 +144,7 @@ START_TEST(test_erf_point_decimal)
                                                    p), 0);
   ck_assert_int_eq(gc_meanfield_mpfr_point(qd, cd, NULL, GC_ACT_ERF, 1.3,
                                            0.1, r.q_star, p), 0);
-  mpfr_set_d(lo, 0.1, RND);
-  mpfr_set_d(hi, 10, RND);
-  for (int k = 0; k < (int)p + 30; k++) {
-    mpfr_add(mid, lo, hi, RND);
-    mpfr_div_2ui(mid, mid, 1, RND);
-    erf_phi2(f, mid);
-    mpfr_mul(f, f, sw, RND);
-    mpfr_add(f, f, sb, RND);
-    mpfr_sub(f, f, mid, RND);
-    if (mpfr_sgn(f) > 0) mpfr_set(lo, mid, RND);
-    else mpfr_set(hi, mid, RND);
-  }
+  erf_qstar(lo, sw, sb);
   ck_assert(close_rel(q, lo, p - 4));
   ck_assert(!close_rel(qd, lo, 60)); /* the double problem is another one */
   mpfr_const_pi(f, RND);
