@@ -84,7 +84,7 @@ static int parse(cli_args *a, int argc, char **argv, const cli_opt *allowed,
   cli_opt opts[OPT_COUNT];
   opts[0] = OPT_FORMAT;
   opts[1] = OPT_HELP;
-  memcpy(opts + 2, allowed, n * sizeof *allowed);
+  if (n) memcpy(opts + 2, allowed, n * sizeof *allowed); /* bound has none */
   cli_args_init(a);
   int st = cli_args_parse(a, opts, n + 2, 0, argc, argv);
   if (st || a->help) return st ? st : cli_help(usage);

@@ -875,7 +875,7 @@ static int print_status(sweep *s)
       free(t);
       free(why);
     }
-    qsort(seen, nseen, sizeof *seen, name_cmp);
+    if (nseen) qsort(seen, nseen, sizeof *seen, name_cmp);
   }
   if (!st) {
     printf("%s: %zu jobs: %zu done, %zu pending, %zu failed, %zu damaged\n",
