@@ -317,6 +317,10 @@ bad 188 argument "meanfield --prec with --grid" 2 "gradchain meanfield: --prec r
 bad 189 argument "meanfield --prec with csv" 2 "gradchain meanfield: --prec prints text or json (not csv)" -- meanfield --prec 128 --format csv
 bad 190 argument "jacobian: variances with an initialiser that has none" 2 "gradchain jacobian: --sigma-w2 and --sigma-b2 go with --init gaussian or orthogonal (not he)" -- jacobian --init he --sigma-w2 2
 bad 191 argument "jacobian: --backward with --lyapunov" 2 "gradchain jacobian: --backward goes with a stored net, not with --lyapunov (which draws J one layer at a time)" -- jacobian --backward --lyapunov
+# --- reproduce ---------------------------------------------------------
+bad 230 argument "reproduce: an unknown stage" 2 "gradchain reproduce: --stages: unknown stage 'plots' (the stages: chains, problems, speeds, depth, theory, remedies, saturation)" -- reproduce --stages chains,plots --out r
+bad 231 argument "reproduce: a stage named twice" 2 "gradchain reproduce: --stages: 'depth' is named twice" -- reproduce --stages depth,depth --out r
+bad 232 argument "reproduce: an empty name in the stage list" 2 "gradchain reproduce: --stages: empty name in 'chains,' (the stages: chains, problems, speeds, depth, theory, remedies, saturation)" -- reproduce --stages chains, --out r
 # --- environment -------------------------------------------------------
 bad 70 environment "GRADCHAIN_DATA names a missing directory" 1 "gradchain evaluate: MNIST data set not found in nowhere (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- GRADCHAIN_DATA=nowhere evaluate --load net.json
 bad 71 environment "no GRADCHAIN_DATA, HOME without the cache" 1 "gradchain evaluate: MNIST data set not found in nohome/.cache/gradchain/mnist (no train-images-idx3-ubyte); fetch it with: gradchain fetch-mnist" -- HOME=nohome evaluate --load net.json

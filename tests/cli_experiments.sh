@@ -87,6 +87,17 @@ else
   fail "reproduce --quick: $(cat "$tmpd/err")"
 fi
 
+# --stages: only the stages named, the report says which
+sel=$tmpd/sel
+if "$GRADCHAIN" reproduce --quick --seeds 1 --stages problems,chains --out "$sel" --data "$data" --quiet >/dev/null 2>"$tmpd/err"; then
+  grep -q '^## Chains' "$sel/report.md" && grep -q "^## The chapter's problems" "$sel/report.md" &&
+    ! grep -q '^## What helps' "$sel/report.md" && [[ ! -e $sel/depth.csv && ! -e $sel/parts/speeds.md ]] &&
+    grep -q -- '--stages problems,chains' "$sel/report.md" && pass ||
+    fail "reproduce --stages problems,chains: wrong report or files"
+else
+  fail "reproduce --stages: $(cat "$tmpd/err")"
+fi
+
 # SIGINT during the third stage: it is finished (or dropped if a child
 # died with it), the run stops with 130 and says how to continue; the
 # same command then completes, reusing the finished stages

@@ -357,6 +357,7 @@ static const struct {
   [OPT_PLOT_KEY] = {"plot", required_argument, p_text},
   [OPT_QUICK] = {"quick", no_argument, p_text},
   [OPT_FORCE] = {"force", no_argument, p_text},
+  [OPT_STAGES] = {"stages", required_argument, p_text},
   [OPT_DIR] = {"dir", required_argument, p_dir},
   [OPT_TARBALL] = {"tarball", required_argument, p_text},
   [OPT_SIGMA_W2] = {"sigma-w2", required_argument, p_sigma_w2},

@@ -46,7 +46,7 @@ typedef enum cli_opt {
   OPT_GRID, OPT_GRID_FILE, OPT_EXTEND, OPT_STATUS, OPT_JOBS, OPT_TIMEOUT,
   OPT_SHARD, OPT_ENGINE, OPT_REDO_DAMAGED, OPT_HIDDEN, OPT_PLOT_KEY,
   /* reproduce, fetch-mnist */
-  OPT_QUICK, OPT_FORCE, OPT_DIR, OPT_TARBALL,
+  OPT_QUICK, OPT_FORCE, OPT_STAGES, OPT_DIR, OPT_TARBALL,
   /* the theory: Jacobian products (and --depth of the chains, --activation
    * and --sigma-w2, --sigma-b2 of the mean field) */
   OPT_DEPTH, OPT_ACTIVATION, OPT_SIGMA_W2, OPT_SIGMA_B2, OPT_SPECTRA,

@@ -20,7 +20,7 @@
 
 static const char usage[] =
   "Usage: gradchain reproduce [--out DIR] [--quick] [--seeds N] [--data DIR]\n"
-  "                           [--force] [--quiet]\n\n"
+  "                           [--stages LIST] [--force] [--quiet]\n\n"
   "Runs the chapter's experiments and problems and writes DIR (default\n"
   "results/): report.md with every table beside the book's numbers and every\n"
   "figure, the CSV/JSON behind each, gnuplot scripts and PNG figures.\n\n"
@@ -28,6 +28,9 @@ static const char usage[] =
   "  --quick      reduced epochs and sizes: about a minute; the report says so\n"
   "  --seeds N    seeds for the MNIST experiments (default 3)\n"
   "  --data DIR   the MNIST files (default: $GRADCHAIN_DATA or the cache)\n"
+  "  --stages L   only the stages listed (commas) of: chains, problems,\n"
+  "               speeds, depth (the chapter's), theory, remedies,\n"
+  "               saturation; the report keeps this order (default: all)\n"
   "  --force      redo every stage (by default finished stages are kept, so\n"
   "               an interrupted run continues where it stopped; a stage\n"
   "               is redone when the settings, the program or its library,\n"
@@ -159,12 +162,42 @@ static int append_file(FILE *out, const char *path, int skip_first_line)
   return 0;
 }
 
-static int run_stages(const stage_ctx *c, int force);
+static int run_stages(const stage_ctx *c, int force, unsigned want,
+                      const char *list);
+
+/* --stages: a comma-separated list of stage names, each once; the bits of
+ * the stages it names.  0 after a one-line message. */
+static unsigned parse_stages(const char *list)
+{
+  unsigned want = 0;
+  const char *p = list;
+  for (;;) {
+    size_t n = strcspn(p, ",");
+    size_t i = 0;
+    while (stages[i].name &&
+           (strlen(stages[i].name) != n || strncmp(stages[i].name, p, n)))
+      i++;
+    if (!n || !stages[i].name) {
+      cli_fail(CLI_USAGE, "--stages: %s '%.*s' (the stages: chains, "
+               "problems, speeds, depth, theory, remedies, saturation)",
+               n ? "unknown stage" : "empty name in", n ? (int)n : (int)strlen(list),
+               n ? p : list);
+      return 0;
+    }
+    if (want & (1u << i)) {
+      cli_fail(CLI_USAGE, "--stages: '%s' is named twice", stages[i].name);
+      return 0;
+    }
+    want |= 1u << i;
+    if (!p[n]) return want;
+    p += n + 1;
+  }
+}
 
 int cmd_reproduce(int argc, char **argv)
 {
   static const cli_opt opts[] = {OPT_OUT, OPT_QUICK, OPT_SEEDS, OPT_DATA,
-                                  OPT_FORCE, OPT_QUIET, OPT_HELP};
+                                  OPT_STAGES, OPT_FORCE, OPT_QUIET, OPT_HELP};
   cli_args a;
   cli_args_init(&a);
   int st = cli_args_parse(&a, opts, sizeof opts / sizeof *opts, 0, argc, argv);
@@ -173,6 +206,9 @@ int cmd_reproduce(int argc, char **argv)
                  CLI_GIVEN(&a, OPT_SEEDS) ? (int)a.seeds : 3, a.data, a.quiet,
                  0};
   int force = CLI_GIVEN(&a, OPT_FORCE);
+  const char *list = CLI_GIVEN(&a, OPT_STAGES) ? a.text[OPT_STAGES] : NULL;
+  unsigned want = list ? parse_stages(list) : ~0u;
+  if (!want) return CLI_USAGE;
   char parts[4096];
   snprintf(parts, sizeof parts, "%s/parts", c.dir);
   if (make_dirs(parts)) return CLI_FAIL;
@@ -184,7 +220,7 @@ int cmd_reproduce(int argc, char **argv)
   sa.sa_flags = SA_RESETHAND;
   interrupted = 0;
   int handler = !sigaction(SIGINT, &sa, &old_sa);
-  int rc = run_stages(&c, force);
+  int rc = run_stages(&c, force, want, list);
   if (handler) sigaction(SIGINT, &old_sa, NULL);
   return rc;
 }
@@ -202,27 +238,31 @@ static double cpu_seconds(void)
                          c.ru_utime.tv_usec + c.ru_stime.tv_usec);
 }
 
-static int run_stages(const stage_ctx *cp, int force)
+static int run_stages(const stage_ctx *cp, int force, unsigned want,
+                      const char *list)
 {
   stage_ctx c = *cp;
   c.inputs = inputs_id(&c);
   time_t t0 = time(NULL);
   size_t nst = 0;
-  while (stages[nst].name) nst++;
+  size_t nwant = 0, k = 0; /* k: the selected stages so far */
+  while (stages[nst].name) nwant += (want >> nst++) & 1;
   for (size_t i = 0; i < nst; i++) {
     const struct stage *s = &stages[i];
+    if (!(want & (1u << i))) continue;
+    k++;
     if (interrupted)
       return cli_fail(CLI_INTERRUPTED, "interrupted; rerun the same command "
                       "to continue (the %zu finished stage%s kept in "
-                      "%s/parts)", i, i == 1 ? " is" : "s are", c.dir);
+                      "%s/parts)", k - 1, k == 2 ? " is" : "s are", c.dir);
     if (!force && stage_done(&c, s->name)) {
       if (!c.quiet)
         fprintf(stderr, "reproduce: [%zu/%zu] %s: already done (--force to "
-                "redo)\n", i + 1, nst, s->title);
+                "redo)\n", k, nwant, s->title);
       continue;
     }
     if (!c.quiet)
-      fprintf(stderr, "reproduce: [%zu/%zu] %s ...\n", i + 1, nst, s->title);
+      fprintf(stderr, "reproduce: [%zu/%zu] %s ...\n", k, nwant, s->title);
     char name[256], st[256];
     snprintf(name, sizeof name, "parts/%s.md", s->name);
     outfile o;
@@ -243,7 +283,7 @@ static int run_stages(const stage_ctx *cp, int force)
     if (outfile_commit(&o)) return CLI_FAIL;
     if (!c.quiet)
       fprintf(stderr, "reproduce: [%zu/%zu] %s done in %lds (%.0f s of CPU)"
-              "\n", i + 1, nst, s->title, (long)(time(NULL) - ts),
+              "\n", k, nwant, s->title, (long)(time(NULL) - ts),
               cpu_seconds() - cpu0);
   }
 
@@ -251,15 +291,17 @@ static int run_stages(const stage_ctx *cp, int force)
   if (outfile_open(&rep, c.dir, "report.md")) return CLI_FAIL;
   fprintf(rep.f,
           "# Why are deep neural networks hard to train? — reproduced\n\n"
-          "Made by gradchain %s (`gradchain reproduce%s --seeds %d`).  Every "
-          "table stands beside the book's numbers; every figure has its CSV "
-          "and gnuplot script in this directory.\n\n",
-          PACKAGE_VERSION, c.quick ? " --quick" : "", c.seeds);
+          "Made by gradchain %s (`gradchain reproduce%s --seeds %d%s%s`).  "
+          "Every table stands beside the book's numbers; every figure has its "
+          "CSV and gnuplot script in this directory.\n\n",
+          PACKAGE_VERSION, c.quick ? " --quick" : "", c.seeds,
+          list ? " --stages " : "", list ? list : "");
   if (c.quick)
     fprintf(rep.f, "> **Quick run**: epochs and data were reduced to finish "
             "in about a minute, so the MNIST numbers are *not* the chapter's; "
             "run `gradchain reproduce` without `--quick` for those.\n\n");
   for (size_t i = 0; i < nst; i++) {
+    if (!(want & (1u << i))) continue;
     char path[4096];
     snprintf(path, sizeof path, "%s/parts/%s.md", c.dir, stages[i].name);
     if (append_file(rep.f, path, 1)) {
